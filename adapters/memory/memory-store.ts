@@ -1,0 +1,375 @@
+import { err, type Result } from 'neverthrow';
+import { storeFailure, type CxError } from '../../src/errors.js';
+import type {
+  AccountListPosition,
+  AccountListRow,
+  AccountRecord,
+  BackupJobRecord,
+  BotRecord,
+  ContactRecord,
+  HistoryExportRow,
+  HistoryRecord,
+  ProductRecord,
+  RoomRecord,
+} from '../../src/ports/records.js';
+import type { ProductUsage, Store, StoreTransaction, TransactionMode } from '../../src/ports/store.js';
+import { serialQueue } from './serial-queue.js';
+
+type Undo = () => void;
+
+/** Everything the memory store holds. Records are stored as private copies. */
+type MemoryState = {
+  products: Map<string, Map<string, ProductRecord>>;
+  accounts: Map<string, AccountRecord>;
+  /** Active account ID → key, across domains (R6). */
+  activeById: Map<string, string>;
+  /** `domainId \0 nameKey` → key of the active account with that name (R5). */
+  activeByName: Map<string, string>;
+  /** Per domain, the keys of active accounts sorted by (activatedAt, id), for keyset paging. */
+  activeOrder: Map<string, string[]>;
+  /** Per domain, the keys of every account ever created, in creation order. */
+  allAccounts: Map<string, string[]>;
+  images: Map<string, Uint8Array>;
+  contacts: Map<string, ContactRecord>;
+  rooms: Map<string, RoomRecord[]>;
+  bots: Map<string, BotRecord>;
+  history: Map<string, HistoryRecord[]>;
+  backupJobs: Map<string, BackupJobRecord>;
+  backupChunks: Map<string, Uint8Array[]>;
+};
+
+const pair = (a: string, b: string) => `${a}\u0000${b}`;
+const copy = <T>(value: T): T => structuredClone(value);
+
+function compareListPosition(a: AccountListPosition, b: AccountListPosition): number {
+  const byTime = a.activatedAt.getTime() - b.activatedAt.getTime();
+  if (byTime !== 0) return byTime;
+  return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
+}
+
+/**
+ * A store that keeps everything in the process's memory: for tests, demos and as the
+ * reference the SQL stores are checked against.
+ *
+ * Transactions are real: they run one at a time, and a transaction whose work answers an
+ * error (or throws) is rolled back through an undo log, so a failed call changes nothing.
+ *
+ * @example
+ * ```ts
+ * import { createCxAccounts } from 'cx-accounts';
+ * import { memoryStore, memoryDirectory } from 'cx-accounts/memory';
+ *
+ * const cx = createCxAccounts({
+ *   store: memoryStore(),
+ *   directory: memoryDirectory([{ domainId: 'acme', id: 'u1', name: 'Kim', email: 'kim@acme.test' }]),
+ *   contactUrlBase: 'https://talk.example.com/add/',
+ * });
+ * ```
+ */
+export function memoryStore(): Store {
+  const state: MemoryState = {
+    products: new Map(),
+    accounts: new Map(),
+    activeById: new Map(),
+    activeByName: new Map(),
+    activeOrder: new Map(),
+    allAccounts: new Map(),
+    images: new Map(),
+    contacts: new Map(),
+    rooms: new Map(),
+    bots: new Map(),
+    history: new Map(),
+    backupJobs: new Map(),
+    backupChunks: new Map(),
+  };
+  const serialise = serialQueue();
+
+  return {
+    transaction<T>(
+      domainId: string,
+      _mode: TransactionMode,
+      work: (tx: StoreTransaction) => Promise<Result<T, CxError>>,
+    ): Promise<Result<T, CxError>> {
+      return serialise(async () => {
+        const undo: Undo[] = [];
+        const rollback = () => {
+          for (let index = undo.length - 1; index >= 0; index--) undo[index]!();
+        };
+        try {
+          const result = await work(memoryTransaction(state, domainId, undo));
+          if (result.isErr()) rollback();
+          return result;
+        } catch (cause) {
+          rollback();
+          return err(storeFailure(cause));
+        }
+      });
+    },
+
+    async *exportHistory(domainId: string): AsyncIterable<HistoryExportRow> {
+      const keys = [...(state.allAccounts.get(domainId) ?? [])];
+      const accounts = keys
+        .map((key) => state.accounts.get(key)!)
+        .sort((a, b) => a.activatedAt.getTime() - b.activatedAt.getTime() || (a.key < b.key ? -1 : 1));
+      for (const account of accounts) {
+        const entries = [...(state.history.get(account.key) ?? [])];
+        // A stable sort keeps insertion order among messages of the same instant.
+        entries.sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime());
+        for (const entry of entries) {
+          yield {
+            accountId: account.id,
+            accountName: account.name,
+            timeZone: account.settings.timeZone,
+            customerName: entry.customerName,
+            sentAt: new Date(entry.sentAt),
+            senderName: entry.senderName,
+            content: entry.content,
+          };
+        }
+      }
+    },
+
+    async appendBackupChunk(domainId, jobId, seq, data) {
+      const chunks = state.backupChunks.get(pair(domainId, jobId)) ?? [];
+      chunks[seq] = data.slice();
+      state.backupChunks.set(pair(domainId, jobId), chunks);
+    },
+
+    async *readBackupChunks(domainId, jobId) {
+      for (const chunk of state.backupChunks.get(pair(domainId, jobId)) ?? []) yield chunk.slice();
+    },
+
+    async deleteBackupChunks(domainId, jobId) {
+      state.backupChunks.delete(pair(domainId, jobId));
+    },
+  };
+}
+
+/** Sets `map[key]`, remembering how to undo it. */
+function setIn<K, V>(map: Map<K, V>, key: K, value: V, undo: Undo[]): void {
+  const had = map.has(key);
+  const previous = map.get(key);
+  map.set(key, value);
+  undo.push(() => (had ? map.set(key, previous as V) : map.delete(key)));
+}
+
+/** Deletes `map[key]`, remembering how to undo it. */
+function deleteIn<K, V>(map: Map<K, V>, key: K, undo: Undo[]): void {
+  if (!map.has(key)) return;
+  const previous = map.get(key) as V;
+  map.delete(key);
+  undo.push(() => map.set(key, previous));
+}
+
+function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): StoreTransaction {
+  const orderOf = (domain: string): string[] => {
+    let order = state.activeOrder.get(domain);
+    if (!order) {
+      order = [];
+      setIn(state.activeOrder, domain, order, undo);
+    }
+    return order;
+  };
+  const position = (key: string): AccountListPosition => {
+    const account = state.accounts.get(key)!;
+    return { activatedAt: account.activatedAt, id: account.id };
+  };
+  /** Index of the first key in `order` whose position is after `after` (binary search). */
+  const firstAfter = (order: string[], after: AccountListPosition): number => {
+    let low = 0;
+    let high = order.length;
+    while (low < high) {
+      const middle = (low + high) >>> 1;
+      if (compareListPosition(position(order[middle]!), after) <= 0) low = middle + 1;
+      else high = middle;
+    }
+    return low;
+  };
+
+  const indexActive = (account: AccountRecord) => {
+    setIn(state.activeById, account.id, account.key, undo);
+    setIn(state.activeByName, pair(account.domainId, account.nameKey), account.key, undo);
+    const order = orderOf(account.domainId);
+    const at = firstAfter(order, account);
+    order.splice(at, 0, account.key);
+    undo.push(() => order.splice(order.indexOf(account.key), 1));
+  };
+  const unindexActive = (account: AccountRecord) => {
+    if (state.activeById.get(account.id) === account.key) deleteIn(state.activeById, account.id, undo);
+    const nameKey = pair(account.domainId, account.nameKey);
+    if (state.activeByName.get(nameKey) === account.key) deleteIn(state.activeByName, nameKey, undo);
+    const order = orderOf(account.domainId);
+    const at = order.indexOf(account.key);
+    if (at >= 0) {
+      order.splice(at, 1);
+      undo.push(() => order.splice(at, 0, account.key));
+    }
+  };
+  const activeAccount = (key: string | undefined): AccountRecord | undefined => {
+    if (key === undefined) return undefined;
+    const account = state.accounts.get(key);
+    return account && account.resetAt === null && account.domainId === domainId ? account : undefined;
+  };
+  const accountsOfDomain = (): AccountRecord[] =>
+    (state.activeOrder.get(domainId) ?? []).map((key) => state.accounts.get(key)!);
+
+  return {
+    async getProduct(productId) {
+      const product = state.products.get(domainId)?.get(productId);
+      return product ? copy(product) : null;
+    },
+    async listProducts() {
+      const products = [...(state.products.get(domainId)?.values() ?? [])];
+      return copy(products.sort((a, b) => (a.productId < b.productId ? -1 : 1)));
+    },
+    async putProduct(product) {
+      let products = state.products.get(domainId);
+      if (!products) {
+        products = new Map();
+        setIn(state.products, domainId, products, undo);
+      }
+      setIn(products, product.productId, copy(product), undo);
+    },
+    async productUsage() {
+      const usage = new Map<string, ProductUsage>();
+      for (const account of accountsOfDomain()) {
+        const current = usage.get(account.productId) ?? { inUse: 0, maxAgents: 0 };
+        usage.set(account.productId, {
+          inUse: current.inUse + 1,
+          maxAgents: Math.max(current.maxAgents, account.agentIds.length),
+        });
+      }
+      return usage;
+    },
+
+    async findAccount(accountId) {
+      const account = activeAccount(state.activeById.get(accountId));
+      return account ? copy(account) : null;
+    },
+    async isAccountIdActive(accountId) {
+      return state.activeById.has(accountId);
+    },
+    async isAccountNameActive(nameKey, exceptKey) {
+      const key = state.activeByName.get(pair(domainId, nameKey));
+      return key !== undefined && key !== exceptKey;
+    },
+    async insertAccount(account, imageData) {
+      if (account.domainId !== domainId) throw new Error('account of another domain');
+      if (state.accounts.has(account.key)) throw new Error(`duplicate account key ${account.key}`);
+      if (state.activeById.has(account.id)) throw new Error(`duplicate active account id ${account.id}`);
+      const stored = copy(account);
+      setIn(state.accounts, account.key, stored, undo);
+      const all = state.allAccounts.get(domainId) ?? [];
+      if (!state.allAccounts.has(domainId)) setIn(state.allAccounts, domainId, all, undo);
+      all.push(account.key);
+      undo.push(() => all.pop());
+      if (account.resetAt === null) indexActive(stored);
+      if (imageData) setIn(state.images, account.key, imageData.slice(), undo);
+    },
+    async updateAccount(account, imageData) {
+      const current = state.accounts.get(account.key);
+      if (!current || current.domainId !== domainId) throw new Error(`no account with key ${account.key}`);
+      const next: AccountRecord = { ...copy(account), key: current.key, domainId: current.domainId, id: current.id };
+      if (current.resetAt === null) unindexActive(current);
+      setIn(state.accounts, account.key, next, undo);
+      if (next.resetAt === null) indexActive(next);
+      if (imageData === null) deleteIn(state.images, account.key, undo);
+      else if (imageData !== undefined) setIn(state.images, account.key, imageData.slice(), undo);
+    },
+    async getAccountImage(accountKey) {
+      const data = state.images.get(accountKey);
+      return data ? data.slice() : null;
+    },
+    async listAccounts(after, limit) {
+      const order = state.activeOrder.get(domainId) ?? [];
+      const start = after ? firstAfter(order, after) : 0;
+      return order.slice(start, start + limit).map((key): AccountListRow => {
+        const account = state.accounts.get(key)!;
+        return {
+          id: account.id,
+          name: account.name,
+          productId: account.productId,
+          contactUrl: account.contactUrl,
+          activatedAt: new Date(account.activatedAt),
+          agentCount: account.agentIds.length,
+        };
+      });
+    },
+    async activeAccountIdsOfAgent(memberId) {
+      return accountsOfDomain()
+        .filter((account) => account.agentIds.includes(memberId))
+        .map((account) => account.id);
+    },
+
+    async findContact(accountKey, customerId) {
+      const contact = state.contacts.get(pair(accountKey, customerId));
+      return contact ? copy(contact) : null;
+    },
+    async putContact(contact) {
+      setIn(state.contacts, pair(contact.accountKey, contact.customerId), copy(contact), undo);
+    },
+
+    async listRooms(accountKey) {
+      return copy(state.rooms.get(accountKey) ?? []);
+    },
+    async insertRoom(room) {
+      setIn(state.rooms, room.accountKey, [...(state.rooms.get(room.accountKey) ?? []), copy(room)], undo);
+    },
+    async removeAgentFromRooms(accountKey, memberId) {
+      const rooms = state.rooms.get(accountKey);
+      if (!rooms) return;
+      const next = rooms.map((room) => ({ ...room, agentIds: room.agentIds.filter((id) => id !== memberId) }));
+      setIn(state.rooms, accountKey, next, undo);
+    },
+    async deleteRooms(accountKey) {
+      const count = state.rooms.get(accountKey)?.length ?? 0;
+      deleteIn(state.rooms, accountKey, undo);
+      return count;
+    },
+
+    async findBot(botId) {
+      const bot = state.bots.get(pair(domainId, botId));
+      return bot ? copy(bot) : null;
+    },
+    async insertBot(bot) {
+      setIn(state.bots, pair(domainId, bot.botId), copy(bot), undo);
+    },
+    async resetBots(accountKey) {
+      let deleted = 0;
+      let kept = 0;
+      for (const [mapKey, bot] of [...state.bots]) {
+        if (bot.accountKey !== accountKey) continue;
+        if (bot.origin === 'admin') {
+          deleteIn(state.bots, mapKey, undo);
+          deleted++;
+        } else {
+          setIn(state.bots, mapKey, { ...bot, accountKey: null }, undo);
+          kept++;
+        }
+      }
+      return { deleted, kept };
+    },
+
+    async appendHistory(entry) {
+      let entries = state.history.get(entry.accountKey);
+      if (!entries) {
+        entries = [];
+        setIn(state.history, entry.accountKey, entries, undo);
+      }
+      const list = entries;
+      list.push(copy(entry));
+      undo.push(() => list.pop());
+    },
+
+    async insertBackupJob(job) {
+      setIn(state.backupJobs, pair(domainId, job.jobId), copy(job), undo);
+    },
+    async getBackupJob(jobId) {
+      const job = state.backupJobs.get(pair(domainId, jobId));
+      return job ? copy(job) : null;
+    },
+    async updateBackupJob(job) {
+      setIn(state.backupJobs, pair(domainId, job.jobId), copy(job), undo);
+    },
+  };
+}

@@ -1,0 +1,26 @@
+import { z } from 'zod';
+import { textField } from '../validation/text-fields.js';
+
+/** Most characters in one text field before counting graphemes: bounds the work on huge input. */
+const CODE_UNIT_CAP = 64;
+
+/** An account name (R5): trimmed, 1–20 user-perceived characters, no control characters. */
+export const accountNameSchema = textField({ min: 1, max: 20, trim: true, forbidControl: true, codeUnitCap: 20 * CODE_UNIT_CAP });
+
+/** An account description (R7): at most 100 user-perceived characters; `null` clears it. */
+export const descriptionSchema = textField({ min: 0, max: 100, trim: true, codeUnitCap: 100 * CODE_UNIT_CAP })
+  .transform((value) => (value === '' ? null : value))
+  .nullable();
+
+/**
+ * The key under which names are unique in a domain (R5): Unicode NFKC, then lower case,
+ * so `Help` and `ｈｅｌｐ` collide.
+ */
+export function accountNameKey(name: string): string {
+  return name.normalize('NFKC').toLowerCase();
+}
+
+/** The optional `expectedVersion` of an update (R12). */
+export const versionOptionsSchema = z
+  .strictObject({ expectedVersion: z.number().int().min(1).optional() })
+  .optional();

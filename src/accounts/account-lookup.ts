@@ -1,0 +1,64 @@
+import { err, ok, type Result } from 'neverthrow';
+import { notFound, ruleError, storeFailure, type CxError } from '../errors.js';
+import type { MemberDirectory } from '../ports/member-directory.js';
+import type { AccountRecord, ProductRecord } from '../ports/records.js';
+import type { StoreTransaction } from '../ports/store.js';
+import { toAccount, type Account } from './account-view.js';
+
+/** The active account of the transaction's domain, or `not_found` (R13). */
+export async function loadAccount(tx: StoreTransaction, accountId: string): Promise<Result<AccountRecord, CxError>> {
+  const account = await tx.findAccount(accountId);
+  return account ? ok(account) : err(notFound('account', accountId));
+}
+
+/** The product of the transaction's domain, or `not_found` (R3). */
+export async function loadProduct(tx: StoreTransaction, productId: string): Promise<Result<ProductRecord, CxError>> {
+  const product = await tx.getProduct(productId);
+  return product ? ok(product) : err(notFound('product', productId));
+}
+
+/** The public view of an account, with its product's name. */
+export async function viewAccount(tx: StoreTransaction, account: AccountRecord): Promise<Account> {
+  const product = await tx.getProduct(account.productId);
+  return toAccount(account, product?.name ?? account.productId);
+}
+
+/** Fails with `product_unavailable` unless one more account fits on the product (R3). */
+export async function checkProductHasRoom(tx: StoreTransaction, product: ProductRecord): Promise<Result<void, CxError>> {
+  const inUse = (await tx.productUsage()).get(product.productId)?.inUse ?? 0;
+  if (inUse < product.quantity) return ok(undefined);
+  return err(
+    ruleError(
+      'product_unavailable',
+      `product ${JSON.stringify(product.productId)} has no free unit: ${inUse} of ${product.quantity} in use`,
+    ),
+  );
+}
+
+/** Fails with `seat_limit_exceeded` when `agentCount` agents do not fit the product (R4). */
+export function checkSeats(product: ProductRecord, agentCount: number): Result<void, CxError> {
+  if (agentCount <= product.seatLimit) return ok(undefined);
+  return err(
+    ruleError(
+      'seat_limit_exceeded',
+      `${agentCount} agents do not fit product ${JSON.stringify(product.productId)}: its seat limit is ${product.seatLimit}`,
+    ),
+  );
+}
+
+/** Fails with `not_found` (entity `member`) for the first id the directory does not know (R9, R15). */
+export async function checkMembers(
+  directory: MemberDirectory,
+  domainId: string,
+  memberIds: readonly string[],
+): Promise<Result<void, CxError>> {
+  let members;
+  try {
+    members = await directory.get(domainId, memberIds);
+  } catch (cause) {
+    return err(storeFailure(cause, `member directory failed: ${cause instanceof Error ? cause.message : String(cause)}`));
+  }
+  const found = new Set(members.map((member) => member.id));
+  const missing = memberIds.find((id) => !found.has(id));
+  return missing === undefined ? ok(undefined) : err(notFound('member', missing));
+}

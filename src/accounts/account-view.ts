@@ -1,0 +1,58 @@
+import type { AccountRecord, ImageInfo } from '../ports/records.js';
+import type { AccountSettings } from '../schedule/schedule-types.js';
+
+/**
+ * A consultation account as operations return it.
+ *
+ * @example
+ * ```ts
+ * const account = (await cx.accounts.get('acme', 'help')).unwrapOr(null);
+ * console.log(account?.contactUrl, account?.agentIds.length);
+ * ```
+ */
+export type Account = {
+  /** The account ID (R6); never changes. */
+  id: string;
+  /** The name customers see (R5). */
+  name: string;
+  description: string | null;
+  /** What is known of the image; the bytes come from `accounts.image`. */
+  image: ImageInfo | null;
+  productId: string;
+  productName: string;
+  /** Agents, in the order they were added. */
+  agentIds: string[];
+  /** The "add as contact" URL (R11); fixed for the account's life. */
+  contactUrl: string;
+  activatedAt: Date;
+  /** Raised by 1 on every successful change (R12). */
+  version: number;
+  settings: AccountSettings;
+};
+
+/** One row of `accounts.list` (R10). */
+export type AccountSummary = {
+  id: string;
+  name: string;
+  productName: string;
+  contactUrl: string;
+  activatedAt: Date;
+  agentCount: number;
+};
+
+/** The public view of a stored account. */
+export function toAccount(record: AccountRecord, productName: string): Account {
+  return {
+    id: record.id,
+    name: record.name,
+    description: record.description,
+    image: record.image,
+    productId: record.productId,
+    productName,
+    agentIds: record.agentIds,
+    contactUrl: record.contactUrl,
+    activatedAt: record.activatedAt,
+    version: record.version,
+    settings: record.settings,
+  };
+}

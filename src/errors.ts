@@ -1,0 +1,92 @@
+/**
+ * Errors are values: every operation of `cx-accounts` answers a `Result` whose error side is
+ * a {@link CxError}. Switch on `code`; each variant carries what a caller needs to act.
+ *
+ * @module
+ */
+
+/** Which kind of thing was not found. */
+export type NotFoundEntity =
+  | 'account'
+  | 'product'
+  | 'member'
+  | 'agent'
+  | 'contact'
+  | 'holiday'
+  | 'room'
+  | 'backup';
+
+/** One problem with an input: where it is (`name`, `weeklyHours.mon.1.to`) and what is wrong. */
+export type ValidationIssue = { path: string; message: string };
+
+/** The codes of rule violations that carry nothing beyond a message. */
+export type RuleErrorCode =
+  | 'name_taken'
+  | 'id_taken'
+  | 'product_unavailable'
+  | 'seat_limit_exceeded'
+  | 'quantity_below_usage'
+  | 'last_agent'
+  | 'already_agent'
+  | 'holiday_in_past'
+  | 'holiday_overlap'
+  | 'version_conflict'
+  | 'backup_not_ready';
+
+/**
+ * Every error `cx-accounts` returns.
+ *
+ * @example
+ * ```ts
+ * const result = await cx.accounts.create('acme', input);
+ * if (result.isErr()) {
+ *   switch (result.error.code) {
+ *     case 'validation': showFieldErrors(result.error.issues); break;
+ *     case 'name_taken': askForAnotherName(); break;
+ *     default: console.error(result.error.message);
+ *   }
+ * }
+ * ```
+ */
+export type CxError =
+  | { code: 'validation'; message: string; issues: ValidationIssue[] }
+  | { code: 'not_found'; message: string; entity: NotFoundEntity }
+  | { code: RuleErrorCode; message: string }
+  | { code: 'store_failure'; message: string; cause: unknown };
+
+/** Builds a `validation` error from its issues; the message lists them. */
+export function validationError(issues: ValidationIssue[]): CxError {
+  const message = issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ');
+  return { code: 'validation', message: message || 'invalid input', issues };
+}
+
+/** Builds a `validation` error with a single issue. */
+export function invalid(path: string, message: string): CxError {
+  return validationError([{ path, message }]);
+}
+
+/** Builds a `not_found` error. The message never says whether the thing exists in another domain. */
+export function notFound(entity: NotFoundEntity, id: string): CxError {
+  return { code: 'not_found', entity, message: `${entity} ${JSON.stringify(id)} not found` };
+}
+
+/** Builds a rule error such as `seat_limit_exceeded`. */
+export function ruleError(code: RuleErrorCode, message: string): CxError {
+  return { code, message };
+}
+
+/** Builds a `store_failure`, keeping what the storage layer reported as `cause`. */
+export function storeFailure(cause: unknown, message?: string): CxError {
+  const detail = cause instanceof Error ? cause.message : String(cause);
+  return { code: 'store_failure', message: message ?? `storage failed: ${detail}`, cause };
+}
+
+/** Narrows an unknown value to a {@link CxError}. */
+export function isCxError(value: unknown): value is CxError {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    typeof (value as { code?: unknown }).code === 'string' &&
+    typeof (value as { message?: unknown }).message === 'string'
+  );
+}

@@ -1,0 +1,13 @@
+import type { MemberDirectory } from './ports/member-directory.js';
+import type { Store } from './ports/store.js';
+
+/** What every operation is given: the store, the host's directory, the clock and the defaults. */
+export type OperationContext = {
+  store: Store;
+  directory: MemberDirectory;
+  clock: () => Date;
+  /** Time zone of new accounts. */
+  timeZone: string;
+  /** Prefix of contact URLs. */
+  contactUrlBase: string;
+};

@@ -1,0 +1,143 @@
+import type { AccountSettings } from '../schedule/schedule-types.js';
+
+/**
+ * The shapes a {@link Store} keeps. They are plain data (strings, numbers, `Date`,
+ * `Uint8Array`, arrays and objects of these), so a store may clone or serialise them freely.
+ *
+ * @module
+ */
+
+/** A purchased product of a domain (R1). */
+export type ProductRecord = {
+  productId: string;
+  name: string;
+  seatLimit: number;
+  quantity: number;
+};
+
+/** What a store keeps about an account's image; the bytes are kept apart (see `Store`). */
+export type ImageInfo = { fileName: string; byteLength: number; width: number; height: number };
+
+/** An account as the store keeps it, active or reset. */
+export type AccountRecord = {
+  /** Internal key, unique forever: an ID may be reused after a reset, a key never is. */
+  key: string;
+  domainId: string;
+  /** The public account ID (R6). */
+  id: string;
+  name: string;
+  /** NFKC + lower-case form of `name`, unique per domain among active accounts (R5). */
+  nameKey: string;
+  description: string | null;
+  image: ImageInfo | null;
+  productId: string;
+  /** Agents in the order they were added. */
+  agentIds: string[];
+  contactUrl: string;
+  activatedAt: Date;
+  /** Set when the account is reset (R24); `null` while active. */
+  resetAt: Date | null;
+  version: number;
+  settings: AccountSettings;
+};
+
+/** One row of `accounts.list`, before the product name is attached. */
+export type AccountListRow = {
+  id: string;
+  name: string;
+  productId: string;
+  contactUrl: string;
+  activatedAt: Date;
+  agentCount: number;
+};
+
+/** The position after which a page of `accounts.list` starts. */
+export type AccountListPosition = { activatedAt: Date; id: string };
+
+/** A channel through which a customer reaches an account. */
+export type Channel = 'lineworks' | 'line' | 'mail';
+
+/** A customer who added an account as a contact (R22). */
+export type ContactRecord = {
+  accountKey: string;
+  customerId: string;
+  name: string;
+  channel: Channel;
+  addedAt: Date;
+  /** When the welcome message was sent; `null` when it never was. */
+  welcomedAt: Date | null;
+  /** The last away or holiday reply sent to this customer (R23). */
+  lastAutoReply: { kind: 'away' | 'holiday'; at: Date } | null;
+};
+
+/** A conversation space of an account. */
+export type RoomRecord = {
+  accountKey: string;
+  roomId: string;
+  kind: 'consultation' | 'group';
+  /** The customer of a consultation room; `null` for a group room. */
+  customerId: string | null;
+  agentIds: string[];
+  createdAt: Date;
+};
+
+/** An inquiry bot. After a reset, `dev_console` bots are kept with `accountKey: null`. */
+export type BotRecord = {
+  domainId: string;
+  botId: string;
+  name: string;
+  origin: 'admin' | 'dev_console';
+  accountKey: string | null;
+  /** The ID of the account the bot belonged to, kept after detaching. */
+  accountId: string;
+  createdAt: Date;
+};
+
+/** Who wrote a history message. */
+export type SenderKind = 'customer' | 'agent' | 'auto_reply';
+
+/** One message of an account's history (R23, R26). */
+export type HistoryRecord = {
+  accountKey: string;
+  customerId: string;
+  /** The customer's name when the message was sent. */
+  customerName: string;
+  sentAt: Date;
+  senderKind: SenderKind;
+  /** The sender's name when the message was sent (customer, agent, or the account for automatic replies). */
+  senderName: string;
+  content: string;
+};
+
+/**
+ * One row of a history backup, in the order the file lists them: by account (activation
+ * order, then key), then by time, then by insertion order.
+ */
+export type HistoryExportRow = {
+  accountId: string;
+  /** The account's latest name. */
+  accountName: string;
+  /** The account's time zone, for the offset of `sentAt`. */
+  timeZone: string;
+  customerName: string;
+  sentAt: Date;
+  senderName: string;
+  content: string;
+};
+
+/** The state of a history backup job (R25). */
+export type BackupStatus = 'pending' | 'running' | 'ready' | 'failed';
+
+/** A history backup job as the store keeps it. */
+export type BackupJobRecord = {
+  domainId: string;
+  jobId: string;
+  status: BackupStatus;
+  requestedAt: Date;
+  startedAt: Date | null;
+  readyAt: Date | null;
+  /** Why the job failed; `null` unless `status` is `failed`. */
+  failureReason: string | null;
+  /** Bytes of the finished file. */
+  byteLength: number | null;
+};

@@ -1,0 +1,137 @@
+import type { Result } from 'neverthrow';
+import type { CxError } from '../errors.js';
+import type {
+  AccountListPosition,
+  AccountListRow,
+  AccountRecord,
+  BackupJobRecord,
+  BotRecord,
+  ContactRecord,
+  HistoryExportRow,
+  HistoryRecord,
+  ProductRecord,
+  RoomRecord,
+} from './records.js';
+
+/**
+ * The repository an operation reads and writes through, inside one transaction bound to
+ * one domain. Methods are narrow and named after the domain; every one that takes no
+ * `domainId` works within the transaction's domain, except where it says "any domain".
+ *
+ * Methods may reject (a driver error); the {@link Store.transaction} that runs them turns
+ * that into a `store_failure` and rolls back.
+ */
+export interface StoreTransaction {
+  // Products
+  /** The product, or `null` when the domain has none with this id. */
+  getProduct(productId: string): Promise<ProductRecord | null>;
+  /** Every product of the domain, by `productId`. */
+  listProducts(): Promise<ProductRecord[]>;
+  /** Creates or replaces a product. */
+  putProduct(product: ProductRecord): Promise<void>;
+  /**
+   * Per product id, the number of active accounts of the domain on it and the largest agent
+   * count among them (products with no active account may be left out).
+   */
+  productUsage(): Promise<Map<string, ProductUsage>>;
+
+  // Accounts
+  /** The active account with this ID in the domain, or `null`. */
+  findAccount(accountId: string): Promise<AccountRecord | null>;
+  /** Whether an active account of any domain has this ID. */
+  isAccountIdActive(accountId: string): Promise<boolean>;
+  /** Whether an active account of the domain, other than `exceptKey`, has this normalised name. */
+  isAccountNameActive(nameKey: string, exceptKey?: string): Promise<boolean>;
+  /** Inserts a new active account, its agents and, when given, its image bytes. */
+  insertAccount(account: AccountRecord, imageData: Uint8Array | null): Promise<void>;
+  /**
+   * Replaces an account's changeable fields (name, nameKey, description, image info,
+   * productId, agentIds, settings, version, resetAt) by key. `imageData`: `undefined` keeps
+   * the stored bytes, `null` deletes them, bytes replace them.
+   */
+  updateAccount(account: AccountRecord, imageData?: Uint8Array | null): Promise<void>;
+  /** The stored image bytes of an account, or `null`. */
+  getAccountImage(accountKey: string): Promise<Uint8Array | null>;
+  /** Active accounts of the domain after `after` in (activatedAt, id) order, at most `limit`. */
+  listAccounts(after: AccountListPosition | null, limit: number): Promise<AccountListRow[]>;
+  /** IDs of the active accounts of the domain that have this member as an agent, in list order. */
+  activeAccountIdsOfAgent(memberId: string): Promise<string[]>;
+
+  // Contacts
+  /** The contact of an account (active or reset), or `null`. */
+  findContact(accountKey: string, customerId: string): Promise<ContactRecord | null>;
+  /** Creates or replaces a contact. */
+  putContact(contact: ContactRecord): Promise<void>;
+
+  // Rooms
+  /** The rooms of an account, by creation time then room id. */
+  listRooms(accountKey: string): Promise<RoomRecord[]>;
+  /** Adds a room. */
+  insertRoom(room: RoomRecord): Promise<void>;
+  /** Takes a member out of every room of an account (R16). */
+  removeAgentFromRooms(accountKey: string, memberId: string): Promise<void>;
+  /** Deletes every room of an account; answers how many there were. */
+  deleteRooms(accountKey: string): Promise<number>;
+
+  // Bots
+  /** The bot with this id in the domain (attached or detached), or `null`. */
+  findBot(botId: string): Promise<BotRecord | null>;
+  /** Adds a bot. */
+  insertBot(bot: BotRecord): Promise<void>;
+  /** Deletes the `admin` bots of an account and detaches its `dev_console` bots (R24). */
+  resetBots(accountKey: string): Promise<{ deleted: number; kept: number }>;
+
+  // History
+  /** Appends a message to the history. */
+  appendHistory(entry: HistoryRecord): Promise<void>;
+
+  // Backup jobs
+  /** Adds a backup job. */
+  insertBackupJob(job: BackupJobRecord): Promise<void>;
+  /** The job of the domain with this id, or `null`. */
+  getBackupJob(jobId: string): Promise<BackupJobRecord | null>;
+  /** Replaces a job's status fields. */
+  updateBackupJob(job: BackupJobRecord): Promise<void>;
+}
+
+/** How a product is used by the active accounts of its domain. */
+export type ProductUsage = { inUse: number; maxAgents: number };
+
+/** Whether a transaction only reads, or may write. */
+export type TransactionMode = 'read' | 'write';
+
+/**
+ * Where `cx-accounts` keeps its data. Get one from an adapter (`memoryStore()` from
+ * `cx-accounts/memory`, `openSqlite()` and friends from `cx-accounts/sql`) or write your own
+ * and check it with the conformance suite.
+ *
+ * Contract:
+ * - `transaction` runs `work` all-or-nothing: when `work` answers `err`, or rejects, nothing it
+ *   wrote stays. Write transactions on one domain are serialised (or behave as if they were),
+ *   so rules checked by reading hold when the writes land. Global uniqueness of active account
+ *   IDs must be enforced by the store itself, answering `id_taken` (and `name_taken` for the
+ *   per-domain name key) when a concurrent write won.
+ * - Failures of the storage itself become `store_failure` with the original error as `cause`.
+ */
+export interface Store {
+  /** Runs `work` in one transaction bound to `domainId`. Never rejects. */
+  transaction<T>(
+    domainId: string,
+    mode: TransactionMode,
+    work: (tx: StoreTransaction) => Promise<Result<T, CxError>>,
+  ): Promise<Result<T, CxError>>;
+
+  /**
+   * Streams the history of every account of the domain (reset ones included) for a backup,
+   * by account then time. Reads in batches: memory stays flat however long the history is.
+   * The iterator may throw on a storage failure.
+   */
+  exportHistory(domainId: string): AsyncIterable<HistoryExportRow>;
+
+  /** Stores chunk number `seq` (0, 1, 2, …) of a backup file. */
+  appendBackupChunk(domainId: string, jobId: string, seq: number, data: Uint8Array): Promise<void>;
+  /** Streams a stored backup file's chunks in order. The iterator may throw on a storage failure. */
+  readBackupChunks(domainId: string, jobId: string): AsyncIterable<Uint8Array>;
+  /** Deletes a backup file's chunks. */
+  deleteBackupChunks(domainId: string, jobId: string): Promise<void>;
+}

@@ -1,0 +1,117 @@
+import { err, ok, type ResultAsync } from 'neverthrow';
+import { z } from 'zod';
+import { ruleError, type CxError } from '../errors.js';
+import type { OperationContext } from '../operation-context.js';
+import type { ProductRecord } from '../ports/records.js';
+import { runOperation } from '../run-operation.js';
+import { domainIdSchema, opaqueId } from '../validation/identifiers.js';
+import { parseInput } from '../validation/parse-input.js';
+import { textField } from '../validation/text-fields.js';
+
+/** A purchased product (R1): `seatLimit` agents per account, bought `quantity` times. */
+export type Product = ProductRecord;
+
+/** A product with the number of active accounts using it (R2). */
+export type ProductUsageView = Product & { inUse: number };
+
+/** What `products.overview` answers (R2). */
+export type ProductOverview = {
+  /** Sum of the quantities of every product. */
+  totalPurchased: number;
+  /** Active accounts of the domain. */
+  activeAccounts: number;
+  products: ProductUsageView[];
+};
+
+const MAX_COUNT = 1_000_000;
+
+const productInputSchema = z.strictObject({
+  productId: opaqueId('productId', 64),
+  name: textField({ min: 1, max: 50, trim: true, forbidControl: true }),
+  seatLimit: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(1, 'must be at least 1')
+    .max(MAX_COUNT, `at most ${MAX_COUNT}`),
+  quantity: z
+    .number({ error: 'must be a number' })
+    .int('must be a whole number')
+    .min(0, 'must be 0 or more')
+    .max(MAX_COUNT, `at most ${MAX_COUNT}`),
+});
+
+/** The `products` operations. */
+export type ProductOperations = {
+  /**
+   * Creates or replaces a product of the domain (R1). Lowering `quantity` below the active
+   * accounts on the product fails with `quantity_below_usage`; lowering `seatLimit` below the
+   * agents of an account on it fails with `seat_limit_exceeded` (R4).
+   *
+   * @example
+   * ```ts
+   * await cx.products.set('acme', { productId: 'basic', name: 'Basic', seatLimit: 5, quantity: 3 });
+   * ```
+   */
+  set(domainId: string, input: { productId: string; name: string; seatLimit: number; quantity: number }): ResultAsync<Product, CxError>;
+  /**
+   * Every product with its use, the total purchased and the active accounts (R2).
+   *
+   * @example
+   * ```ts
+   * const { totalPurchased, activeAccounts, products } = (await cx.products.overview('acme'))._unsafeUnwrap();
+   * ```
+   */
+  overview(domainId: string): ResultAsync<ProductOverview, CxError>;
+};
+
+export function productOperations(context: OperationContext): ProductOperations {
+  const { store } = context;
+  return {
+    set: (domainId, input) =>
+      runOperation(async () => {
+        const domain = parseInput(domainIdSchema, domainId, 'domainId');
+        if (domain.isErr()) return err(domain.error);
+        const parsed = parseInput(productInputSchema, input);
+        if (parsed.isErr()) return err(parsed.error);
+        const product: Product = parsed.value;
+        return store.transaction(domain.value, 'write', async (tx) => {
+          const usage = (await tx.productUsage()).get(product.productId) ?? { inUse: 0, maxAgents: 0 };
+          if (product.quantity < usage.inUse) {
+            return err(
+              ruleError(
+                'quantity_below_usage',
+                `quantity ${product.quantity} is below the ${usage.inUse} active account(s) using product ${JSON.stringify(product.productId)}`,
+              ),
+            );
+          }
+          if (product.seatLimit < usage.maxAgents) {
+            return err(
+              ruleError(
+                'seat_limit_exceeded',
+                `seatLimit ${product.seatLimit} is below the ${usage.maxAgents} agents of an account using product ${JSON.stringify(product.productId)}`,
+              ),
+            );
+          }
+          await tx.putProduct(product);
+          return ok(product);
+        });
+      }),
+
+    overview: (domainId) =>
+      runOperation(async () => {
+        const domain = parseInput(domainIdSchema, domainId, 'domainId');
+        if (domain.isErr()) return err(domain.error);
+        return store.transaction(domain.value, 'read', async (tx) => {
+          const products = await tx.listProducts();
+          const usage = await tx.productUsage();
+          let activeAccounts = 0;
+          for (const { inUse } of usage.values()) activeAccounts += inUse;
+          return ok({
+            totalPurchased: products.reduce((sum, product) => sum + product.quantity, 0),
+            activeAccounts,
+            products: products.map((product) => ({ ...product, inUse: usage.get(product.productId)?.inUse ?? 0 })),
+          });
+        });
+      }),
+  };
+}

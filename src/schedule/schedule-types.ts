@@ -1,0 +1,34 @@
+/** A day of the week, Monday first. */
+export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
+
+/** The weekdays in order, Monday first. */
+export const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+
+/**
+ * A half-open wall-clock range `[from, to)` within one day, as `'HH:mm'`.
+ * `to` may be `'24:00'`, the end of that day.
+ */
+export type TimeRange = { from: string; to: string };
+
+/** Opening ranges for each weekday; an empty list is a closed day. */
+export type WeeklyHours = Record<Weekday, TimeRange[]>;
+
+/** Whole local days `start`..`end` (inclusive, `'YYYY-MM-DD'`) in the account's time zone. */
+export type Holiday = { id: string; start: string; end: string; label?: string };
+
+/** The consultation settings of an account (R14, R18–R20). */
+export type AccountSettings = {
+  /** IANA time zone name, e.g. `'Asia/Seoul'`. */
+  timeZone: string;
+  weeklyHours: WeeklyHours;
+  /** Sent once to a customer who adds the account; empty means none. */
+  welcomeMessage: string;
+  /** Sent outside operating hours; empty means none. */
+  awayMessage: string;
+  /** Sent on holidays; empty means none. */
+  holidayMessage: string;
+  holidays: Holiday[];
+};
+
+/** What `availability` answers. */
+export type AvailabilityState = 'open' | 'away' | 'holiday';

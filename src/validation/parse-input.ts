@@ -1,0 +1,73 @@
+import { err, ok, type Result } from 'neverthrow';
+import type { z } from 'zod';
+import { validationError, type CxError, type ValidationIssue } from '../errors.js';
+import { typeName } from './text-fields.js';
+
+/** Joins a zod issue path as `weeklyHours.mon.1.to`, under an optional prefix. */
+export function issuePath(path: readonly PropertyKey[], prefix = ''): string {
+  const parts = path.map((part) => String(part));
+  return [prefix, ...parts].filter((part) => part !== '').join('.');
+}
+
+/** Maps zod issues to our `{ path, message }` pairs. */
+export function toValidationIssues(error: z.ZodError, prefix = ''): ValidationIssue[] {
+  return error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      // A typo never passes silently (R27): name each unknown field.
+      return { path: issuePath(issue.path, prefix), message: `unknown field(s): ${issue.keys.join(', ')}` };
+    }
+    return { path: issuePath(issue.path, prefix), message: issue.message };
+  });
+}
+
+/**
+ * Validates an unknown input with a zod schema, answering a `validation` error instead of throwing.
+ * Never throws, whatever `input` is (getters that throw, proxies, cycles included).
+ */
+export function parseInput<S extends z.ZodType>(
+  schema: S,
+  input: unknown,
+  prefix = '',
+): Result<z.output<S>, CxError> {
+  let parsed: z.ZodSafeParseResult<z.output<S>>;
+  try {
+    parsed = schema.safeParse(input, { error: friendlyMessage }) as z.ZodSafeParseResult<z.output<S>>;
+  } catch (cause) {
+    // zod itself does not throw, but user objects with throwing getters or proxies can.
+    return err(validationError([{ path: prefix, message: `could not read the input: ${describe(cause)}` }]));
+  }
+  if (parsed.success) return ok(parsed.data);
+  return err(validationError(toValidationIssues(parsed.error, prefix)));
+}
+
+/** Messages a person can act on, for the issues our schemas leave to zod's defaults. */
+function friendlyMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  switch (issue.code) {
+    case 'invalid_type':
+      return issue.input === undefined ? 'required' : `must be ${issue.expected}, got ${typeName(issue.input)}`;
+    case 'too_small':
+      return issue.origin === 'array'
+        ? `needs at least ${issue.minimum} item(s)`
+        : issue.origin === 'string'
+          ? `must not be shorter than ${issue.minimum} characters`
+          : `must be at least ${issue.minimum}, got ${String(issue.input)}`;
+    case 'too_big':
+      return issue.origin === 'array'
+        ? `at most ${issue.maximum} item(s)`
+        : issue.origin === 'string'
+          ? `at most ${issue.maximum} characters`
+          : `must be at most ${issue.maximum}, got ${String(issue.input)}`;
+    case 'invalid_value':
+      return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+    default:
+      return undefined;
+  }
+}
+
+function describe(cause: unknown): string {
+  try {
+    return cause instanceof Error ? cause.message : String(cause);
+  } catch {
+    return 'unreadable value';
+  }
+}
