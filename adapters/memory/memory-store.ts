@@ -142,7 +142,30 @@ export function memoryStore(): Store {
     async deleteBackupChunks(domainId, jobId) {
       state.backupChunks.delete(pair(domainId, jobId));
     },
+
+    async listRunnableBackupJobs(staleBefore, limit) {
+      return oldestBackupJobs(state, limit, (job) =>
+        job.status === 'pending' ||
+        (job.status === 'running' && (job.heartbeatAt === null || job.heartbeatAt < staleBefore)),
+      );
+    },
+
+    async listExpiredBackupJobs(before, limit) {
+      return oldestBackupJobs(state, limit, (job) =>
+        (job.status === 'ready' && job.readyAt !== null && job.readyAt < before) ||
+        (job.status === 'failed' && job.requestedAt < before),
+      );
+    },
   };
+}
+
+/** Copies of the backup jobs of any domain that `matches`, oldest `requestedAt` first (ties by id). */
+function oldestBackupJobs(state: MemoryState, limit: number, matches: (job: BackupJobRecord) => boolean): BackupJobRecord[] {
+  return [...state.backupJobs.values()]
+    .filter(matches)
+    .sort((a, b) => a.requestedAt.getTime() - b.requestedAt.getTime() || (a.jobId < b.jobId ? -1 : a.jobId > b.jobId ? 1 : 0))
+    .slice(0, limit)
+    .map(copy);
 }
 
 /** Sets `map[key]`, remembering how to undo it. */
@@ -369,7 +392,12 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
       return job ? copy(job) : null;
     },
     async updateBackupJob(job) {
-      setIn(state.backupJobs, pair(domainId, job.jobId), copy(job), undo);
+      const current = state.backupJobs.get(pair(domainId, job.jobId));
+      if (!current) throw new Error(`no backup job ${job.jobId}`);
+      setIn(state.backupJobs, pair(domainId, job.jobId), { ...copy(job), domainId, requestedAt: current.requestedAt }, undo);
+    },
+    async deleteBackupJob(jobId) {
+      deleteIn(state.backupJobs, pair(domainId, jobId), undo);
     },
   };
 }

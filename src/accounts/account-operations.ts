@@ -19,6 +19,7 @@ import {
   viewAccount,
 } from './account-lookup.js';
 import type { Account, AccountSummary } from './account-view.js';
+import { changeAccount, type ChangeOptions } from './change-account.js';
 import { newContactUrl } from './contact-url.js';
 import { imageFieldSchema } from './image-field.js';
 import { renderQrPng, renderQrSvg, type QrCodeOptions } from './qr-code.js';
@@ -59,7 +60,7 @@ const createSchema = z.strictObject({
   name: accountNameSchema,
   id: accountIdSchema,
   description: descriptionSchema.optional(),
-  image: imageFieldSchema,
+  image: imageFieldSchema.optional(),
   agentIds: z
     .array(memberIdSchema, { error: 'must be a list of member ids' })
     .min(1, 'an account needs at least one agent')
@@ -69,7 +70,7 @@ const createSchema = z.strictObject({
 const updateSchema = z.strictObject({
   name: accountNameSchema.optional(),
   description: descriptionSchema.optional(),
-  image: imageFieldSchema,
+  image: imageFieldSchema.optional(),
 });
 
 const listSchema = z
@@ -139,7 +140,7 @@ export type AccountOperations = {
     options?: { expectedVersion?: number },
   ): ResultAsync<Account, CxError>;
   /** Moves an account to another product (R3, R4). Moving to its own product changes nothing. */
-  changeProduct(domainId: string, accountId: string, productId: string): ResultAsync<Account, CxError>;
+  changeProduct(domainId: string, accountId: string, productId: string, options?: ChangeOptions): ResultAsync<Account, CxError>;
   /**
    * Ends an account for good (R24) and says what it did.
    *
@@ -303,26 +304,19 @@ export function accountOperations(context: OperationContext): AccountOperations 
         });
       }),
 
-    changeProduct: (domainId, accountId, productId) =>
+    changeProduct: (domainId, accountId, productId, options) =>
       runOperation(async () => {
-        const target = parseTarget(domainId, accountId);
-        if (target.isErr()) return err(target.error);
         const product = parseInput(z.string({ error: 'must be a string' }).min(1).max(64), productId, 'productId');
         if (product.isErr()) return err(product.error);
-        return store.transaction(target.value.domain, 'write', async (tx) => {
-          const found = await loadAccount(tx, target.value.account);
-          if (found.isErr()) return err(found.error);
+        return changeAccount(context, domainId, accountId, options, async (account, tx) => {
           const newProduct = await loadProduct(tx, product.value);
           if (newProduct.isErr()) return err(newProduct.error);
-          const account = found.value;
-          if (account.productId === newProduct.value.productId) return ok(await viewAccount(tx, account));
+          if (account.productId === newProduct.value.productId) return ok(null);
           const room = await checkProductHasRoom(tx, newProduct.value);
           if (room.isErr()) return err(room.error);
           const seats = checkSeats(newProduct.value, account.agentIds.length);
           if (seats.isErr()) return err(seats.error);
-          const next: AccountRecord = { ...account, productId: newProduct.value.productId, version: account.version + 1 };
-          await tx.updateAccount(next);
-          return ok(await viewAccount(tx, next));
+          return ok({ ...account, productId: newProduct.value.productId });
         });
       }),
 

@@ -18,13 +18,17 @@ export type ChangeOptions = {
 /**
  * Runs a change of one account: validates the target, loads the account under the write
  * lock, checks `expectedVersion`, applies `change`, raises the version and stores it.
+ * A `change` that answers `null` changes nothing: no write, no new version.
  */
 export function changeAccount(
   context: OperationContext,
   domainId: unknown,
   accountId: unknown,
   options: unknown,
-  change: (account: AccountRecord, tx: StoreTransaction) => Result<AccountRecord, CxError> | Promise<Result<AccountRecord, CxError>>,
+  change: (
+    account: AccountRecord,
+    tx: StoreTransaction,
+  ) => Result<AccountRecord | null, CxError> | Promise<Result<AccountRecord | null, CxError>>,
 ): Promise<Result<Account, CxError>> {
   return (async () => {
     const domain = parseInput(domainIdSchema, domainId, 'domainId');
@@ -42,6 +46,8 @@ export function changeAccount(
       }
       const changed = await change(found.value, tx);
       if (changed.isErr()) return err(changed.error);
+      // `null`: nothing to change, so no write and no new version.
+      if (changed.value === null) return ok(await viewAccount(tx, found.value));
       const next = { ...changed.value, version: found.value.version + 1 };
       await tx.updateAccount(next);
       return ok(await viewAccount(tx, next));

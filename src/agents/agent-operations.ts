@@ -1,11 +1,12 @@
 import { err, ok, type ResultAsync } from 'neverthrow';
 import { z } from 'zod';
 import { invalid, notFound, ruleError, type CxError } from '../errors.js';
-import { checkMembers, checkSeats, loadAccount, loadProduct, viewAccount } from '../accounts/account-lookup.js';
+import { checkMembers, checkSeats, loadProduct } from '../accounts/account-lookup.js';
+import { changeAccount, type ChangeOptions } from '../accounts/change-account.js';
 import type { Account } from '../accounts/account-view.js';
 import type { OperationContext } from '../operation-context.js';
 import { runOperation } from '../run-operation.js';
-import { accountIdSchema, domainIdSchema, memberIdSchema } from '../validation/identifiers.js';
+import { domainIdSchema, memberIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 
 /** What `agents.access` answers (R17). */
@@ -27,12 +28,12 @@ export type AgentOperations = {
    * await cx.agents.add('acme', 'help', ['u2', 'u3']);
    * ```
    */
-  add(domainId: string, accountId: string, memberIds: string[]): ResultAsync<Account, CxError>;
+  add(domainId: string, accountId: string, memberIds: string[], options?: ChangeOptions): ResultAsync<Account, CxError>;
   /**
    * Removes an agent (R16); it leaves every room of the account. Removing the last agent
    * fails with `last_agent`.
    */
-  remove(domainId: string, accountId: string, memberId: string): ResultAsync<Account, CxError>;
+  remove(domainId: string, accountId: string, memberId: string, options?: ChangeOptions): ResultAsync<Account, CxError>;
   /**
    * Whether a member may use the consultation service, and through which accounts (R17).
    *
@@ -47,21 +48,16 @@ export type AgentOperations = {
 export function agentOperations(context: OperationContext): AgentOperations {
   const { store, directory } = context;
   return {
-    add: (domainId, accountId, memberIds) =>
+    add: (domainId, accountId, memberIds, options) =>
       runOperation(async () => {
         const domain = parseInput(domainIdSchema, domainId, 'domainId');
         if (domain.isErr()) return err(domain.error);
-        const account = parseInput(accountIdSchema, accountId, 'accountId');
-        if (account.isErr()) return err(account.error);
         const ids = parseInput(memberIdsSchema, memberIds, 'memberIds');
         if (ids.isErr()) return err(ids.error);
         if (new Set(ids.value).size !== ids.value.length) return err(invalid('memberIds', 'lists a member twice'));
         const members = await checkMembers(directory, domain.value, ids.value);
         if (members.isErr()) return err(members.error);
-        return store.transaction(domain.value, 'write', async (tx) => {
-          const found = await loadAccount(tx, account.value);
-          if (found.isErr()) return err(found.error);
-          const current = found.value;
+        return changeAccount(context, domainId, accountId, options, async (current, tx) => {
           const already = ids.value.find((id) => current.agentIds.includes(id));
           if (already !== undefined) {
             return err(ruleError('already_agent', `member ${JSON.stringify(already)} is already an agent of ${current.id}`));
@@ -70,36 +66,21 @@ export function agentOperations(context: OperationContext): AgentOperations {
           if (product.isErr()) return err(product.error);
           const seats = checkSeats(product.value, current.agentIds.length + ids.value.length);
           if (seats.isErr()) return err(seats.error);
-          const next = { ...current, agentIds: [...current.agentIds, ...ids.value], version: current.version + 1 };
-          await tx.updateAccount(next);
-          return ok(await viewAccount(tx, next));
+          return ok({ ...current, agentIds: [...current.agentIds, ...ids.value] });
         });
       }),
 
-    remove: (domainId, accountId, memberId) =>
+    remove: (domainId, accountId, memberId, options) =>
       runOperation(async () => {
-        const domain = parseInput(domainIdSchema, domainId, 'domainId');
-        if (domain.isErr()) return err(domain.error);
-        const account = parseInput(accountIdSchema, accountId, 'accountId');
-        if (account.isErr()) return err(account.error);
         const member = parseInput(memberIdSchema, memberId, 'memberId');
         if (member.isErr()) return err(member.error);
-        return store.transaction(domain.value, 'write', async (tx) => {
-          const found = await loadAccount(tx, account.value);
-          if (found.isErr()) return err(found.error);
-          const current = found.value;
+        return changeAccount(context, domainId, accountId, options, async (current, tx) => {
           if (!current.agentIds.includes(member.value)) return err(notFound('agent', member.value));
           if (current.agentIds.length < 2) {
             return err(ruleError('last_agent', `${member.value} is the last agent of ${current.id}; an account keeps at least one`));
           }
-          const next = {
-            ...current,
-            agentIds: current.agentIds.filter((id) => id !== member.value),
-            version: current.version + 1,
-          };
-          await tx.updateAccount(next);
           await tx.removeAgentFromRooms(current.key, member.value);
-          return ok(await viewAccount(tx, next));
+          return ok({ ...current, agentIds: current.agentIds.filter((id) => id !== member.value) });
         });
       }),
 

@@ -140,4 +140,16 @@ export type BackupJobRecord = {
   failureReason: string | null;
   /** Bytes of the finished file. */
   byteLength: number | null;
+  /**
+   * How many times a runner has taken the job up: 0 while `pending` and never started. A runner
+   * holds the job while `attempt` is still the number it set; its file's chunks are kept under
+   * `<jobId>.<attempt>` (see `Store.appendBackupChunk`).
+   */
+  attempt: number;
+  /**
+   * The last sign of life of the runner of the current attempt (set when it starts, renewed as
+   * it works); `null` before the first start. A `running` job whose heartbeat is older than the
+   * configured stale time is taken over by the next runner.
+   */
+  heartbeatAt: Date | null;
 };

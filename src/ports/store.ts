@@ -90,8 +90,10 @@ export interface StoreTransaction {
   insertBackupJob(job: BackupJobRecord): Promise<void>;
   /** The job of the domain with this id, or `null`. */
   getBackupJob(jobId: string): Promise<BackupJobRecord | null>;
-  /** Replaces a job's status fields. */
+  /** Replaces a job's fields, all but `domainId`, `jobId` and `requestedAt`. */
   updateBackupJob(job: BackupJobRecord): Promise<void>;
+  /** Deletes a job of the domain (nothing when there is none). Its file's chunks are deleted apart. */
+  deleteBackupJob(jobId: string): Promise<void>;
 }
 
 /** How a product is used by the active accounts of its domain. */
@@ -128,10 +130,27 @@ export interface Store {
    */
   exportHistory(domainId: string): AsyncIterable<HistoryExportRow>;
 
-  /** Stores chunk number `seq` (0, 1, 2, …) of a backup file. */
-  appendBackupChunk(domainId: string, jobId: string, seq: number, data: Uint8Array): Promise<void>;
-  /** Streams a stored backup file's chunks in order. The iterator may throw on a storage failure. */
-  readBackupChunks(domainId: string, jobId: string): AsyncIterable<Uint8Array>;
-  /** Deletes a backup file's chunks. */
-  deleteBackupChunks(domainId: string, jobId: string): Promise<void>;
+  /**
+   * Stores chunk number `seq` (0, 1, 2, …) of a backup file. `fileId` names one attempt's file,
+   * `<jobId>.<attempt>`: it is not a job id, so chunks must not be tied to the job table by a
+   * foreign key. Chunks of one file come in order from one writer at a time.
+   */
+  appendBackupChunk(domainId: string, fileId: string, seq: number, data: Uint8Array): Promise<void>;
+  /** Streams a stored backup file's chunks by `seq`. The iterator may throw on a storage failure. */
+  readBackupChunks(domainId: string, fileId: string): AsyncIterable<Uint8Array>;
+  /** Deletes a backup file's chunks (nothing when there are none). */
+  deleteBackupChunks(domainId: string, fileId: string): Promise<void>;
+
+  /**
+   * Any domain: the backup jobs a runner should take up, oldest `requestedAt` first (ties by
+   * `jobId`), at most `limit`: every `pending` job, and every `running` job whose `heartbeatAt`
+   * is before `staleBefore` (its runner stopped).
+   */
+  listRunnableBackupJobs(staleBefore: Date, limit: number): Promise<BackupJobRecord[]>;
+  /**
+   * Any domain: the backup jobs past their retention, oldest `requestedAt` first (ties by
+   * `jobId`), at most `limit`: `ready`
+   * jobs whose `readyAt` is before `before`, and `failed` jobs whose `requestedAt` is before it.
+   */
+  listExpiredBackupJobs(before: Date, limit: number): Promise<BackupJobRecord[]>;
 }

@@ -78,6 +78,7 @@ export function settingsOperations(context: OperationContext): SettingsOperation
         if (parsed.isErr()) return err(parsed.error);
         const fields = parsed.value;
         return changeAccount(context, domainId, accountId, options, (account) => {
+          if (Object.values(fields).every((value) => value === undefined)) return ok(null);
           const settings = { ...account.settings, weeklyHours: { ...account.settings.weeklyHours } };
           if (fields.timeZone !== undefined) settings.timeZone = fields.timeZone;
           const patch: Partial<Record<Weekday, TimeRange[]>> = fields.weeklyHours ?? {};

@@ -1,0 +1,43 @@
+/**
+ * `cx-accounts`: the rules and data of customer-consultation accounts.
+ *
+ * Start with {@link createCxAccounts}. Every operation returns a neverthrow `ResultAsync`;
+ * `Result`, `ResultAsync`, `ok` and `err` are re-exported so one import is enough.
+ *
+ * @module
+ */
+export { createCxAccounts, type CxAccounts, type CxAccountsOptions } from './cx-accounts.js';
+export { ok, err, okAsync, errAsync, Result, ResultAsync } from 'neverthrow';
+export type { CxError, NotFoundEntity, RuleErrorCode, ValidationIssue } from './errors.js';
+export { isCxError } from './errors.js';
+export type { Member, MemberDirectory } from './ports/member-directory.js';
+export type { Store, StoreTransaction, TransactionMode, ProductUsage } from './ports/store.js';
+export type * from './ports/records.js';
+export type { Product, ProductOverview, ProductUsageView, ProductOperations } from './products/product-operations.js';
+export type { Account, AccountSummary } from './accounts/account-view.js';
+export type {
+  AccountOperations,
+  AccountPage,
+  CreateAccountInput,
+  ImageInput,
+  ResetReport,
+  UpdateAccountInput,
+} from './accounts/account-operations.js';
+export type { ChangeOptions } from './accounts/change-account.js';
+export type { QrCodeOptions } from './accounts/qr-code.js';
+export type { AgentAccess, AgentOperations } from './agents/agent-operations.js';
+export type { MemberOperations } from './members/member-operations.js';
+export type { SettingsInput, HolidayInput, SettingsOperations, HolidayOperations } from './settings/settings-operations.js';
+export type { AutoReply } from './conversations/auto-reply.js';
+export type { ConversationOperations, Room } from './conversations/conversation-operations.js';
+export type { Bot, BotOperations } from './bots/bot-operations.js';
+export { availability } from './schedule/availability.js';
+export { nextChange } from './schedule/next-change.js';
+export type {
+  AccountSettings,
+  AvailabilityState,
+  Holiday,
+  TimeRange,
+  Weekday,
+  WeeklyHours,
+} from './schedule/schedule-types.js';

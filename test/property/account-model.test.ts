@@ -1,0 +1,43 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { memoryStore } from '../../adapters/memory/memory-store.js';
+import { makeFixture } from '../../testing/conformance-fixture.js';
+import { accountCommand, runCommand } from './account-commands.js';
+import { observe, violations } from './account-invariants.js';
+
+// Counted by the closing note: runs × commands per run.
+const RUNS = 150;
+
+describe('account model (memory store)', () => {
+  it('R3 R4 R5 R6 R15 R16 R17: invariants hold after every command, and a failed command changes nothing', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(accountCommand, { minLength: 1, maxLength: 40 }), async (commands) => {
+        const { cx } = makeFixture(memoryStore());
+        let state = await observe(cx);
+        for (const command of commands) {
+          const outcome = await runCommand(cx, command);
+          const next = await observe(cx);
+          expect(violations(next), JSON.stringify(command)).toEqual([]);
+          // A refused command leaves the observable state exactly as it was (R28).
+          if (outcome !== 'ok') expect(next, `${outcome} after ${JSON.stringify(command)}`).toEqual(state);
+          state = next;
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+
+  it('R28: invariants hold when commands run concurrently', async () => {
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.array(accountCommand, { minLength: 1, maxLength: 12 }), { minLength: 1, maxLength: 5 }), async (batches) => {
+        const { cx } = makeFixture(memoryStore());
+        for (const batch of batches) {
+          const outcomes = await Promise.all(batch.map((command) => runCommand(cx, command)));
+          expect(outcomes.every((outcome) => typeof outcome === 'string')).toBe(true);
+          expect(violations(await observe(cx))).toEqual([]);
+        }
+      }),
+      { numRuns: RUNS },
+    );
+  });
+});
