@@ -6,6 +6,7 @@ import { agentCases } from './conformance/agents.js';
 import { conversationAndResetCases } from './conformance/conversations-and-reset.js';
 import { productsAndSeatsCases } from './conformance/products-and-seats.js';
 import { robustnessCases } from './conformance/robustness.js';
+import { settingsAndReplyCases } from './conformance/settings-and-replies.js';
 
 export type { StoreFactory } from './conformance-fixture.js';
 
@@ -53,6 +54,7 @@ export function describeStoreConformance<S extends Store>(factory: StoreFactory<
     accountCases(current);
     agentCases(current);
     conversationAndResetCases(current);
+    settingsAndReplyCases(current);
     robustnessCases(current, { runs: options.hostileInputRuns ?? 100 });
   });
 }
