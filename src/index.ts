@@ -10,6 +10,7 @@ export { createCxAccounts, type CxAccounts, type CxAccountsOptions } from './cx-
 export { ok, err, okAsync, errAsync, Result, ResultAsync } from 'neverthrow';
 export type { CxError, NotFoundEntity, RuleErrorCode, ValidationIssue } from './errors.js';
 export { isCxError } from './errors.js';
+export { formatCxError, cxErrorLocale, CX_ERROR_LOCALES, type CxErrorLocale } from './format-cx-error.js';
 export type { Member, MemberDirectory } from './ports/member-directory.js';
 export type { Store, StoreTransaction, TransactionMode, ProductUsage } from './ports/store.js';
 export type * from './ports/records.js';
@@ -31,8 +32,9 @@ export type { SettingsInput, HolidayInput, SettingsOperations, HolidayOperations
 export type { AutoReply } from './conversations/auto-reply.js';
 export type { ConversationOperations, Room } from './conversations/conversation-operations.js';
 export type { Bot, BotOperations } from './bots/bot-operations.js';
+export type { BackupJob, BackupOptions, BackupRunReport, HistoryOperations } from './history/history-operations.js';
 export { availability } from './schedule/availability.js';
-export { nextChange } from './schedule/next-change.js';
+export { nextChange, type AvailabilityChange } from './schedule/next-change.js';
 export type {
   AccountSettings,
   AvailabilityState,

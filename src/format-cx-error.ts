@@ -1,0 +1,200 @@
+/**
+ * Person-readable sentences for a {@link CxError}, in English, Korean and Japanese.
+ *
+ * @module
+ */
+import type { CxError, NotFoundEntity, RuleErrorCode } from './errors.js';
+
+/** The languages {@link formatCxError} writes. */
+export type CxErrorLocale = 'en' | 'ko' | 'ja';
+
+/** The languages {@link formatCxError} writes, English (the fallback) first. */
+export const CX_ERROR_LOCALES: readonly CxErrorLocale[] = ['en', 'ko', 'ja'];
+
+/** Everything one language needs; typed by the error codes, so a new code fails to compile here. */
+type LocaleTexts = {
+  invalidInput: string;
+  notFound: Record<NotFoundEntity, string>;
+  /** For a `not_found` whose entity this version does not know. */
+  somethingNotFound: string;
+  /** For an error whose code this version does not know and that has no message. */
+  requestFailed: string;
+  rules: Record<RuleErrorCode, string>;
+  storeFailure: string;
+  /** Joins a rule's explanation and the English detail message. */
+  withDetail: (explanation: string, detail: string) => string;
+  /** Joins the lead sentence of a validation error and its issue list. */
+  withIssues: (lead: string, issues: string) => string;
+};
+
+const ENGLISH: LocaleTexts = {
+  invalidInput: 'Some of the input is not valid.',
+  notFound: {
+    account: 'The consultation account was not found.',
+    product: 'The product was not found.',
+    member: 'The member was not found.',
+    agent: 'The agent was not found on this account.',
+    contact: 'The customer is not a contact of this account.',
+    holiday: 'The holiday was not found.',
+    room: 'The conversation room was not found.',
+    backup: 'The history backup was not found.',
+  },
+  somethingNotFound: 'What was asked for was not found.',
+  requestFailed: 'The request could not be completed.',
+  rules: {
+    name_taken:
+      'Another active account of this company already has this name (names are compared ignoring letter case and full-width forms).',
+    id_taken: 'This account ID is already used by an active account; IDs are unique across all companies.',
+    product_unavailable:
+      'Every purchased unit of this product is in use. Buy more units, or reset an account that uses the product.',
+    seat_limit_exceeded: "The account would have more agents than its product's seat limit allows.",
+    quantity_below_usage: 'The quantity cannot be lower than the number of active accounts already on this product.',
+    last_agent: 'An account keeps at least one agent: add another agent before removing this one.',
+    already_agent: 'This member is already an agent of the account.',
+    holiday_in_past: "A holiday cannot start before today in the account's time zone.",
+    holiday_overlap: 'This holiday overlaps another holiday of the account.',
+    version_conflict: 'Someone else changed this account in the meantime. Load it again and retry.',
+    backup_not_ready: 'The backup is not finished yet; download it once its status is ready.',
+  },
+  storeFailure: 'The data store could not complete the request, so nothing was changed. Please try again later.',
+  withDetail: (explanation, detail) => `${explanation} Details: ${detail}`,
+  withIssues: (lead, issues) => `${lead} ${issues}`,
+};
+
+const KOREAN: LocaleTexts = {
+  invalidInput: '입력값 중 올바르지 않은 것이 있습니다.',
+  notFound: {
+    account: '상담 계정을 찾을 수 없습니다.',
+    product: '상품을 찾을 수 없습니다.',
+    member: '구성원을 찾을 수 없습니다.',
+    agent: '이 계정에서 상담원을 찾을 수 없습니다.',
+    contact: '이 고객은 이 계정의 연락처에 없습니다.',
+    holiday: '휴일을 찾을 수 없습니다.',
+    room: '대화방을 찾을 수 없습니다.',
+    backup: '대화 이력 백업을 찾을 수 없습니다.',
+  },
+  somethingNotFound: '요청한 항목을 찾을 수 없습니다.',
+  requestFailed: '요청을 처리하지 못했습니다.',
+  rules: {
+    name_taken: '이 회사의 다른 활성 계정이 이미 같은 이름을 쓰고 있습니다(대소문자와 전각·반각 차이는 구분하지 않습니다).',
+    id_taken: '이 계정 ID는 이미 활성 계정이 쓰고 있습니다. ID는 모든 회사를 통틀어 하나만 존재할 수 있습니다.',
+    product_unavailable: '이 상품의 구매 수량을 모두 사용 중입니다. 수량을 늘리거나 이 상품을 쓰는 계정을 초기화하세요.',
+    seat_limit_exceeded: '상담원 수가 상품의 좌석 한도를 넘게 됩니다.',
+    quantity_below_usage: '수량을 이 상품을 이미 쓰고 있는 활성 계정 수보다 적게 할 수 없습니다.',
+    last_agent: '계정에는 상담원이 적어도 한 명 있어야 합니다. 다른 상담원을 먼저 추가한 뒤 삭제하세요.',
+    already_agent: '이 구성원은 이미 이 계정의 상담원입니다.',
+    holiday_in_past: '휴일은 계정 시간대 기준으로 오늘보다 이전에 시작할 수 없습니다.',
+    holiday_overlap: '이 휴일이 계정의 다른 휴일과 겹칩니다.',
+    version_conflict: '그사이 다른 사람이 이 계정을 변경했습니다. 다시 불러온 뒤 재시도하세요.',
+    backup_not_ready: '백업이 아직 완료되지 않았습니다. 상태가 ready가 되면 내려받으세요.',
+  },
+  storeFailure: '데이터 저장소가 요청을 처리하지 못해 아무것도 변경되지 않았습니다. 잠시 후 다시 시도하세요.',
+  withDetail: (explanation, detail) => `${explanation} 상세: ${detail}`,
+  withIssues: (lead, issues) => `${lead} ${issues}`,
+};
+
+const JAPANESE: LocaleTexts = {
+  invalidInput: '入力内容に正しくないものがあります。',
+  notFound: {
+    account: '相談アカウントが見つかりません。',
+    product: '商品が見つかりません。',
+    member: 'メンバーが見つかりません。',
+    agent: 'このアカウントに担当者が見つかりません。',
+    contact: 'このお客様はこのアカウントの連絡先にいません。',
+    holiday: '休日が見つかりません。',
+    room: 'トークルームが見つかりません。',
+    backup: '会話履歴のバックアップが見つかりません。',
+  },
+  somethingNotFound: '指定されたものが見つかりません。',
+  requestFailed: 'リクエストを処理できませんでした。',
+  rules: {
+    name_taken:
+      'この会社の別の有効なアカウントがすでに同じ名前を使っています（大文字・小文字や全角・半角の違いは区別しません）。',
+    id_taken: 'このアカウントIDはすでに有効なアカウントで使われています。IDはすべての会社を通じて一意です。',
+    product_unavailable:
+      'この商品の購入数はすべて使用中です。購入数を増やすか、この商品を使うアカウントをリセットしてください。',
+    seat_limit_exceeded: '担当者の数が商品の席数の上限を超えてしまいます。',
+    quantity_below_usage: '購入数を、この商品をすでに使っている有効なアカウントの数より少なくすることはできません。',
+    last_agent: 'アカウントには担当者が1人以上必要です。別の担当者を追加してから削除してください。',
+    already_agent: 'このメンバーはすでにこのアカウントの担当者です。',
+    holiday_in_past: '休日は、アカウントのタイムゾーンで今日より前の日から始めることはできません。',
+    holiday_overlap: 'この休日はアカウントの別の休日と重なっています。',
+    version_conflict: 'その間に別の人がこのアカウントを変更しました。読み込み直してから再度お試しください。',
+    backup_not_ready: 'バックアップはまだ完了していません。状態が ready になってからダウンロードしてください。',
+  },
+  storeFailure: 'データストアがリクエストを処理できなかったため、何も変更されていません。しばらくしてから再度お試しください。',
+  withDetail: (explanation, detail) => `${explanation}詳細: ${detail}`,
+  withIssues: (lead, issues) => `${lead}${issues}`,
+};
+
+const TEXTS: Record<CxErrorLocale, LocaleTexts> = { en: ENGLISH, ko: KOREAN, ja: JAPANESE };
+
+/**
+ * The language {@link formatCxError} writes for a locale tag: its primary subtag when that is
+ * `en`, `ko` or `ja` (`ko-KR` → `ko`, `ja_JP` → `ja`), otherwise English.
+ *
+ * @example
+ * ```ts
+ * cxErrorLocale('ko-KR'); // → 'ko'
+ * cxErrorLocale('fr');    // → 'en'
+ * ```
+ */
+export function cxErrorLocale(locale: unknown): CxErrorLocale {
+  if (typeof locale !== 'string') return 'en';
+  const primary = locale.trim().split(/[-_]/, 1)[0]?.toLowerCase();
+  return CX_ERROR_LOCALES.find((known) => known === primary) ?? 'en';
+}
+
+const hasOwn = (table: object, key: string) => Object.prototype.hasOwnProperty.call(table, key);
+
+/**
+ * A sentence a person can read for an error, in English, Korean or Japanese.
+ *
+ * - `validation`: a lead sentence in the locale, then each issue as `path: message`
+ *   (joined by `; `). The issue messages themselves are the library's English messages.
+ * - `not_found`: names what was not found (account, product, member, …) in the locale.
+ * - rule errors (`seat_limit_exceeded`, `name_taken`, …): what the rule is and what to do,
+ *   followed by the error's English detail message (which names the values involved).
+ * - `store_failure`: that nothing was changed and to try again; the cause is never shown.
+ *
+ * `locale` is a BCP 47 tag such as `'ko'`, `'ko-KR'` or `'ja-JP'`; anything other than
+ * English, Korean or Japanese falls back to English. The function never throws: an object
+ * with an unknown `code` answers its own `message`.
+ *
+ * @example
+ * ```ts
+ * import { formatCxError } from 'cx-accounts';
+ *
+ * const result = await cx.agents.add('acme', 'help', ['u3']);
+ * if (result.isErr()) {
+ *   showToast(formatCxError(result.error, navigator.language));
+ *   // ko-KR → '상담원 수가 상품의 좌석 한도를 넘게 됩니다. 상세: 3 agents do not fit product "basic": its seat limit is 2'
+ * }
+ * ```
+ */
+export function formatCxError(error: CxError, locale: CxErrorLocale | (string & {}) = 'en'): string {
+  const texts = TEXTS[cxErrorLocale(locale)];
+  const message = typeof error?.message === 'string' ? error.message : '';
+  switch (error?.code) {
+    case 'validation': {
+      const issues = Array.isArray(error.issues)
+        ? error.issues.map((issue) => (issue?.path ? `${issue.path}: ${issue.message}` : String(issue?.message ?? ''))).join('; ')
+        : '';
+      const listed = issues || message;
+      return listed ? texts.withIssues(texts.invalidInput, listed) : texts.invalidInput;
+    }
+    case 'not_found':
+      if (hasOwn(texts.notFound, String(error.entity))) return texts.notFound[error.entity];
+      return message ? texts.withDetail(texts.somethingNotFound, message) : texts.somethingNotFound;
+    case 'store_failure':
+      return texts.storeFailure;
+    default: {
+      const code = error?.code as string | undefined;
+      if (code !== undefined && hasOwn(texts.rules, code)) {
+        const explanation = texts.rules[code as RuleErrorCode];
+        return message ? texts.withDetail(explanation, message) : explanation;
+      }
+      return message || texts.requestFailed;
+    }
+  }
+}

@@ -1,0 +1,267 @@
+/**
+ * Benchmark of history backups (R26) on SQLite: `npx tsx test/bench/history.bench.ts`.
+ *
+ * For each size (default 100,000 and 1,000,000 messages; `--sizes 20000,50000` to choose) it
+ * seeds a SQLite file through the store port, then measures, each in a fresh child process so
+ * that peak RSS belongs to that run alone:
+ * - `job`:      a whole backup job (`history.runBackup`): the store's history stream, CSV
+ *               encoding, and storing the file's chunks back into SQLite;
+ * - `encode`:   the store's history stream and CSV encoding only (bytes counted, not stored);
+ * - `baseline`: the same rows read with better-sqlite3 (`iterate()`, one query per account,
+ *               straight off the history index), quoted and joined into CSV lines by hand,
+ *               encoded to UTF-8 and counted. It uses the same `sent_at` formatting as the
+ *               library, so both produce the same bytes.
+ * Each measure runs three times, interleaved, and the fastest run counts (the machine may be busy).
+ *
+ * Goals (issue 5): `job` ≥ 50 % of the baseline's rows/s; the 1M-row peak RSS of `job` ≤ 1.2×
+ * its 100k-row peak.
+ */
+import { spawnSync } from 'node:child_process';
+import { rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ok } from 'neverthrow';
+import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
+import { openSqlite } from '../../adapters/sql/index.js';
+import { createCxAccounts } from '../../src/cx-accounts.js';
+import { encodeHistoryCsv, HISTORY_CSV_COLUMNS, UTF8_BOM } from '../../src/history/history-csv.js';
+import { formatSentAt } from '../../src/history/sent-at.js';
+import type { HistoryRecord } from '../../src/ports/records.js';
+
+const DOMAIN = 'bench';
+const ACCOUNTS = 20;
+const ZONES = ['Asia/Seoul', 'America/New_York', 'UTC', 'Asia/Tokyo'];
+const SEED_BATCH = 10_000;
+const scriptPath = fileURLToPath(import.meta.url);
+
+type Measure = 'job' | 'encode' | 'baseline';
+type Measurement = { measure: Measure; rows: number; bytes: number; seconds: number; rssBeforeMiB: number; peakRssMiB: number };
+
+const CX_OPTIONS = {
+  directory: memoryDirectory([{ domainId: DOMAIN, id: 'agent', name: 'Bench Agent', email: 'agent@bench.test' }]),
+  contactUrlBase: 'https://talk.example.com/add/',
+};
+
+/** A small deterministic random generator (mulberry32), so every run seeds the same history. */
+function random(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+const CONTENTS = [
+  '안녕하세요 주문한 상품이 아직 도착하지 않았어요',
+  '배송 조회 부탁드립니다',
+  'Hello, I would like to change my delivery address.',
+  'Thanks! That solved it',
+  '네 확인했습니다. 잠시만 기다려 주세요',
+  '注文番号を教えていただけますか',
+  'The invoice says "paid" but my card was charged twice',
+  '첫째 줄\n둘째 줄\n셋째 줄',
+  '=HYPERLINK("http://example.test","open")',
+  '-5% 할인 쿠폰이 적용되지 않아요',
+  'ok',
+  '오늘 오후 3시까지 답변 드리겠습니다, 감사합니다',
+];
+const CUSTOMERS = ['김민지', '이서준', 'Park, Jiwoo', 'Tanaka Yuki', 'Lee "Danny" Kim', '최유나'];
+
+/** Creates a SQLite file with `rows` messages over {@link ACCOUNTS} accounts, through the store port. */
+async function seed(file: string, rows: number): Promise<void> {
+  rmSync(file, { force: true });
+  rmSync(`${file}-wal`, { force: true });
+  rmSync(`${file}-shm`, { force: true });
+  const store = await openSqlite(file);
+  const cx = createCxAccounts({ store, ...CX_OPTIONS });
+  (await cx.products.set(DOMAIN, { productId: 'basic', name: 'Basic', seatLimit: 5, quantity: ACCOUNTS }))._unsafeUnwrap();
+  const keys: string[] = [];
+  const names: string[] = [];
+  for (let index = 0; index < ACCOUNTS; index++) {
+    const id = `account${index}`;
+    const name = index % 3 === 0 ? `상담센터 ${index}` : `Support, team ${index}`;
+    (await cx.accounts.create(DOMAIN, { productId: 'basic', id, name, agentIds: ['agent'], image: null }))._unsafeUnwrap();
+    (await cx.settings.update(DOMAIN, id, { timeZone: ZONES[index % ZONES.length]! }))._unsafeUnwrap();
+    const key = (await store.transaction(DOMAIN, 'read', async (tx) => ok((await tx.findAccount(id))!.key)))._unsafeUnwrap();
+    keys.push(key);
+    names.push(name);
+  }
+  const next = random(42);
+  const start = Date.UTC(2025, 0, 1);
+  for (let done = 0; done < rows; done += SEED_BATCH) {
+    const batch: HistoryRecord[] = [];
+    for (let index = done; index < Math.min(rows, done + SEED_BATCH); index++) {
+      const account = Math.floor(next() * ACCOUNTS);
+      const customer = CUSTOMERS[Math.floor(next() * CUSTOMERS.length)]!;
+      const fromAgent = next() < 0.45;
+      const content = `${CONTENTS[Math.floor(next() * CONTENTS.length)]!}${next() < 0.5 ? ` #${index}` : ''}`;
+      batch.push({
+        accountKey: keys[account]!,
+        customerId: customer,
+        customerName: customer,
+        sentAt: new Date(start + index * 30_000),
+        senderKind: fromAgent ? 'agent' : 'customer',
+        senderName: fromAgent ? 'Bench Agent' : customer,
+        content,
+      });
+    }
+    const written = await store.transaction(DOMAIN, 'write', async (tx) => {
+      for (const entry of batch) await tx.appendHistory(entry);
+      return ok(undefined);
+    });
+    written._unsafeUnwrap();
+  }
+  await store.close();
+}
+
+const mib = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+const peakRssMiB = () => mib(process.resourceUsage().maxRSS * 1024);
+
+/** One measure in this process; prints a JSON line. */
+async function measure(kind: Measure, file: string): Promise<Measurement> {
+  if (kind === 'baseline') return measureBaseline(file);
+  const store = await openSqlite(file);
+  const cx = createCxAccounts({ store, ...CX_OPTIONS, backups: { runner: 'manual' } });
+  const rssBeforeMiB = mib(process.memoryUsage().rss);
+  let rows = 0;
+  let bytes = 0;
+  const started = performance.now();
+  if (kind === 'job') {
+    const job = (await cx.history.startBackup(DOMAIN))._unsafeUnwrap();
+    const finished = (await cx.history.runBackup(DOMAIN, job.id))._unsafeUnwrap();
+    if (finished.status !== 'ready') throw new Error(`backup ${finished.status}: ${finished.failureReason}`);
+    bytes = finished.byteLength ?? 0;
+  } else {
+    async function* counted() {
+      for await (const row of store.exportHistory(DOMAIN)) {
+        rows += 1;
+        yield row;
+      }
+    }
+    for await (const chunk of encodeHistoryCsv(counted())) bytes += chunk.byteLength;
+  }
+  const seconds = (performance.now() - started) / 1000;
+  await store.close();
+  return { measure: kind, rows, bytes, seconds, rssBeforeMiB, peakRssMiB: peakRssMiB() };
+}
+
+/** The hand-written baseline: one better-sqlite3 query, hand quoting, lines joined per ~64 KiB. */
+async function measureBaseline(file: string): Promise<Measurement> {
+  const { default: Database } = await import('better-sqlite3');
+  const database = new Database(file, { readonly: true });
+  const rssBeforeMiB = mib(process.memoryUsage().rss);
+  const started = performance.now();
+  // Per account, in backup order, each account's messages straight off the (account_key, sent_at, seq) index.
+  const accounts = database
+    .prepare('SELECT key, id, name, settings FROM cx_accounts WHERE domain_id = ? ORDER BY activated_at, key')
+    .all(DOMAIN) as { key: string; id: string; name: string; settings: string }[];
+  // Raw mode (rows as arrays): the fastest way better-sqlite3 iterates.
+  const messages = database
+    .prepare('SELECT customer_name, sent_at, sender_name, content FROM cx_history WHERE account_key = ? ORDER BY sent_at, seq')
+    .raw(true);
+  const cell = (value: string) => {
+    const guarded = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/.test(value) ? `'${value}` : value;
+    return /[",\r\n]/.test(guarded) ? `"${guarded.replaceAll('"', '""')}"` : guarded;
+  };
+  const encoder = new TextEncoder();
+  let lines: string[] = [`${UTF8_BOM}${HISTORY_CSV_COLUMNS.join(',')}\r\n`];
+  let pending = 0;
+  let rows = 0;
+  let bytes = 0;
+  for (const account of accounts) {
+    const zone = (JSON.parse(account.settings) as { timeZone: string }).timeZone;
+    const prefix = `${cell(account.id)},${cell(account.name)},`;
+    for (const [customerName, sentAt, senderName, content] of messages.iterate(account.key) as Iterable<[string, number, string, string]>) {
+      const line = `${prefix}${cell(customerName)},${formatSentAt(new Date(sentAt), zone)},${cell(senderName)},${cell(content)}\r\n`;
+      lines.push(line);
+      pending += line.length;
+      rows += 1;
+      if (pending >= 64 * 1024) {
+        bytes += encoder.encode(lines.join('')).byteLength;
+        lines = [];
+        pending = 0;
+      }
+    }
+  }
+  bytes += encoder.encode(lines.join('')).byteLength;
+  const seconds = (performance.now() - started) / 1000;
+  database.close();
+  return { measure: 'baseline', rows, bytes, seconds, rssBeforeMiB, peakRssMiB: peakRssMiB() };
+}
+
+/** Runs this script again in a child process (same loader flags as this one) and answers its JSON line. */
+function child(args: string[]): unknown {
+  const result = spawnSync(process.execPath, [...process.execArgv, scriptPath, ...args], { encoding: 'utf8', maxBuffer: 16 * 1024 * 1024 });
+  if (result.status !== 0) throw new Error(`child ${args.join(' ')} failed:\n${result.stderr}`);
+  const last = result.stdout.trim().split('\n').pop()!;
+  return JSON.parse(last);
+}
+
+async function main(): Promise<void> {
+  const args = process.argv.slice(2);
+  if (args[0] === '--seed') {
+    await seed(args[1]!, Number(args[2]));
+    console.log(JSON.stringify({ seeded: Number(args[2]) }));
+    return;
+  }
+  if (args[0] === '--measure') {
+    console.log(JSON.stringify(await measure(args[1] as Measure, args[2]!)));
+    return;
+  }
+  const sizesFlag = args.indexOf('--sizes');
+  const sizes = sizesFlag >= 0 ? args[sizesFlag + 1]!.split(',').map(Number) : [100_000, 1_000_000];
+  const results: { size: number; best: Record<Measure, Measurement>; peakJobRss: number }[] = [];
+  for (const size of sizes) {
+    const file = join(tmpdir(), `cx-history-bench-${size}.sqlite`);
+    const seedStarted = performance.now();
+    child(['--seed', file, String(size)]);
+    console.log(`seeded ${size.toLocaleString('en')} messages in ${((performance.now() - seedStarted) / 1000).toFixed(1)} s`);
+    const best = {} as Record<Measure, Measurement>;
+    let peakJobRss = 0;
+    for (let round = 0; round < 3; round++) {
+      for (const kind of ['baseline', 'job', 'encode'] as const) {
+        const run = child(['--measure', kind, file]) as Measurement;
+        if (kind === 'job') {
+          run.rows = size;
+          peakJobRss = Math.max(peakJobRss, run.peakRssMiB);
+        }
+        if (!best[kind] || run.seconds < best[kind].seconds) best[kind] = run;
+      }
+    }
+    if (best.job.bytes !== best.baseline.bytes || best.encode.bytes !== best.baseline.bytes) {
+      throw new Error(`outputs differ: job ${best.job.bytes} B, encode ${best.encode.bytes} B, baseline ${best.baseline.bytes} B`);
+    }
+    results.push({ size, best, peakJobRss });
+    for (const suffix of ['', '-wal', '-shm']) rmSync(`${file}${suffix}`, { force: true });
+  }
+
+  console.log('\nsize        measure    rows/s     vs baseline  seconds  file MiB  RSS before  peak RSS  growth (MiB)');
+  for (const { size, best } of results) {
+    const baseline = size / best.baseline.seconds;
+    for (const kind of ['baseline', 'encode', 'job'] as const) {
+      const run = best[kind];
+      const rate = size / run.seconds;
+      console.log(
+        `${size.toLocaleString('en').padEnd(11)} ${kind.padEnd(10)} ${Math.round(rate).toLocaleString('en').padStart(9)}  ${`${Math.round((rate / baseline) * 100)} %`.padStart(11)}  ${run.seconds.toFixed(2).padStart(7)}  ${mib(run.bytes).toFixed(1).padStart(8)}  ${run.rssBeforeMiB.toFixed(1).padStart(10)}  ${run.peakRssMiB.toFixed(1).padStart(8)}  ${(run.peakRssMiB - run.rssBeforeMiB).toFixed(1).padStart(6)}`,
+      );
+    }
+  }
+  if (results.length >= 2) {
+    const small = results[0]!;
+    const large = results[results.length - 1]!;
+    const ratio = large.peakJobRss / small.peakJobRss;
+    console.log(
+      `\npeak RSS of a backup job: ${small.peakJobRss} MiB at ${small.size.toLocaleString('en')} rows, ${large.peakJobRss} MiB at ${large.size.toLocaleString('en')} rows (×${ratio.toFixed(2)}; goal ≤ ×1.2)`,
+    );
+  }
+  for (const { size, best } of results) {
+    const share = best.baseline.seconds / best.job.seconds;
+    console.log(`${size.toLocaleString('en')} rows: backup job at ${Math.round(share * 100)} % of the baseline's speed (goal ≥ 50 %)`);
+  }
+}
+
+await main();

@@ -1,0 +1,10 @@
+/**
+ * The store conformance suite: `cx-accounts/testing`.
+ *
+ * Authors of a store call {@link describeStoreConformance} from a vitest test file; it
+ * registers the rule tests (R1–R28) and runs each against a fresh store. Our own stores use
+ * it the same way.
+ *
+ * @module
+ */
+export { describeStoreConformance, type ConformanceOptions, type StoreFactory } from './describe-store-conformance.js';
