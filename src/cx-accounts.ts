@@ -15,7 +15,11 @@ import { runOperation } from './run-operation.js';
 import { timeZoneProblem } from './schedule/time-zone.js';
 import { holidayOperations, settingsOperations, type HolidayOperations, type SettingsOperations } from './settings/settings-operations.js';
 
-/** What {@link createCxAccounts} takes. */
+/**
+ * What {@link createCxAccounts} takes.
+ *
+ * @category Setup
+ */
 export type CxAccountsOptions = {
   /** Where data is kept: `memoryStore()` from `cx-accounts/memory`, or an SQL store from `cx-accounts/sql`. */
   store: Store;
@@ -34,6 +38,8 @@ export type CxAccountsOptions = {
 /**
  * The operations of `cx-accounts`, grouped by domain. Every operation returns a neverthrow
  * `ResultAsync<T, CxError>` and never throws.
+ *
+ * @category Setup
  */
 export type CxAccounts = {
   products: ProductOperations;
@@ -67,6 +73,8 @@ export type CxAccounts = {
  * });
  * const created = await cx.accounts.create('acme', { productId: 'basic', name: 'Help', id: 'help', agentIds: ['u1'] });
  * ```
+ *
+ * @category Setup
  */
 export function createCxAccounts(options: CxAccountsOptions): CxAccounts {
   const problems = optionProblems(options);

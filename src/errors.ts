@@ -5,7 +5,11 @@
  * @module
  */
 
-/** Which kind of thing was not found. */
+/**
+ * Which kind of thing was not found.
+ *
+ * @category Errors
+ */
 export type NotFoundEntity =
   | 'account'
   | 'product'
@@ -16,10 +20,18 @@ export type NotFoundEntity =
   | 'room'
   | 'backup';
 
-/** One problem with an input: where it is (`name`, `weeklyHours.mon.1.to`) and what is wrong. */
+/**
+ * One problem with an input: where it is (`name`, `weeklyHours.mon.1.to`) and what is wrong.
+ *
+ * @category Errors
+ */
 export type ValidationIssue = { path: string; message: string };
 
-/** The codes of rule violations that carry nothing beyond a message. */
+/**
+ * The codes of rule violations that carry nothing beyond a message.
+ *
+ * @category Errors
+ */
 export type RuleErrorCode =
   | 'name_taken'
   | 'id_taken'
@@ -47,6 +59,8 @@ export type RuleErrorCode =
  *   }
  * }
  * ```
+ *
+ * @category Errors
  */
 export type CxError =
   | { code: 'validation'; message: string; issues: ValidationIssue[] }
@@ -54,34 +68,58 @@ export type CxError =
   | { code: RuleErrorCode; message: string }
   | { code: 'store_failure'; message: string; cause: unknown };
 
-/** Builds a `validation` error from its issues; the message lists them. */
+/**
+ * Builds a `validation` error from its issues; the message lists them.
+ *
+ * @category Errors
+ */
 export function validationError(issues: ValidationIssue[]): CxError {
   const message = issues.map((issue) => (issue.path ? `${issue.path}: ${issue.message}` : issue.message)).join('; ');
   return { code: 'validation', message: message || 'invalid input', issues };
 }
 
-/** Builds a `validation` error with a single issue. */
+/**
+ * Builds a `validation` error with a single issue.
+ *
+ * @category Errors
+ */
 export function invalid(path: string, message: string): CxError {
   return validationError([{ path, message }]);
 }
 
-/** Builds a `not_found` error. The message never says whether the thing exists in another domain. */
+/**
+ * Builds a `not_found` error. The message never says whether the thing exists in another domain.
+ *
+ * @category Errors
+ */
 export function notFound(entity: NotFoundEntity, id: string): CxError {
   return { code: 'not_found', entity, message: `${entity} ${JSON.stringify(id)} not found` };
 }
 
-/** Builds a rule error such as `seat_limit_exceeded`. */
+/**
+ * Builds a rule error such as `seat_limit_exceeded`.
+ *
+ * @category Errors
+ */
 export function ruleError(code: RuleErrorCode, message: string): CxError {
   return { code, message };
 }
 
-/** Builds a `store_failure`, keeping what the storage layer reported as `cause`. */
+/**
+ * Builds a `store_failure`, keeping what the storage layer reported as `cause`.
+ *
+ * @category Errors
+ */
 export function storeFailure(cause: unknown, message?: string): CxError {
   const detail = cause instanceof Error ? cause.message : String(cause);
   return { code: 'store_failure', message: message ?? `storage failed: ${detail}`, cause };
 }
 
-/** Narrows an unknown value to a {@link CxError}. */
+/**
+ * Narrows an unknown value to a {@link CxError}.
+ *
+ * @category Errors
+ */
 export function isCxError(value: unknown): value is CxError {
   return (
     typeof value === 'object' &&

@@ -5,10 +5,18 @@
  */
 import type { CxError, NotFoundEntity, RuleErrorCode } from './errors.js';
 
-/** The languages {@link formatCxError} writes. */
+/**
+ * The languages {@link formatCxError} writes.
+ *
+ * @category Errors
+ */
 export type CxErrorLocale = 'en' | 'ko' | 'ja';
 
-/** The languages {@link formatCxError} writes, English (the fallback) first. */
+/**
+ * The languages {@link formatCxError} writes, English (the fallback) first.
+ *
+ * @category Errors
+ */
 export const CX_ERROR_LOCALES: readonly CxErrorLocale[] = ['en', 'ko', 'ja'];
 
 /** Everything one language needs; typed by the error codes, so a new code fails to compile here. */
@@ -138,6 +146,8 @@ const TEXTS: Record<CxErrorLocale, LocaleTexts> = { en: ENGLISH, ko: KOREAN, ja:
  * cxErrorLocale('ko-KR'); // → 'ko'
  * cxErrorLocale('fr');    // → 'en'
  * ```
+ *
+ * @category Errors
  */
 export function cxErrorLocale(locale: unknown): CxErrorLocale {
   if (typeof locale !== 'string') return 'en';
@@ -171,6 +181,8 @@ const hasOwn = (table: object, key: string) => Object.prototype.hasOwnProperty.c
  *   // ko-KR → '상담원 수가 상품의 좌석 한도를 넘게 됩니다. 상세: 3 agents do not fit product "basic": its seat limit is 2'
  * }
  * ```
+ *
+ * @category Errors
  */
 export function formatCxError(error: CxError, locale: CxErrorLocale | (string & {}) = 'en'): string {
   const texts = TEXTS[cxErrorLocale(locale)];

@@ -4,7 +4,7 @@
  * Start with {@link createCxAccounts}. Every operation returns a neverthrow `ResultAsync`;
  * `Result`, `ResultAsync`, `ok` and `err` are re-exported so one import is enough.
  *
- * @module
+ * @module cx-accounts
  */
 export { createCxAccounts, type CxAccounts, type CxAccountsOptions } from './cx-accounts.js';
 export { ok, err, okAsync, errAsync, Result, ResultAsync } from 'neverthrow';

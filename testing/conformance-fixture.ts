@@ -2,7 +2,11 @@ import { createCxAccounts, type CxAccounts } from '../src/cx-accounts.js';
 import type { Store } from '../src/ports/store.js';
 import { memoryDirectory } from '../adapters/memory/memory-directory.js';
 
-/** How the conformance suite gets a fresh store for each test, and lets it go. */
+/**
+ * How the conformance suite gets a fresh store for each test, and lets it go.
+ *
+ * @category Stores
+ */
 export type StoreFactory<S extends Store = Store> = {
   /** Shown in test names, e.g. `'sqlite :memory:'`. */
   name: string;
@@ -12,7 +16,11 @@ export type StoreFactory<S extends Store = Store> = {
   teardown: (store: S) => Promise<void>;
 };
 
-/** Members known to the fixture's directory: `u1`…`u9` in `acme`, `x1`…`x3` in `globex`. */
+/**
+ * Members known to the fixture's directory: `u1`…`u9` in `acme`, `x1`…`x3` in `globex`.
+ *
+ * @category Stores
+ */
 export const FIXTURE_MEMBERS = [
   ...Array.from({ length: 9 }, (_, index) => ({
     domainId: 'acme',
@@ -30,7 +38,11 @@ export const FIXTURE_MEMBERS = [
 
 export const CONTACT_URL_BASE = 'https://talk.example.com/add/';
 
-/** A `CxAccounts` on a store, with a clock the test moves by hand. */
+/**
+ * A `CxAccounts` on a store, with a clock the test moves by hand.
+ *
+ * @category Stores
+ */
 export type Fixture = {
   cx: CxAccounts;
   store: Store;

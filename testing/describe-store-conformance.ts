@@ -10,7 +10,11 @@ import { settingsAndReplyCases } from './conformance/settings-and-replies.js';
 
 export type { StoreFactory } from './conformance-fixture.js';
 
-/** Options of {@link describeStoreConformance}. */
+/**
+ * Options of {@link describeStoreConformance}.
+ *
+ * @category Stores
+ */
 export type ConformanceOptions = {
   /** fast-check runs of the hostile-input property; default 100. Lower it for slow stores. */
   hostileInputRuns?: number;
@@ -32,6 +36,8 @@ export type ConformanceOptions = {
  *   teardown: (store) => store.close(),
  * });
  * ```
+ *
+ * @category Stores
  */
 export function describeStoreConformance<S extends Store>(factory: StoreFactory<S>, options: ConformanceOptions = {}): void {
   describe(`store conformance: ${factory.name}`, () => {

@@ -5,6 +5,6 @@
  * registers the rule tests (R1–R28) and runs each against a fresh store. Our own stores use
  * it the same way.
  *
- * @module
+ * @module cx-accounts/testing
  */
 export { describeStoreConformance, type ConformanceOptions, type StoreFactory } from './describe-store-conformance.js';

@@ -1,7 +1,7 @@
 /**
  * In-memory store and member directory: `cx-accounts/memory`.
  *
- * @module
+ * @module cx-accounts/memory
  */
 export { memoryStore } from './memory-store.js';
 export { memoryDirectory } from './memory-directory.js';

@@ -10,6 +10,8 @@ import type { Member, MemberDirectory } from '../../src/ports/member-directory.j
  *   { domainId: 'acme', id: 'u1', name: 'Kim Minji', email: 'minji@acme.test' },
  * ]);
  * ```
+ *
+ * @category Stores
  */
 export function memoryDirectory(members: readonly (Member & { domainId: string })[]): MemberDirectory {
   const byDomain = new Map<string, Map<string, Member>>();

@@ -65,6 +65,8 @@ function compareListPosition(a: AccountListPosition, b: AccountListPosition): nu
  *   contactUrlBase: 'https://talk.example.com/add/',
  * });
  * ```
+ *
+ * @category Stores
  */
 export function memoryStore(): Store {
   const state: MemoryState = {

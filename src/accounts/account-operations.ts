@@ -24,10 +24,18 @@ import { newContactUrl } from './contact-url.js';
 import { imageFieldSchema } from './image-field.js';
 import { renderQrPng, renderQrSvg, type QrCodeOptions } from './qr-code.js';
 
-/** An image given to `accounts.create` or `accounts.update` (R8). */
+/**
+ * An image given to `accounts.create` or `accounts.update` (R8).
+ *
+ * @category Accounts
+ */
 export type ImageInput = { fileName: string; data: Uint8Array };
 
-/** What `accounts.create` takes (R9). */
+/**
+ * What `accounts.create` takes (R9).
+ *
+ * @category Accounts
+ */
 export type CreateAccountInput = {
   productId: string;
   name: string;
@@ -37,14 +45,22 @@ export type CreateAccountInput = {
   agentIds: string[];
 };
 
-/** What `accounts.update` takes (R12); omitted fields keep their value. */
+/**
+ * What `accounts.update` takes (R12); omitted fields keep their value.
+ *
+ * @category Accounts
+ */
 export type UpdateAccountInput = {
   name?: string;
   description?: string | null;
   image?: ImageInput | null;
 };
 
-/** What `accounts.reset` did (R24). */
+/**
+ * What `accounts.reset` did (R24).
+ *
+ * @category Accounts
+ */
 export type ResetReport = {
   deletedRooms: number;
   deletedBots: number;
@@ -52,7 +68,11 @@ export type ResetReport = {
   releasedAgentIds: string[];
 };
 
-/** A page of `accounts.list` (R10). */
+/**
+ * A page of `accounts.list` (R10).
+ *
+ * @category Accounts
+ */
 export type AccountPage = { items: AccountSummary[]; nextCursor: string | null };
 
 const createSchema = z.strictObject({
@@ -97,7 +117,11 @@ function firstDuplicate(values: readonly string[]): string | undefined {
   return undefined;
 }
 
-/** The `accounts` operations. */
+/**
+ * The `accounts` operations.
+ *
+ * @category Accounts
+ */
 export type AccountOperations = {
   /**
    * Creates an account on a product with its first agents (R3–R9).

@@ -9,6 +9,8 @@ import type { AccountSettings } from '../schedule/schedule-types.js';
  * const account = (await cx.accounts.get('acme', 'help')).unwrapOr(null);
  * console.log(account?.contactUrl, account?.agentIds.length);
  * ```
+ *
+ * @category Accounts
  */
 export type Account = {
   /** The account ID (R6); never changes. */
@@ -30,7 +32,11 @@ export type Account = {
   settings: AccountSettings;
 };
 
-/** One row of `accounts.list` (R10). */
+/**
+ * One row of `accounts.list` (R10).
+ *
+ * @category Accounts
+ */
 export type AccountSummary = {
   id: string;
   name: string;
@@ -40,7 +46,11 @@ export type AccountSummary = {
   agentCount: number;
 };
 
-/** The public view of a stored account. */
+/**
+ * The public view of a stored account.
+ *
+ * @category Accounts
+ */
 export function toAccount(record: AccountRecord, productName: string): Account {
   return {
     id: record.id,

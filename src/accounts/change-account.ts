@@ -9,7 +9,11 @@ import { versionOptionsSchema } from './account-fields.js';
 import { loadAccount, viewAccount } from './account-lookup.js';
 import type { Account } from './account-view.js';
 
-/** Options of the operations that change an account (R12). */
+/**
+ * Options of the operations that change an account (R12).
+ *
+ * @category Accounts
+ */
 export type ChangeOptions = {
   /** Refuse the change with `version_conflict` unless the account is at this version. */
   expectedVersion?: number;
@@ -19,6 +23,8 @@ export type ChangeOptions = {
  * Runs a change of one account: validates the target, loads the account under the write
  * lock, checks `expectedVersion`, applies `change`, raises the version and stores it.
  * A `change` that answers `null` changes nothing: no write, no new version.
+ *
+ * @category Accounts
  */
 export function changeAccount(
   context: OperationContext,

@@ -9,7 +9,11 @@ import { runOperation } from '../run-operation.js';
 import { domainIdSchema, memberIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 
-/** What `agents.access` answers (R17). */
+/**
+ * What `agents.access` answers (R17).
+ *
+ * @category Agents
+ */
 export type AgentAccess = { hasAccess: boolean; accountIds: string[] };
 
 const memberIdsSchema = z
@@ -17,7 +21,11 @@ const memberIdsSchema = z
   .min(1, 'name at least one member')
   .max(10_000, 'too many members');
 
-/** The `agents` operations. */
+/**
+ * The `agents` operations.
+ *
+ * @category Agents
+ */
 export type AgentOperations = {
   /**
    * Adds members of the domain as agents, all or nothing (R15): `already_agent` when one is,

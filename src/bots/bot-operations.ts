@@ -9,7 +9,11 @@ import { accountIdSchema, domainIdSchema, opaqueId } from '../validation/identif
 import { parseInput } from '../validation/parse-input.js';
 import { textField } from '../validation/text-fields.js';
 
-/** An inquiry bot of an account. `origin` decides its fate on reset (R24). */
+/**
+ * An inquiry bot of an account. `origin` decides its fate on reset (R24).
+ *
+ * @category Conversations
+ */
 export type Bot = {
   botId: string;
   name: string;
@@ -25,7 +29,11 @@ const registerSchema = z.strictObject({
   origin: z.enum(['admin', 'dev_console']),
 });
 
-/** The `bots` operations. */
+/**
+ * The `bots` operations.
+ *
+ * @category Conversations
+ */
 export type BotOperations = {
   /**
    * Registers an inquiry bot of an account. A bot id is unique in the domain: registering

@@ -2,10 +2,18 @@ import { availability } from '../schedule/availability.js';
 import { nextChange } from '../schedule/next-change.js';
 import type { AccountSettings } from '../schedule/schedule-types.js';
 
-/** An automatic reply to send to a customer (R22, R23). */
+/**
+ * An automatic reply to send to a customer (R22, R23).
+ *
+ * @category Conversations
+ */
 export type AutoReply = { kind: 'welcome' | 'away' | 'holiday'; text: string };
 
-/** The last away or holiday reply a customer got. */
+/**
+ * The last away or holiday reply a customer got.
+ *
+ * @category Conversations
+ */
 export type LastAutoReply = { kind: 'away' | 'holiday'; at: Date } | null;
 
 /**
@@ -21,6 +29,8 @@ export type LastAutoReply = { kind: 'away' | 'holiday'; at: Date } | null;
  * decideAwayReply(settings, new Date('2026-12-01T23:00:00Z'), null);
  * // → { kind: 'away', text: settings.awayMessage } when closed then
  * ```
+ *
+ * @category Conversations
  */
 export function decideAwayReply(settings: AccountSettings, at: Date, last: LastAutoReply): AutoReply | null {
   const state = availability(settings, at);
@@ -41,6 +51,8 @@ function sameStretch(settings: AccountSettings, a: Date, b: Date): boolean {
 /**
  * Decides the welcome reply when a customer adds an account (R22): once per customer and
  * account, ever; never for `mail`; never when the welcome message is empty.
+ *
+ * @category Conversations
  */
 export function decideWelcomeReply(
   settings: AccountSettings,

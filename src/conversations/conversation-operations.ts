@@ -12,7 +12,11 @@ import { parseInput } from '../validation/parse-input.js';
 import { textField } from '../validation/text-fields.js';
 import { decideAwayReply, decideWelcomeReply, type AutoReply } from './auto-reply.js';
 
-/** A conversation space of an account. */
+/**
+ * A conversation space of an account.
+ *
+ * @category Conversations
+ */
 export type Room = {
   roomId: string;
   kind: 'consultation' | 'group';
@@ -22,7 +26,11 @@ export type Room = {
   createdAt: Date;
 };
 
-/** Most characters (graphemes) in one message. */
+/**
+ * Most characters (graphemes) in one message.
+ *
+ * @category Conversations
+ */
 export const MAX_MESSAGE_LENGTH = 10_000;
 
 const channelSchema = z.enum(['lineworks', 'line', 'mail']);
@@ -78,7 +86,11 @@ function toRoom(record: RoomRecord): Room {
   };
 }
 
-/** The `conversations` operations. */
+/**
+ * The `conversations` operations.
+ *
+ * @category Conversations
+ */
 export type ConversationOperations = {
   /**
    * Records a customer who added the account as a contact, through a channel (R22). Answers

@@ -7,6 +7,8 @@ const DAY_MS = 86_400_000;
  *
  * `pending` → `running` → `ready` (the file can be downloaded until `expiresAt`), or `failed`
  * with a `failureReason`.
+ *
+ * @category History
  */
 export type BackupJob = {
   id: string;
@@ -28,7 +30,11 @@ export type BackupJob = {
   failureReason?: string;
 };
 
-/** The public view of a stored job, given the retention in days. */
+/**
+ * The public view of a stored job, given the retention in days.
+ *
+ * @category History
+ */
 export function viewBackupJob(record: BackupJobRecord, retentionDays: number): BackupJob {
   const retentionMs = retentionDays * DAY_MS;
   const expiresFrom = record.status === 'ready' ? record.readyAt : record.status === 'failed' ? record.requestedAt : null;
@@ -49,6 +55,8 @@ export function viewBackupJob(record: BackupJobRecord, retentionDays: number): B
  * The id under which the file of one attempt of a job is stored: `<jobId>.<attempt>`. Each
  * attempt writes its own file, so a runner that was taken over for being silent too long (but
  * was not dead) can never mix its chunks into the file of the runner that took over.
+ *
+ * @category History
  */
 export function backupFileId(jobId: string, attempt: number): string {
   return `${jobId}.${attempt}`;

@@ -31,6 +31,8 @@ import { DEFAULT_CHUNK_BYTES, MIN_CHUNK_BYTES } from './history-csv.js';
  * // in the host's worker:
  * await cx.history.runPendingBackups();
  * ```
+ *
+ * @category History
  */
 export type BackupOptions = {
   /** Who runs pending jobs: this process in the background (default), or the host (`'manual'`). */
@@ -45,7 +47,11 @@ export type BackupOptions = {
   chunkBytes?: number;
 };
 
-/** {@link BackupOptions} with every default filled in. */
+/**
+ * {@link BackupOptions} with every default filled in.
+ *
+ * @category History
+ */
 export type ResolvedBackupOptions = Required<BackupOptions>;
 
 export const DEFAULT_BACKUP_OPTIONS: ResolvedBackupOptions = {
@@ -66,7 +72,11 @@ const backupOptionsSchema = z
   })
   .optional();
 
-/** Checks the `backups` option and fills in the defaults; issues are reported under `options.backups`. */
+/**
+ * Checks the `backups` option and fills in the defaults; issues are reported under `options.backups`.
+ *
+ * @category History
+ */
 export function resolveBackupOptions(options: unknown): Result<ResolvedBackupOptions, CxError> {
   const parsed = parseInput(backupOptionsSchema, options, 'options.backups');
   if (parsed.isErr()) return err(parsed.error);

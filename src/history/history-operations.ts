@@ -42,6 +42,8 @@ const batchOptionsSchema = z
  * in the account's time zone with its offset (`2026-11-25T18:30:00.000+09:00`). A cell starting
  * with `=`, `+`, `-`, `@`, tab or CR (or their full-width forms) is prefixed with `'` so that a
  * spreadsheet shows it as text instead of running it.
+ *
+ * @category History
  */
 export type HistoryOperations = {
   /**
@@ -120,6 +122,8 @@ export type HistoryOperations = {
 /**
  * The `history` operations over a context. `backups` is checked here: when it is not valid,
  * every operation answers the `validation` error (nothing throws).
+ *
+ * @category History
  */
 export function historyOperations(context: OperationContext, backups?: BackupOptions): HistoryOperations {
   const resolved = resolveBackupOptions(backups);

@@ -11,7 +11,11 @@ const searchOptionsSchema = z
   .strictObject({ limit: z.number().int('must be a whole number').min(1).max(100).optional() })
   .optional();
 
-/** The `members` operations. */
+/**
+ * The `members` operations.
+ *
+ * @category Agents
+ */
 export type MemberOperations = {
   /**
    * Searches the host's directory by name or email (default limit 20, at most 100).

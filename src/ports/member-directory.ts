@@ -1,4 +1,8 @@
-/** A person of a domain, as the host app's directory knows them. */
+/**
+ * A person of a domain, as the host app's directory knows them.
+ *
+ * @category Stores
+ */
 export type Member = { id: string; name: string; email: string };
 
 /**
@@ -12,6 +16,8 @@ export type Member = { id: string; name: string; email: string };
  *   get: (domainId, ids) => myApi.peopleByIds(domainId, ids),
  * };
  * ```
+ *
+ * @category Stores
  */
 export interface MemberDirectory {
   /** Members of the domain whose name or email matches `query`, at most `limit`. */

@@ -7,7 +7,11 @@ import type { AccountSettings } from '../schedule/schedule-types.js';
  * @module
  */
 
-/** A purchased product of a domain (R1). */
+/**
+ * A purchased product of a domain (R1).
+ *
+ * @category Stores
+ */
 export type ProductRecord = {
   productId: string;
   name: string;
@@ -15,10 +19,18 @@ export type ProductRecord = {
   quantity: number;
 };
 
-/** What a store keeps about an account's image; the bytes are kept apart (see `Store`). */
+/**
+ * What a store keeps about an account's image; the bytes are kept apart (see `Store`).
+ *
+ * @category Stores
+ */
 export type ImageInfo = { fileName: string; byteLength: number; width: number; height: number };
 
-/** An account as the store keeps it, active or reset. */
+/**
+ * An account as the store keeps it, active or reset.
+ *
+ * @category Stores
+ */
 export type AccountRecord = {
   /** Internal key, unique forever: an ID may be reused after a reset, a key never is. */
   key: string;
@@ -41,7 +53,11 @@ export type AccountRecord = {
   settings: AccountSettings;
 };
 
-/** One row of `accounts.list`, before the product name is attached. */
+/**
+ * One row of `accounts.list`, before the product name is attached.
+ *
+ * @category Stores
+ */
 export type AccountListRow = {
   id: string;
   name: string;
@@ -51,13 +67,25 @@ export type AccountListRow = {
   agentCount: number;
 };
 
-/** The position after which a page of `accounts.list` starts. */
+/**
+ * The position after which a page of `accounts.list` starts.
+ *
+ * @category Stores
+ */
 export type AccountListPosition = { activatedAt: Date; id: string };
 
-/** A channel through which a customer reaches an account. */
+/**
+ * A channel through which a customer reaches an account.
+ *
+ * @category Stores
+ */
 export type Channel = 'lineworks' | 'line' | 'mail';
 
-/** A customer who added an account as a contact (R22). */
+/**
+ * A customer who added an account as a contact (R22).
+ *
+ * @category Stores
+ */
 export type ContactRecord = {
   accountKey: string;
   customerId: string;
@@ -70,7 +98,11 @@ export type ContactRecord = {
   lastAutoReply: { kind: 'away' | 'holiday'; at: Date } | null;
 };
 
-/** A conversation space of an account. */
+/**
+ * A conversation space of an account.
+ *
+ * @category Stores
+ */
 export type RoomRecord = {
   accountKey: string;
   roomId: string;
@@ -81,7 +113,11 @@ export type RoomRecord = {
   createdAt: Date;
 };
 
-/** An inquiry bot. After a reset, `dev_console` bots are kept with `accountKey: null`. */
+/**
+ * An inquiry bot. After a reset, `dev_console` bots are kept with `accountKey: null`.
+ *
+ * @category Stores
+ */
 export type BotRecord = {
   domainId: string;
   botId: string;
@@ -93,10 +129,18 @@ export type BotRecord = {
   createdAt: Date;
 };
 
-/** Who wrote a history message. */
+/**
+ * Who wrote a history message.
+ *
+ * @category Stores
+ */
 export type SenderKind = 'customer' | 'agent' | 'auto_reply';
 
-/** One message of an account's history (R23, R26). */
+/**
+ * One message of an account's history (R23, R26).
+ *
+ * @category Stores
+ */
 export type HistoryRecord = {
   accountKey: string;
   customerId: string;
@@ -112,6 +156,8 @@ export type HistoryRecord = {
 /**
  * One row of a history backup, in the order the file lists them: by account (activation
  * order, then key), then by time, then by insertion order.
+ *
+ * @category Stores
  */
 export type HistoryExportRow = {
   accountId: string;
@@ -125,10 +171,18 @@ export type HistoryExportRow = {
   content: string;
 };
 
-/** The state of a history backup job (R25). */
+/**
+ * The state of a history backup job (R25).
+ *
+ * @category Stores
+ */
 export type BackupStatus = 'pending' | 'running' | 'ready' | 'failed';
 
-/** A history backup job as the store keeps it. */
+/**
+ * A history backup job as the store keeps it.
+ *
+ * @category Stores
+ */
 export type BackupJobRecord = {
   domainId: string;
   jobId: string;

@@ -20,6 +20,8 @@ import type {
  *
  * Methods may reject (a driver error); the {@link Store.transaction} that runs them turns
  * that into a `store_failure` and rolls back.
+ *
+ * @category Stores
  */
 export interface StoreTransaction {
   // Products
@@ -96,10 +98,18 @@ export interface StoreTransaction {
   deleteBackupJob(jobId: string): Promise<void>;
 }
 
-/** How a product is used by the active accounts of its domain. */
+/**
+ * How a product is used by the active accounts of its domain.
+ *
+ * @category Stores
+ */
 export type ProductUsage = { inUse: number; maxAgents: number };
 
-/** Whether a transaction only reads, or may write. */
+/**
+ * Whether a transaction only reads, or may write.
+ *
+ * @category Stores
+ */
 export type TransactionMode = 'read' | 'write';
 
 /**
@@ -114,6 +124,8 @@ export type TransactionMode = 'read' | 'write';
  *   IDs must be enforced by the store itself, answering `id_taken` (and `name_taken` for the
  *   per-domain name key) when a concurrent write won.
  * - Failures of the storage itself become `store_failure` with the original error as `cause`.
+ *
+ * @category Stores
  */
 export interface Store {
   /** Runs `work` in one transaction bound to `domainId`. Never rejects. */

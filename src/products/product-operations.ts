@@ -8,13 +8,25 @@ import { domainIdSchema, opaqueId } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import { textField } from '../validation/text-fields.js';
 
-/** A purchased product (R1): `seatLimit` agents per account, bought `quantity` times. */
+/**
+ * A purchased product (R1): `seatLimit` agents per account, bought `quantity` times.
+ *
+ * @category Products
+ */
 export type Product = ProductRecord;
 
-/** A product with the number of active accounts using it (R2). */
+/**
+ * A product with the number of active accounts using it (R2).
+ *
+ * @category Products
+ */
 export type ProductUsageView = Product & { inUse: number };
 
-/** What `products.overview` answers (R2). */
+/**
+ * What `products.overview` answers (R2).
+ *
+ * @category Products
+ */
 export type ProductOverview = {
   /** Sum of the quantities of every product. */
   totalPurchased: number;
@@ -40,7 +52,11 @@ const productInputSchema = z.strictObject({
     .max(MAX_COUNT, `at most ${MAX_COUNT}`),
 });
 
-/** The `products` operations. */
+/**
+ * The `products` operations.
+ *
+ * @category Products
+ */
 export type ProductOperations = {
   /**
    * Creates or replaces a product of the domain (R1). Lowering `quantity` below the active

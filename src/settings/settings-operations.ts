@@ -13,7 +13,11 @@ import { weeklyHoursPatchSchema } from '../schedule/weekly-hours.js';
 import { parseInput } from '../validation/parse-input.js';
 import { textField } from '../validation/text-fields.js';
 
-/** What `settings.update` takes (R18, R19); omitted fields keep their value. */
+/**
+ * What `settings.update` takes (R18, R19); omitted fields keep their value.
+ *
+ * @category Settings
+ */
 export type SettingsInput = {
   timeZone?: string;
   /** Only the days named change; the others keep their ranges. */
@@ -23,7 +27,11 @@ export type SettingsInput = {
   holidayMessage?: string;
 };
 
-/** What `holidays.add` takes (R20). */
+/**
+ * What `holidays.add` takes (R20).
+ *
+ * @category Settings
+ */
 export type HolidayInput = { start: string; end: string; label?: string };
 
 const messageSchema = textField({ min: 0, max: 500 });
@@ -36,7 +44,11 @@ const settingsSchema = z.strictObject({
   holidayMessage: messageSchema.optional(),
 });
 
-/** The `settings` operations. */
+/**
+ * The `settings` operations.
+ *
+ * @category Settings
+ */
 export type SettingsOperations = {
   /**
    * Changes operating hours, time zone and messages (R18, R19). Only the fields (and days)
@@ -54,7 +66,11 @@ export type SettingsOperations = {
   update(domainId: string, accountId: string, input: SettingsInput, options?: ChangeOptions): ResultAsync<Account, CxError>;
 };
 
-/** The `holidays` operations. */
+/**
+ * The `holidays` operations.
+ *
+ * @category Settings
+ */
 export type HolidayOperations = {
   /**
    * Adds a holiday of whole local days (R20). `start` must be today or later in the account's
