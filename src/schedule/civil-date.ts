@@ -5,7 +5,14 @@
  * @module
  */
 
-/** Milliseconds in a civil day (local days are 24 wall-clock hours long). */
+/**
+ * Milliseconds in a civil day (local days are 24 wall-clock hours long).
+ *
+ * @example
+ * ```ts
+ * civilDayNumber('2026-12-24')! * DAY_MS; // → local midnight of Dec 24 in local milliseconds
+ * ```
+ */
 export const DAY_MS = 86_400_000;
 
 const CIVIL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
@@ -41,7 +48,7 @@ export function civilDayNumber(text: string): number | undefined {
  * @example
  * ```ts
  * formatCivilDate(0);     // → '1970-01-01'
- * formatCivilDate(20_810); // → '2026-12-24'
+ * formatCivilDate(20_811); // → '2026-12-24'
  * ```
  */
 export function formatCivilDate(dayNumber: number): string {

@@ -4,7 +4,14 @@
  * @module
  */
 
-/** Minutes in a day. */
+/**
+ * Minutes in a day; also the minute of `'24:00'`.
+ *
+ * @example
+ * ```ts
+ * wallTimeMinutes('24:00') === MINUTES_PER_DAY; // → true
+ * ```
+ */
 export const MINUTES_PER_DAY = 1440;
 
 const WALL_TIME = /^(?:([01]\d|2[0-3]):([0-5]\d)|(24):(00))$/;
