@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { decodeAccountCursor, encodeAccountCursor } from '../../src/accounts/account-cursor.js';
-import { accountNameKey, accountNameSchema } from '../../src/accounts/account-fields.js';
+import { accountNameKey, accountNameSchema, descriptionSchema } from '../../src/accounts/account-fields.js';
 import { newContactToken } from '../../src/accounts/contact-url.js';
 import { graphemeLength } from '../../src/validation/graphemes.js';
 
@@ -23,6 +23,17 @@ describe('account fields', () => {
   it('R5: a megabyte of combining marks is refused without counting it', () => {
     const result = accountNameSchema.safeParse('a' + '\u0301'.repeat(1_000_000));
     expect(result.success).toBe(false);
+  });
+
+  it('R7: descriptions hold at most 100 user-perceived characters; empty or null clear them', () => {
+    expect(descriptionSchema.parse('  We answer  ')).toBe('We answer');
+    expect(descriptionSchema.parse('')).toBeNull();
+    expect(descriptionSchema.parse(null)).toBeNull();
+    expect(descriptionSchema.parse('👍🏽'.repeat(100))).toBe('👍🏽'.repeat(100));
+    expect(descriptionSchema.safeParse('d'.repeat(101)).success).toBe(false);
+    // Line breaks are fine in a description; other control characters are not.
+    expect(descriptionSchema.parse('line one\nline two')).toBe('line one\nline two');
+    expect(descriptionSchema.safeParse('bell\u0007').success).toBe(false);
   });
 
   it('R10: cursors round-trip and reject anything else', () => {
