@@ -186,7 +186,9 @@ export type AccountOperations = {
    * ```
    */
   qrCode(domainId: string, accountId: string, options?: { format?: 'png'; size?: number }): ResultAsync<Uint8Array, CxError>;
+  /** The contact URL as an SVG document. */
   qrCode(domainId: string, accountId: string, options: { format: 'svg'; size?: number }): ResultAsync<string, CxError>;
+  /** The contact URL as PNG bytes or SVG markup, as `options.format` says. */
   qrCode(domainId: string, accountId: string, options?: QrCodeOptions): ResultAsync<Uint8Array | string, CxError>;
   /** The image bytes of an account, or `null` when it has none. */
   image(domainId: string, accountId: string): ResultAsync<Uint8Array | null, CxError>;

@@ -8,7 +8,7 @@ import { encodeHistoryCsv } from './history-csv.js';
 
 const DAY_MS = 86_400_000;
 
-/** What one pass of {@link BackupRunner.runPending} did. */
+/** What one pass of `history.runPendingBackups` did. */
 export type BackupRunReport = {
   /** Jobs that became `ready`. */
   ready: number;
