@@ -1,0 +1,91 @@
+import { Migrator, type Kysely, type Migration } from 'kysely';
+import { err, ok, type Result } from 'neverthrow';
+import { storeFailure, type CxError } from '../../src/errors.js';
+import { initialSchemaMigration } from './initial-schema-migration.js';
+
+/** The table where Kysely's `Migrator` records the `cx-accounts` migrations that ran. */
+export const CX_MIGRATION_TABLE = 'cx_migrations';
+/** The table Kysely's `Migrator` locks while it runs the `cx-accounts` migrations. */
+export const CX_MIGRATION_LOCK_TABLE = 'cx_migration_lock';
+
+/**
+ * Every migration of the `cx-accounts` schema, by name (run in name order). Each one works
+ * on SQLite, PostgreSQL (and PGlite) and MySQL/MariaDB, reading the dialect from the Kysely
+ * instance it is given.
+ *
+ * Run them with {@link migrateCxSchema}, or with your own Kysely `Migrator` next to your
+ * app's migrations — then keep our table names so the history stays in one place.
+ *
+ * @example
+ * ```ts
+ * import { Migrator } from 'kysely';
+ * import { cxMigrations, CX_MIGRATION_TABLE, CX_MIGRATION_LOCK_TABLE } from 'cx-accounts/sql';
+ *
+ * const migrator = new Migrator({
+ *   db,
+ *   provider: { getMigrations: async () => cxMigrations },
+ *   migrationTableName: CX_MIGRATION_TABLE,
+ *   migrationLockTableName: CX_MIGRATION_LOCK_TABLE,
+ * });
+ * const { error } = await migrator.migrateToLatest();
+ * ```
+ */
+export const cxMigrations: Readonly<Record<string, Migration>> = Object.freeze({
+  '0001_initial_schema': initialSchemaMigration,
+});
+
+/** What {@link migrateCxSchema} did. */
+export type CxMigrationReport = {
+  /** Names of the migrations that ran now (empty when the schema was already up to date). */
+  applied: string[];
+};
+
+/**
+ * Brings the `cx-accounts` tables of a database up to date. Safe to run on every start and
+ * from several processes at once (the `Migrator` takes a lock). Never rejects: a failed
+ * migration answers `store_failure` naming the migration, with the database's error as
+ * `cause`.
+ *
+ * @example
+ * ```ts
+ * const migrated = await migrateCxSchema(db);
+ * if (migrated.isErr()) throw new Error(migrated.error.message);
+ * console.log('applied', migrated.value.applied);
+ * ```
+ */
+export async function migrateCxSchema(db: Kysely<any>): Promise<Result<CxMigrationReport, CxError>> {
+  try {
+    if (await isUpToDate(db)) return ok({ applied: [] });
+    const migrator = new Migrator({
+      db,
+      provider: { getMigrations: async () => ({ ...cxMigrations }) },
+      migrationTableName: CX_MIGRATION_TABLE,
+      migrationLockTableName: CX_MIGRATION_LOCK_TABLE,
+    });
+    const { error, results } = await migrator.migrateToLatest();
+    if (error !== undefined) {
+      const failed = results?.find((result) => result.status === 'Error')?.migrationName;
+      const detail = error instanceof Error ? error.message : String(error);
+      return err(storeFailure(error, `migration ${failed ? JSON.stringify(failed) : 'of the cx-accounts schema'} failed: ${detail}`));
+    }
+    return ok({ applied: (results ?? []).filter((result) => result.status === 'Success').map((result) => result.migrationName) });
+  } catch (cause) {
+    return err(storeFailure(cause, `migration of the cx-accounts schema failed: ${cause instanceof Error ? cause.message : String(cause)}`));
+  }
+}
+
+/**
+ * Fast path for every start after the first: when the migration table lists every migration,
+ * there is nothing to do, and the `Migrator`'s lock and schema introspection are skipped.
+ * Inside a caller's transaction the probe is not tried (a failed query would abort it).
+ */
+async function isUpToDate(db: Kysely<any>): Promise<boolean> {
+  if (db.isTransaction) return false;
+  try {
+    const rows = await db.selectFrom(CX_MIGRATION_TABLE).select('name').execute();
+    const done = new Set(rows.map((row: { name: string }) => row.name));
+    return Object.keys(cxMigrations).every((name) => done.has(name));
+  } catch {
+    return false;
+  }
+}

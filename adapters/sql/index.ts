@@ -1,0 +1,26 @@
+/**
+ * `cx-accounts/sql`: the SQL stores, on Kysely. One code path for SQLite (better-sqlite3),
+ * PostgreSQL (pg, or PGlite embedded) and MySQL/MariaDB (mysql2); each opener runs the
+ * migrations. Install the driver of the database you use.
+ *
+ * @example
+ * ```ts
+ * import { createCxAccounts } from 'cx-accounts';
+ * import { openSqlite } from 'cx-accounts/sql';
+ *
+ * const store = await openSqlite('cx.sqlite');
+ * const cx = createCxAccounts({ store, directory, contactUrlBase: 'https://talk.example.com/add/' });
+ * ```
+ *
+ * @module
+ */
+export { openSqlite } from './open-sqlite.js';
+export { openPostgres, type PostgresConfig } from './open-postgres.js';
+export { openMysql, type MysqlConfig } from './open-mysql.js';
+export type { ClosableStore } from './open-migrated-store.js';
+export { createSqlStore, type SqlStoreOptions } from './sql-store.js';
+export { cxMigrations, migrateCxSchema, CX_MIGRATION_TABLE, CX_MIGRATION_LOCK_TABLE, type CxMigrationReport } from './cx-migrations.js';
+export type { SqlDialectName } from './sql-dialect.js';
+export type { PGliteLike } from './pglite-dialect.js';
+export { MAX_TRANSACTION_ATTEMPTS } from './transaction-runner.js';
+export type * from './cx-database.js';

@@ -1,0 +1,221 @@
+import type { Insertable, Selectable } from 'kysely';
+import type {
+  AccountRecord,
+  BackupJobRecord,
+  BotRecord,
+  Channel,
+  ContactRecord,
+  HistoryRecord,
+  ProductRecord,
+} from '../../src/ports/records.js';
+import type { AccountSettings } from '../../src/schedule/schedule-types.js';
+import type {
+  AccountTable,
+  BackupJobTable,
+  BotTable,
+  ContactTable,
+  HistoryTable,
+  ProductTable,
+} from './cx-database.js';
+import { nameKeyHash } from './name-key-hash.js';
+import { toDate, toDateOrNull, toMillis, toMillisOrNull, toNumber } from './row-values.js';
+
+/**
+ * Store records to rows and back. Rows hold instants as epoch milliseconds; reading always
+ * builds fresh objects, so callers get private copies as they do from the memory store.
+ *
+ * @module
+ */
+
+export function productToRow(domainId: string, product: ProductRecord): Insertable<ProductTable> {
+  return {
+    domain_id: domainId,
+    product_id: product.productId,
+    name: product.name,
+    seat_limit: product.seatLimit,
+    quantity: product.quantity,
+  };
+}
+
+export function rowToProduct(row: Selectable<ProductTable>): ProductRecord {
+  return { productId: row.product_id, name: row.name, seatLimit: toNumber(row.seat_limit), quantity: toNumber(row.quantity) };
+}
+
+/** The columns of an account that `updateAccount` replaces, in a fixed order. */
+export const ACCOUNT_CHANGE_COLUMNS = [
+  'name',
+  'name_key',
+  'active_id',
+  'active_domain_id',
+  'active_name_hash',
+  'description',
+  'image_file_name',
+  'image_byte_length',
+  'image_width',
+  'image_height',
+  'product_id',
+  'agent_count',
+  'reset_at',
+  'version',
+  'settings',
+] as const;
+
+/**
+ * The values of {@link ACCOUNT_CHANGE_COLUMNS} for an account. `nameHash`: the hash of its
+ * name key when already known (the store reuses the one it read).
+ */
+export function accountChangeColumns(account: AccountRecord, nameHash?: string | null) {
+  const active = account.resetAt === null;
+  return {
+    name: account.name,
+    name_key: account.nameKey,
+    active_id: active ? account.id : null,
+    active_domain_id: active ? account.domainId : null,
+    active_name_hash: active ? (nameHash ?? nameKeyHash(account.nameKey)) : null,
+    description: account.description,
+    image_file_name: account.image?.fileName ?? null,
+    image_byte_length: account.image?.byteLength ?? null,
+    image_width: account.image?.width ?? null,
+    image_height: account.image?.height ?? null,
+    product_id: account.productId,
+    agent_count: account.agentIds.length,
+    reset_at: toMillisOrNull(account.resetAt),
+    version: account.version,
+    settings: JSON.stringify(account.settings),
+  } satisfies Record<(typeof ACCOUNT_CHANGE_COLUMNS)[number], unknown>;
+}
+
+/** Every column of an account row, in a fixed order. */
+export const ACCOUNT_INSERT_COLUMNS = ['key', 'domain_id', 'id', 'contact_url', 'activated_at', ...ACCOUNT_CHANGE_COLUMNS] as const;
+
+export function accountToRow(account: AccountRecord) {
+  return {
+    key: account.key,
+    domain_id: account.domainId,
+    id: account.id,
+    contact_url: account.contactUrl,
+    activated_at: toMillis(account.activatedAt),
+    ...accountChangeColumns(account),
+  } satisfies Insertable<AccountTable> & Record<(typeof ACCOUNT_INSERT_COLUMNS)[number], unknown>;
+}
+
+export function rowToAccount(row: Selectable<AccountTable>, agentIds: string[]): AccountRecord {
+  return {
+    key: row.key,
+    domainId: row.domain_id,
+    id: row.id,
+    name: row.name,
+    nameKey: row.name_key,
+    description: row.description,
+    image:
+      row.image_file_name === null
+        ? null
+        : {
+            fileName: row.image_file_name,
+            byteLength: toNumber(row.image_byte_length ?? 0),
+            width: toNumber(row.image_width ?? 0),
+            height: toNumber(row.image_height ?? 0),
+          },
+    productId: row.product_id,
+    agentIds,
+    contactUrl: row.contact_url,
+    activatedAt: toDate(row.activated_at),
+    resetAt: toDateOrNull(row.reset_at),
+    version: toNumber(row.version),
+    settings: JSON.parse(row.settings) as AccountSettings,
+  };
+}
+
+export function contactToRow(contact: ContactRecord): Insertable<ContactTable> {
+  return {
+    account_key: contact.accountKey,
+    customer_id: contact.customerId,
+    name: contact.name,
+    channel: contact.channel,
+    added_at: toMillis(contact.addedAt),
+    welcomed_at: toMillisOrNull(contact.welcomedAt),
+    last_auto_reply_kind: contact.lastAutoReply?.kind ?? null,
+    last_auto_reply_at: contact.lastAutoReply ? toMillis(contact.lastAutoReply.at) : null,
+  };
+}
+
+export function rowToContact(row: Selectable<ContactTable>): ContactRecord {
+  return {
+    accountKey: row.account_key,
+    customerId: row.customer_id,
+    name: row.name,
+    channel: row.channel as Channel,
+    addedAt: toDate(row.added_at),
+    welcomedAt: toDateOrNull(row.welcomed_at),
+    lastAutoReply:
+      row.last_auto_reply_kind === null || row.last_auto_reply_at === null
+        ? null
+        : { kind: row.last_auto_reply_kind as 'away' | 'holiday', at: toDate(row.last_auto_reply_at) },
+  };
+}
+
+export function botToRow(domainId: string, bot: BotRecord): Insertable<BotTable> {
+  return {
+    domain_id: domainId,
+    bot_id: bot.botId,
+    name: bot.name,
+    origin: bot.origin,
+    account_key: bot.accountKey,
+    account_id: bot.accountId,
+    created_at: toMillis(bot.createdAt),
+  };
+}
+
+export function rowToBot(row: Selectable<BotTable>): BotRecord {
+  return {
+    domainId: row.domain_id,
+    botId: row.bot_id,
+    name: row.name,
+    origin: row.origin as BotRecord['origin'],
+    accountKey: row.account_key,
+    accountId: row.account_id,
+    createdAt: toDate(row.created_at),
+  };
+}
+
+export function historyToRow(entry: HistoryRecord): Insertable<HistoryTable> {
+  return {
+    account_key: entry.accountKey,
+    customer_id: entry.customerId,
+    customer_name: entry.customerName,
+    sent_at: toMillis(entry.sentAt),
+    sender_kind: entry.senderKind,
+    sender_name: entry.senderName,
+    content: entry.content,
+  };
+}
+
+export function backupJobToRow(domainId: string, job: BackupJobRecord): Insertable<BackupJobTable> {
+  return {
+    domain_id: domainId,
+    job_id: job.jobId,
+    status: job.status,
+    requested_at: toMillis(job.requestedAt),
+    started_at: toMillisOrNull(job.startedAt),
+    ready_at: toMillisOrNull(job.readyAt),
+    failure_reason: job.failureReason,
+    byte_length: job.byteLength,
+    attempt: job.attempt,
+    heartbeat_at: toMillisOrNull(job.heartbeatAt),
+  };
+}
+
+export function rowToBackupJob(row: Selectable<BackupJobTable>): BackupJobRecord {
+  return {
+    domainId: row.domain_id,
+    jobId: row.job_id,
+    status: row.status as BackupJobRecord['status'],
+    requestedAt: toDate(row.requested_at),
+    startedAt: toDateOrNull(row.started_at),
+    readyAt: toDateOrNull(row.ready_at),
+    failureReason: row.failure_reason,
+    byteLength: row.byte_length === null ? null : toNumber(row.byte_length),
+    attempt: toNumber(row.attempt),
+    heartbeatAt: toDateOrNull(row.heartbeat_at),
+  };
+}

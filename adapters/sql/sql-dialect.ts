@@ -1,0 +1,107 @@
+import { MysqlAdapter, PostgresAdapter, SqliteAdapter, type Kysely } from 'kysely';
+
+/** The databases the SQL store speaks to. PGlite counts as `postgres`. */
+export type SqlDialectName = 'sqlite' | 'postgres' | 'mysql';
+
+/**
+ * What the SQL store needs to know about a database. The store has one code path; it
+ * branches only on these declared capabilities.
+ */
+export type SqlCapabilities = {
+  readonly dialect: SqlDialectName;
+  /** Statements that open a write transaction, in order. */
+  readonly beginWrite: readonly string[];
+  /** Statements that open a read transaction, in order. */
+  readonly beginRead: readonly string[];
+  /**
+   * How write transactions of one domain are serialised.
+   * - `row`: the `cx_domains` row of the domain is created if missing (outside the
+   *   transaction), then locked with `SELECT … FOR UPDATE` as the transaction's first statement.
+   * - `database`: the begin statement takes the database's write lock (SQLite's
+   *   `BEGIN IMMEDIATE`), and the store runs one transaction at a time on its one connection.
+   */
+  readonly domainLock: 'row' | 'database';
+  /** Insert-or-replace syntax: `ON CONFLICT … DO UPDATE` or `ON DUPLICATE KEY UPDATE`. */
+  readonly upsert: 'on-conflict' | 'on-duplicate-key';
+  /** The store must queue its own calls: one connection, no pool (SQLite). */
+  readonly singleConnection: boolean;
+  /** Column types of the schema. */
+  readonly types: {
+    /** Long text (messages, settings JSON): MySQL's `text` stops at 64 KiB. */
+    readonly longText: string;
+    readonly bytes: string;
+    /** 64-bit integer for epoch milliseconds. */
+    readonly millis: string;
+    /** Auto-increment primary key: how to declare it. */
+    readonly sequence: 'autoincrement' | 'identity';
+    /**
+     * Collation for text columns that are ordered or compared byte-wise (account IDs and
+     * keys), so order matches JavaScript's `<` on these ASCII strings. `null`: the
+     * database's text comparison is already binary, or it is set per table.
+     */
+    readonly binaryColumnCollation: string | null;
+  };
+};
+
+const SQLITE: SqlCapabilities = {
+  dialect: 'sqlite',
+  beginWrite: ['begin immediate'],
+  beginRead: ['begin'],
+  domainLock: 'database',
+  upsert: 'on-conflict',
+  singleConnection: true,
+  types: { longText: 'text', bytes: 'blob', millis: 'integer', sequence: 'autoincrement', binaryColumnCollation: null },
+};
+
+const POSTGRES: SqlCapabilities = {
+  dialect: 'postgres',
+  // Read committed is enough for writes: every write transaction first waits for its
+  // domain's row lock, and each later statement sees everything committed before it got it.
+  beginWrite: ['begin isolation level read committed'],
+  // One snapshot for every statement of a read.
+  beginRead: ['begin isolation level repeatable read read only'],
+  domainLock: 'row',
+  upsert: 'on-conflict',
+  singleConnection: false,
+  types: { longText: 'text', bytes: 'bytea', millis: 'bigint', sequence: 'identity', binaryColumnCollation: '"C"' },
+};
+
+const MYSQL: SqlCapabilities = {
+  dialect: 'mysql',
+  // Read committed takes no gap locks, so writers of different domains do not block each other.
+  beginWrite: ['set transaction isolation level read committed', 'start transaction'],
+  beginRead: ['start transaction read only'],
+  domainLock: 'row',
+  upsert: 'on-duplicate-key',
+  singleConnection: false,
+  types: { longText: 'mediumtext', bytes: 'longblob', millis: 'bigint', sequence: 'autoincrement', binaryColumnCollation: null },
+};
+
+/** The capabilities of a dialect. */
+export function sqlCapabilities(dialect: SqlDialectName): SqlCapabilities {
+  switch (dialect) {
+    case 'sqlite':
+      return SQLITE;
+    case 'postgres':
+      return POSTGRES;
+    case 'mysql':
+      return MYSQL;
+  }
+}
+
+/**
+ * Which dialect a Kysely instance speaks, from its adapter (Kysely's own SQLite, PostgreSQL
+ * and MySQL adapters, or subclasses of them). `null` when it is none of them.
+ */
+export function detectDialect(db: Kysely<any>): SqlDialectName | null {
+  const adapter = db.getExecutor().adapter;
+  if (adapter instanceof SqliteAdapter) return 'sqlite';
+  if (adapter instanceof PostgresAdapter) return 'postgres';
+  if (adapter instanceof MysqlAdapter) return 'mysql';
+  return null;
+}
+
+/** Names accepted for `dialect` options. */
+export function isSqlDialectName(value: unknown): value is SqlDialectName {
+  return value === 'sqlite' || value === 'postgres' || value === 'mysql';
+}

@@ -1,0 +1,168 @@
+import type { DatabaseConnection, Kysely } from 'kysely';
+import { err, type Result } from 'neverthrow';
+import { ruleError, storeFailure, type CxError } from '../../src/errors.js';
+import type { StoreTransaction, TransactionMode } from '../../src/ports/store.js';
+import { serialQueue } from '../memory/serial-queue.js';
+import type { CxDatabase } from './cx-database.js';
+import { describeFailure, isRetryableFailure, violatedUniqueRule } from './driver-errors.js';
+import { preparedQueries, rawStatement } from './prepared-queries.js';
+import type { SqlCapabilities } from './sql-dialect.js';
+import { SqlStoreTransaction } from './sql-store-transaction.js';
+import { ENSURE_DOMAIN_ON_CONFLICT, ENSURE_DOMAIN_ON_DUPLICATE, LOCK_DOMAIN } from './store-queries.js';
+
+/** How often a transaction runs at most when the database reports a deadlock or serialization failure. */
+export const MAX_TRANSACTION_ATTEMPTS = 5;
+
+/** Domains whose `cx_domains` row is known to exist; past this many the memo starts over. */
+const KNOWN_DOMAINS_LIMIT = 10_000;
+
+type Work<T> = (tx: StoreTransaction) => Promise<Result<T, CxError>>;
+type Attempt<T> = { retry: false; result: Result<T, CxError> } | { retry: true; cause: unknown };
+
+/** Runs a task now, or queued behind the store's other tasks on a single-connection database. */
+export type Exclusive = <T>(task: () => Promise<T>) => Promise<T>;
+
+/** The `transaction` method of a SQL store, and the queue its other methods share. */
+export type TransactionRunner = {
+  transaction<T>(domainId: string, mode: TransactionMode, work: Work<T>): Promise<Result<T, CxError>>;
+  exclusive: Exclusive;
+};
+
+/**
+ * Builds the transaction method of a SQL store.
+ *
+ * - All or nothing: `work` runs between `BEGIN` and `COMMIT` on one connection; when it
+ *   answers `err`, rejects, or any statement fails, the transaction is rolled back.
+ * - Writes of one domain are serialised: on PostgreSQL and MySQL the domain's `cx_domains`
+ *   row is created if missing (once per process, outside the transaction) and locked with
+ *   `SELECT … FOR UPDATE` first thing; on SQLite `BEGIN IMMEDIATE` takes the database's write
+ *   lock and the store queues its transactions on its one connection.
+ * - Reads run in a read-only transaction (one snapshot on PostgreSQL and MySQL), without the lock.
+ * - A unique-index violation of the account ID or name answers `id_taken` / `name_taken`.
+ * - A deadlock or serialization failure reruns `work` from the start, up to
+ *   {@link MAX_TRANSACTION_ATTEMPTS} times; then `store_failure`. `work` must therefore be
+ *   safe to run again (operations read, decide and write inside it, so they are).
+ * - Nothing throws out: every other failure is `store_failure` with the driver's error as `cause`.
+ */
+export function transactionRunner(db: Kysely<CxDatabase>, caps: SqlCapabilities): TransactionRunner {
+  const knownDomains = new Set<string>();
+  const queries = preparedQueries(db);
+  const queue = serialQueue();
+  const exclusive: Exclusive = caps.singleConnection ? queue : (task) => task();
+  const beginWrite = caps.beginWrite.map(rawStatement);
+  const beginRead = caps.beginRead.map(rawStatement);
+  const commit = rawStatement('commit');
+
+  const insertDomainRow = (connection: DatabaseConnection, domainId: string) =>
+    queries.run(connection, caps.upsert === 'on-conflict' ? ENSURE_DOMAIN_ON_CONFLICT : ENSURE_DOMAIN_ON_DUPLICATE, [domainId]);
+
+  /** Creates the lock row of a domain, outside the transaction, unless known to exist. */
+  const ensureDomainRow = async (connection: DatabaseConnection, domainId: string) => {
+    if (knownDomains.has(domainId)) return;
+    await insertDomainRow(connection, domainId);
+    if (knownDomains.size >= KNOWN_DOMAINS_LIMIT) knownDomains.clear();
+    knownDomains.add(domainId);
+  };
+
+  /** Locks the domain's row; should the row have gone (deleted by hand), makes it again first. */
+  const lockDomain = async (connection: DatabaseConnection, domainId: string) => {
+    const locked = await queries.run(connection, LOCK_DOMAIN, [domainId]);
+    if (locked.rows.length > 0) return;
+    await insertDomainRow(connection, domainId);
+    await queries.run(connection, LOCK_DOMAIN, [domainId]);
+  };
+
+  // The driver connection itself (Kysely's `ConnectionProvider`): statements go straight to
+  // the driver, built by `db`, with nothing rebuilt per transaction.
+  const attempt = <T>(domainId: string, mode: TransactionMode, work: Work<T>): Promise<Attempt<T>> =>
+    db.getExecutor().provideConnection(async (connection) => {
+      const writing = mode !== 'read';
+      const rowLock = writing && caps.domainLock === 'row';
+      try {
+        if (rowLock) await ensureDomainRow(connection, domainId);
+        for (const statement of writing ? beginWrite : beginRead) await connection.executeQuery(statement);
+        if (rowLock) await lockDomain(connection, domainId);
+        const tx = new SqlStoreTransaction(connection, db, caps, queries, domainId);
+        let result: Result<T, CxError> | undefined;
+        let thrown: { error: unknown } | null = null;
+        try {
+          result = await work(tx);
+        } catch (error) {
+          thrown = { error };
+        }
+        const failure = tx.failure() ?? thrown;
+        if (failure) {
+          await rollbackQuietly(connection);
+          return classify<T>(failure.error);
+        }
+        if (!result || result.isErr()) {
+          await rollbackQuietly(connection);
+          return { retry: false, result: result ?? err(storeFailure(new Error('transaction work answered nothing'))) };
+        }
+        await connection.executeQuery(commit);
+        return { retry: false, result };
+      } catch (error) {
+        await rollbackQuietly(connection);
+        return classify<T>(error);
+      }
+    });
+
+  return {
+    exclusive,
+    async transaction<T>(domainId: string, mode: TransactionMode, work: Work<T>): Promise<Result<T, CxError>> {
+      for (let attemptNumber = 1; ; attemptNumber++) {
+        let outcome: Attempt<T>;
+        try {
+          outcome = await exclusive(() => attempt(domainId, mode, work));
+        } catch (error) {
+          // Acquiring a connection failed (closed store, unreachable server).
+          outcome = classify<T>(error);
+        }
+        if (!outcome.retry) return outcome.result;
+        if (attemptNumber >= MAX_TRANSACTION_ATTEMPTS) {
+          return err(
+            storeFailure(
+              outcome.cause,
+              `storage failed: gave up after ${attemptNumber} attempts (${describeFailure(outcome.cause)})`,
+            ),
+          );
+        }
+        await delay(backoffMillis(attemptNumber));
+      }
+    },
+  };
+}
+
+function classify<T>(error: unknown): Attempt<T> {
+  const rule = violatedUniqueRule(error);
+  if (rule === 'account_id') {
+    return { retry: false, result: err(ruleError('id_taken', 'this account ID is already in use (another call took it first)')) };
+  }
+  if (rule === 'account_name') {
+    return {
+      retry: false,
+      result: err(ruleError('name_taken', 'an account of this domain already has this name (another call took it first)')),
+    };
+  }
+  if (isRetryableFailure(error)) return { retry: true, cause: error };
+  return { retry: false, result: err(storeFailure(error)) };
+}
+
+const ROLLBACK = rawStatement('rollback');
+
+async function rollbackQuietly(connection: DatabaseConnection): Promise<void> {
+  try {
+    await connection.executeQuery(ROLLBACK);
+  } catch {
+    // The transaction is gone already (connection lost, or a deadlock rolled it back).
+  }
+}
+
+/** Randomised, growing pause before a retry, so colliding transactions do not collide again. */
+function backoffMillis(attemptNumber: number): number {
+  return Math.random() * 10 * 2 ** attemptNumber;
+}
+
+function delay(millis: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, millis));
+}
