@@ -294,7 +294,15 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     async updateAccount(account, imageData) {
       const current = state.accounts.get(account.key);
       if (!current || current.domainId !== domainId) throw new Error(`no account with key ${account.key}`);
-      const next: AccountRecord = { ...copy(account), key: current.key, domainId: current.domainId, id: current.id };
+      // Fields fixed for the account's life stay as stored, whatever the caller passed.
+      const next: AccountRecord = {
+        ...copy(account),
+        key: current.key,
+        domainId: current.domainId,
+        id: current.id,
+        activatedAt: current.activatedAt,
+        contactUrl: current.contactUrl,
+      };
       if (current.resetAt === null) unindexActive(current);
       setIn(state.accounts, account.key, next, undo);
       if (next.resetAt === null) indexActive(next);

@@ -28,6 +28,7 @@ export interface DomainTable {
   domain_id: string;
 }
 
+/** The `cx_products` table: one row per product of a domain. */
 export interface ProductTable {
   domain_id: string;
   product_id: string;
@@ -79,6 +80,7 @@ export interface AccountImageTable {
   data: Bytes;
 }
 
+/** The `cx_contacts` table: customers who added an account, with what was last sent to them. */
 export interface ContactTable {
   account_key: string;
   customer_id: string;
@@ -108,6 +110,7 @@ export interface RoomAgentTable {
   member_id: string;
 }
 
+/** The `cx_bots` table: inquiry bots; a reset detaches `dev_console` bots (null account key). */
 export interface BotTable {
   domain_id: string;
   bot_id: string;
@@ -130,6 +133,7 @@ export interface HistoryTable {
   content: string;
 }
 
+/** The `cx_backup_jobs` table: history backup jobs and their lease. */
 export interface BackupJobTable {
   domain_id: string;
   job_id: string;

@@ -3,9 +3,17 @@ import { err, ok, type Result } from 'neverthrow';
 import { storeFailure, type CxError } from '../../src/errors.js';
 import { initialSchemaMigration } from './initial-schema-migration.js';
 
-/** The table where Kysely's `Migrator` records the `cx-accounts` migrations that ran. */
+/**
+ * The table where Kysely's `Migrator` records the `cx-accounts` migrations that ran.
+ *
+ * @category Stores
+ */
 export const CX_MIGRATION_TABLE = 'cx_migrations';
-/** The table Kysely's `Migrator` locks while it runs the `cx-accounts` migrations. */
+/**
+ * The table Kysely's `Migrator` locks while it runs the `cx-accounts` migrations.
+ *
+ * @category Stores
+ */
 export const CX_MIGRATION_LOCK_TABLE = 'cx_migration_lock';
 
 /**
@@ -29,12 +37,18 @@ export const CX_MIGRATION_LOCK_TABLE = 'cx_migration_lock';
  * });
  * const { error } = await migrator.migrateToLatest();
  * ```
+ *
+ * @category Stores
  */
 export const cxMigrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial_schema': initialSchemaMigration,
 });
 
-/** What {@link migrateCxSchema} did. */
+/**
+ * What {@link migrateCxSchema} did.
+ *
+ * @category Stores
+ */
 export type CxMigrationReport = {
   /** Names of the migrations that ran now (empty when the schema was already up to date). */
   applied: string[];
@@ -52,6 +66,8 @@ export type CxMigrationReport = {
  * if (migrated.isErr()) throw new Error(migrated.error.message);
  * console.log('applied', migrated.value.applied);
  * ```
+ *
+ * @category Stores
  */
 export async function migrateCxSchema(db: Kysely<any>): Promise<Result<CxMigrationReport, CxError>> {
   try {

@@ -12,7 +12,7 @@
  * const cx = createCxAccounts({ store, directory, contactUrlBase: 'https://talk.example.com/add/' });
  * ```
  *
- * @module
+ * @module cx-accounts/sql
  */
 export { openSqlite } from './open-sqlite.js';
 export { openPostgres, type PostgresConfig } from './open-postgres.js';

@@ -5,7 +5,11 @@ import { migrateCxSchema } from './cx-migrations.js';
 import type { SqlDialectName } from './sql-dialect.js';
 import { createSqlStore } from './sql-store.js';
 
-/** A store an opener made, with the connection (pool) it owns. */
+/**
+ * A store an opener made, with the connection (pool) it owns.
+ *
+ * @category Stores
+ */
 export type ClosableStore = Store & {
   /** Closes the connection or pool the opener made. Later calls answer `store_failure`. */
   close(): Promise<void>;
@@ -14,6 +18,8 @@ export type ClosableStore = Store & {
 /**
  * Migrates the schema and opens the store; on failure destroys `db` and rejects with an
  * `Error` saying which database could not be opened and why (the driver's error as `cause`).
+ *
+ * @category Stores
  */
 export async function openMigratedStore(db: Kysely<CxDatabase>, dialect: SqlDialectName, what: string): Promise<ClosableStore> {
   const migrated = await migrateCxSchema(db);
@@ -30,7 +36,11 @@ export async function openMigratedStore(db: Kysely<CxDatabase>, dialect: SqlDial
   };
 }
 
-/** Rejection of an opener that failed before it could reach the database. */
+/**
+ * Rejection of an opener that failed before it could reach the database.
+ *
+ * @category Stores
+ */
 export function openFailure(what: string, cause: unknown): Error {
   const detail = cause instanceof Error ? cause.message : String(cause);
   return new Error(`cx-accounts: cannot open ${what}: ${detail}`, { cause });

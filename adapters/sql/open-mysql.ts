@@ -2,7 +2,11 @@ import { Kysely, MysqlDialect } from 'kysely';
 import type { CxDatabase } from './cx-database.js';
 import { openFailure, openMigratedStore, type ClosableStore } from './open-migrated-store.js';
 
-/** Connection settings of {@link openMysql}. */
+/**
+ * Connection settings of {@link openMysql}.
+ *
+ * @category Stores
+ */
 export type MysqlConfig = {
   /** `mysql://user:password@host:port/database` */
   uri: string;
@@ -23,6 +27,8 @@ export type MysqlConfig = {
  * ```ts
  * const store = await openMysql({ uri: 'mysql://app:secret@127.0.0.1:3306/app', poolSize: 16 });
  * ```
+ *
+ * @category Stores
  */
 export async function openMysql(config: MysqlConfig): Promise<ClosableStore> {
   const what = 'MySQL database';

@@ -3,7 +3,11 @@ import type { CxDatabase } from './cx-database.js';
 import { openFailure, openMigratedStore, type ClosableStore } from './open-migrated-store.js';
 import { isPGliteLike, pgliteDialect, type PGliteLike } from './pglite-dialect.js';
 
-/** Connection settings of {@link openPostgres} for a PostgreSQL server. */
+/**
+ * Connection settings of {@link openPostgres} for a PostgreSQL server.
+ *
+ * @category Stores
+ */
 export type PostgresConfig = {
   /** `postgres://user:password@host:port/database` */
   connectionString: string;
@@ -29,6 +33,8 @@ export type PostgresConfig = {
  * import { PGlite } from '@electric-sql/pglite';
  * const embedded = await openPostgres(await PGlite.create());
  * ```
+ *
+ * @category Stores
  */
 export async function openPostgres(config: PostgresConfig | PGliteLike): Promise<ClosableStore> {
   if (isPGliteLike(config)) {

@@ -26,6 +26,8 @@ const BUSY_TIMEOUT_MILLIS = 5000;
  * // …
  * await store.close();
  * ```
+ *
+ * @category Stores
  */
 export async function openSqlite(filename: string): Promise<ClosableStore> {
   const what = `SQLite database ${JSON.stringify(filename)}`;

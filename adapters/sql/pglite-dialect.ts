@@ -12,7 +12,9 @@ import {
 
 /** The part of a PGlite instance the dialect uses (duck-typed: no import of PGlite). */
 export type PGliteLike = {
+  /** Runs one statement with positional parameters. */
   query<R>(sql: string, params?: unknown[]): Promise<{ rows: R[]; affectedRows?: number }>;
+  /** Shuts the database down. */
   close(): Promise<void>;
 };
 

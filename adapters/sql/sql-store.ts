@@ -7,7 +7,11 @@ import { exportHistoryRows } from './history-export.js';
 import { isSqlDialectName, sqlCapabilities, type SqlDialectName } from './sql-dialect.js';
 import { transactionRunner } from './transaction-runner.js';
 
-/** Options of {@link createSqlStore}. */
+/**
+ * Options of {@link createSqlStore}.
+ *
+ * @category Stores
+ */
 export type SqlStoreOptions = {
   /** Which database the Kysely instance talks to. PGlite is `postgres`. */
   dialect: SqlDialectName;
@@ -38,6 +42,8 @@ export type SqlStoreOptions = {
  * (await migrateCxSchema(db)).match(() => {}, (error) => { throw new Error(error.message); });
  * const store = createSqlStore(db, { dialect: 'postgres' });
  * ```
+ *
+ * @category Stores
  */
 export function createSqlStore(db: Kysely<CxDatabase>, options: SqlStoreOptions): Store {
   if (!isSqlDialectName(options?.dialect)) {

@@ -161,7 +161,7 @@ export type AccountOperations = {
     domainId: string,
     accountId: string,
     input: UpdateAccountInput,
-    options?: { expectedVersion?: number },
+    options?: ChangeOptions,
   ): ResultAsync<Account, CxError>;
   /** Moves an account to another product (R3, R4). Moving to its own product changes nothing. */
   changeProduct(domainId: string, accountId: string, productId: string, options?: ChangeOptions): ResultAsync<Account, CxError>;

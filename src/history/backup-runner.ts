@@ -8,7 +8,11 @@ import { encodeHistoryCsv } from './history-csv.js';
 
 const DAY_MS = 86_400_000;
 
-/** What one pass of `history.runPendingBackups` did. */
+/**
+ * What one pass of `history.runPendingBackups` did.
+ *
+ * @category History
+ */
 export type BackupRunReport = {
   /** Jobs that became `ready`. */
   ready: number;
@@ -20,7 +24,11 @@ export type BackupRunReport = {
   deleted: number;
 };
 
-/** Runs backup jobs against a store. Every method answers a `Result` and never rejects. */
+/**
+ * Runs backup jobs against a store. Every method answers a `Result` and never rejects.
+ *
+ * @category History
+ */
 export type BackupRunner = {
   /**
    * Takes up the job when it is `pending`, or `running` with a stale heartbeat, and runs it to
@@ -61,6 +69,8 @@ type Claim =
  * number is the lease), streams the domain's history through the CSV encoder into stored
  * chunks, renews a heartbeat as it goes, and marks the job `ready` or `failed` — in both cases
  * only while it still holds the lease.
+ *
+ * @category History
  */
 export function backupRunner(store: Store, clock: () => Date, options: ResolvedBackupOptions): BackupRunner {
   const heartbeatEveryMs = Math.max(1, Math.floor(options.staleAfterMs / 5));

@@ -66,7 +66,7 @@ export interface StoreTransaction {
   putContact(contact: ContactRecord): Promise<void>;
 
   // Rooms
-  /** The rooms of an account, by creation time then room id. */
+  /** The rooms of an account, in the order they were opened. */
   listRooms(accountKey: string): Promise<RoomRecord[]>;
   /** Adds a room. */
   insertRoom(room: RoomRecord): Promise<void>;

@@ -32,6 +32,8 @@ import type { AccountSettings, AvailabilityState } from './schedule-types.js';
  * availability({ ...settings, holidays: [{ id: 'h1', start: '2026-03-02', end: '2026-03-02' }] },
  *   new Date('2026-03-02T01:00:00Z')); // → 'holiday'
  * ```
+ *
+ * @category Schedule
  */
 export function availability(settings: AccountSettings, at: Date): AvailabilityState {
   const schedule = compiledSchedule(settings);

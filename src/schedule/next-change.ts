@@ -23,6 +23,8 @@ import type { AccountSettings, AvailabilityState } from './schedule-types.js';
  * const change: AvailabilityChange | null = nextChange(settings, new Date());
  * if (change) console.log(`${change.state} from ${change.at.toISOString()}`);
  * ```
+ *
+ * @category Schedule
  */
 export type AvailabilityChange = { at: Date; state: AvailabilityState };
 
@@ -64,6 +66,8 @@ const LOOKAHEAD_MS = 15 * DAY_MS;
  * nextChange({ ...settings, weeklyHours: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] } },
  *   new Date()); // → null
  * ```
+ *
+ * @category Schedule
  */
 export function nextChange(settings: AccountSettings, at: Date): AvailabilityChange | null {
   const schedule = compiledSchedule(settings);

@@ -1,22 +1,44 @@
-/** A day of the week, Monday first. */
+/**
+ * A day of the week, Monday first.
+ *
+ * @category Schedule
+ */
 export type Weekday = 'mon' | 'tue' | 'wed' | 'thu' | 'fri' | 'sat' | 'sun';
 
-/** The weekdays in order, Monday first. */
+/**
+ * The weekdays in order, Monday first.
+ *
+ * @category Schedule
+ */
 export const WEEKDAYS: readonly Weekday[] = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
 
 /**
  * A half-open wall-clock range `[from, to)` within one day, as `'HH:mm'`.
  * `to` may be `'24:00'`, the end of that day.
+ *
+ * @category Schedule
  */
 export type TimeRange = { from: string; to: string };
 
-/** Opening ranges for each weekday; an empty list is a closed day. */
+/**
+ * Opening ranges for each weekday; an empty list is a closed day.
+ *
+ * @category Schedule
+ */
 export type WeeklyHours = Record<Weekday, TimeRange[]>;
 
-/** Whole local days `start`..`end` (inclusive, `'YYYY-MM-DD'`) in the account's time zone. */
+/**
+ * Whole local days `start`..`end` (inclusive, `'YYYY-MM-DD'`) in the account's time zone.
+ *
+ * @category Schedule
+ */
 export type Holiday = { id: string; start: string; end: string; label?: string };
 
-/** The consultation settings of an account (R14, R18–R20). */
+/**
+ * The consultation settings of an account (R14, R18–R20).
+ *
+ * @category Schedule
+ */
 export type AccountSettings = {
   /** IANA time zone name, e.g. `'Asia/Seoul'`. */
   timeZone: string;
@@ -30,5 +52,9 @@ export type AccountSettings = {
   holidays: Holiday[];
 };
 
-/** What `availability` answers. */
+/**
+ * What `availability` answers.
+ *
+ * @category Schedule
+ */
 export type AvailabilityState = 'open' | 'away' | 'holiday';
