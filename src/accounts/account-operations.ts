@@ -95,7 +95,7 @@ const updateSchema = z.strictObject({
 
 const listSchema = z
   .strictObject({
-    limit: z.number().int('must be a whole number').min(1, 'at least 1').max(200, 'at most 200').optional(),
+    limit: z.number().int().min(1).max(200).optional(),
     cursor: z.string().nullable().optional(),
   })
   .optional();
@@ -103,7 +103,7 @@ const listSchema = z
 const qrSchema = z
   .strictObject({
     format: z.enum(['png', 'svg']).optional(),
-    size: z.number().int().min(64, 'at least 64').max(2048, 'at most 2048').optional(),
+    size: z.number().int().min(64).max(2048).optional(),
   })
   .optional();
 

@@ -6,7 +6,7 @@ import type { ProductRecord } from '../ports/records.js';
 import { runOperation } from '../run-operation.js';
 import { domainIdSchema, opaqueId } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
-import { textField } from '../validation/text-fields.js';
+import { textField, typeName } from '../validation/text-fields.js';
 
 /**
  * A purchased product (R1): `seatLimit` agents per account, bought `quantity` times.
@@ -37,19 +37,20 @@ export type ProductOverview = {
 
 const MAX_COUNT = 1_000_000;
 
+/** A whole number from `min` to MAX_COUNT, with messages that say what was given. */
+function wholeNumber(min: number) {
+  return z
+    .number({ error: (issue) => `must be a number, got ${typeName(issue.input)}` })
+    .int({ error: (issue) => `must be a whole number, got ${String(issue.input)}` })
+    .min(min, { error: (issue) => `must be at least ${min}, got ${String(issue.input)}` })
+    .max(MAX_COUNT, { error: (issue) => `must be at most ${MAX_COUNT}, got ${String(issue.input)}` });
+}
+
 const productInputSchema = z.strictObject({
   productId: opaqueId('productId', 64),
   name: textField({ min: 1, max: 50, trim: true, forbidControl: true }),
-  seatLimit: z
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(1, 'must be at least 1')
-    .max(MAX_COUNT, `at most ${MAX_COUNT}`),
-  quantity: z
-    .number({ error: 'must be a number' })
-    .int('must be a whole number')
-    .min(0, 'must be 0 or more')
-    .max(MAX_COUNT, `at most ${MAX_COUNT}`),
+  seatLimit: wholeNumber(1),
+  quantity: wholeNumber(0),
 });
 
 /**

@@ -2,7 +2,7 @@ import { z } from 'zod';
 import { typeName } from './text-fields.js';
 
 const required = (what: string) => (issue: { input: unknown }) =>
-  issue.input === undefined ? `${what} is required` : `${what} must be a string, got ${typeName(issue.input)}`;
+  issue.input === undefined ? `${what} is required` : `must be a string (${what}), got ${typeName(issue.input)}`;
 
 /**
  * An opaque identifier chosen by the host (domain, member, customer, product, bot): 1 to
@@ -11,11 +11,11 @@ const required = (what: string) => (issue: { input: unknown }) =>
 export function opaqueId(what: string, max = 128) {
   return z
     .string({ error: required(what) })
-    .min(1, `${what} must not be empty`)
-    .max(max, `${what}: at most ${max} characters`)
-    .refine((value) => value.isWellFormed(), `${what} holds a lone surrogate`)
+    .min(1, 'must not be empty')
+    .max(max, { error: (issue) => `at most ${max} characters, got ${(issue.input as string).length}` })
+    .refine((value) => value.isWellFormed(), 'holds a lone surrogate, which is not valid text')
     // eslint-disable-next-line no-control-regex
-    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), `${what} must not contain control characters`);
+    .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must not contain control characters');
 }
 
 /** The account ID of R6: 1–20 lowercase ASCII letters and digits, never rewritten. */

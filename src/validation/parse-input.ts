@@ -44,24 +44,37 @@ export function parseInput<S extends z.ZodType>(
 function friendlyMessage(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type':
-      return issue.input === undefined ? 'required' : `must be ${issue.expected}, got ${typeName(issue.input)}`;
+      if (issue.input === undefined) return 'required';
+      if (issue.expected === 'int') return `must be a whole number, got ${preview(issue.input)}`;
+      return `must be ${issue.expected}, got ${typeName(issue.input)}`;
     case 'too_small':
       return issue.origin === 'array'
-        ? `needs at least ${issue.minimum} item(s)`
+        ? `needs at least ${issue.minimum} item(s), got ${lengthOf(issue.input)}`
         : issue.origin === 'string'
-          ? `must not be shorter than ${issue.minimum} characters`
+          ? `at least ${issue.minimum} characters, got ${lengthOf(issue.input)}`
           : `must be at least ${issue.minimum}, got ${String(issue.input)}`;
     case 'too_big':
       return issue.origin === 'array'
-        ? `at most ${issue.maximum} item(s)`
+        ? `at most ${issue.maximum} item(s), got ${lengthOf(issue.input)}`
         : issue.origin === 'string'
-          ? `at most ${issue.maximum} characters`
+          ? `at most ${issue.maximum} characters, got ${lengthOf(issue.input)}`
           : `must be at most ${issue.maximum}, got ${String(issue.input)}`;
     case 'invalid_value':
-      return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}`;
+      return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}, got ${preview(issue.input)}`;
     default:
       return undefined;
   }
+}
+
+function lengthOf(input: unknown): string {
+  return typeof input === 'string' || Array.isArray(input) ? String(input.length) : typeName(input);
+}
+
+/** A short, safe rendering of a wrong value for a message. */
+function preview(input: unknown): string {
+  if (typeof input === 'string') return JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input);
+  if (typeof input === 'number' || typeof input === 'boolean') return String(input);
+  return typeName(input);
 }
 
 function describe(cause: unknown): string {
