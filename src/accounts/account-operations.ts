@@ -7,6 +7,7 @@ import { randomId } from '../random-id.js';
 import { runOperation } from '../run-operation.js';
 import { defaultSettings } from '../schedule/default-settings.js';
 import { accountIdSchema, domainIdSchema, memberIdSchema } from '../validation/identifiers.js';
+import { inAccountTransaction } from './account-transaction.js';
 import { parseInput } from '../validation/parse-input.js';
 import { decodeAccountCursor, encodeAccountCursor } from './account-cursor.js';
 import { accountNameKey, accountNameSchema, descriptionSchema, versionOptionsSchema } from './account-fields.js';
@@ -14,7 +15,6 @@ import {
   checkMembers,
   checkProductHasRoom,
   checkSeats,
-  loadAccount,
   loadProduct,
   viewAccount,
 } from './account-lookup.js';
@@ -197,18 +197,12 @@ export type AccountOperations = {
 export function accountOperations(context: OperationContext): AccountOperations {
   const { store, directory, clock } = context;
 
-  const parseTarget = (domainId: unknown, accountId: unknown) =>
-    parseInput(domainIdSchema, domainId, 'domainId').andThen((domain) =>
-      parseInput(accountIdSchema, accountId, 'accountId').map((account) => ({ domain, account })),
-    );
-
   const qrCode = (domainId: string, accountId: string, options?: QrCodeOptions) =>
     runOperation<Uint8Array | string>(async () => {
-      const target = parseTarget(domainId, accountId);
-      if (target.isErr()) return err(target.error);
       const parsedOptions = parseInput(qrSchema, options, 'options');
       if (parsedOptions.isErr()) return err(parsedOptions.error);
-      const account = await store.transaction(target.value.domain, 'read', (tx) => loadAccount(tx, target.value.account));
+      // Rendering happens after the transaction: it needs only the URL.
+      const account = await inAccountTransaction(store, domainId, accountId, 'read', async (found) => ok(found));
       if (account.isErr()) return err(account.error);
       const size = parsedOptions.value?.size ?? 512;
       const url = account.value.contactUrl;
@@ -265,12 +259,7 @@ export function accountOperations(context: OperationContext): AccountOperations 
 
     get: (domainId, accountId) =>
       runOperation(async () => {
-        const target = parseTarget(domainId, accountId);
-        if (target.isErr()) return err(target.error);
-        return store.transaction(target.value.domain, 'read', async (tx) => {
-          const account = await loadAccount(tx, target.value.account);
-          return account.isErr() ? err(account.error) : ok(await viewAccount(tx, account.value));
-        });
+        return inAccountTransaction(store, domainId, accountId, 'read', async (account, tx) => ok(await viewAccount(tx, account)));
       }),
 
     list: (domainId, options) =>
@@ -298,17 +287,12 @@ export function accountOperations(context: OperationContext): AccountOperations 
 
     update: (domainId, accountId, input, options) =>
       runOperation(async () => {
-        const target = parseTarget(domainId, accountId);
-        if (target.isErr()) return err(target.error);
         const parsed = parseInput(updateSchema, input);
         if (parsed.isErr()) return err(parsed.error);
         const parsedOptions = parseInput(versionOptionsSchema, options, 'options');
         if (parsedOptions.isErr()) return err(parsedOptions.error);
         const fields = parsed.value;
-        return store.transaction(target.value.domain, 'write', async (tx) => {
-          const found = await loadAccount(tx, target.value.account);
-          if (found.isErr()) return err(found.error);
-          const account = found.value;
+        return inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
           const expected = parsedOptions.value?.expectedVersion;
           if (expected !== undefined && expected !== account.version) {
             return err(ruleError('version_conflict', `account is at version ${account.version}, not ${expected}`));
@@ -348,12 +332,7 @@ export function accountOperations(context: OperationContext): AccountOperations 
 
     reset: (domainId, accountId) =>
       runOperation(async () => {
-        const target = parseTarget(domainId, accountId);
-        if (target.isErr()) return err(target.error);
-        return store.transaction(target.value.domain, 'write', async (tx) => {
-          const found = await loadAccount(tx, target.value.account);
-          if (found.isErr()) return err(found.error);
-          const account = found.value;
+        return inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
           const deletedRooms = await tx.deleteRooms(account.key);
           const bots = await tx.resetBots(account.key);
           await tx.updateAccount({ ...account, resetAt: clock(), version: account.version + 1 });
@@ -370,13 +349,9 @@ export function accountOperations(context: OperationContext): AccountOperations 
 
     image: (domainId, accountId) =>
       runOperation(async () => {
-        const target = parseTarget(domainId, accountId);
-        if (target.isErr()) return err(target.error);
-        return store.transaction(target.value.domain, 'read', async (tx) => {
-          const found = await loadAccount(tx, target.value.account);
-          if (found.isErr()) return err(found.error);
-          return ok(found.value.image ? await tx.getAccountImage(found.value.key) : null);
-        });
+        return inAccountTransaction(store, domainId, accountId, 'read', async (account, tx) =>
+          ok(account.image ? await tx.getAccountImage(account.key) : null),
+        );
       }),
   };
 }

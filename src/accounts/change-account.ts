@@ -3,10 +3,10 @@ import { ruleError, type CxError } from '../errors.js';
 import type { OperationContext } from '../operation-context.js';
 import type { AccountRecord } from '../ports/records.js';
 import type { StoreTransaction } from '../ports/store.js';
-import { accountIdSchema, domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import { versionOptionsSchema } from './account-fields.js';
-import { loadAccount, viewAccount } from './account-lookup.js';
+import { viewAccount } from './account-lookup.js';
+import { inAccountTransaction } from './account-transaction.js';
 import type { Account } from './account-view.js';
 
 /**
@@ -37,27 +37,21 @@ export function changeAccount(
   ) => Result<AccountRecord | null, CxError> | Promise<Result<AccountRecord | null, CxError>>,
 ): Promise<Result<Account, CxError>> {
   return (async () => {
-    const domain = parseInput(domainIdSchema, domainId, 'domainId');
-    if (domain.isErr()) return err(domain.error);
-    const account = parseInput(accountIdSchema, accountId, 'accountId');
-    if (account.isErr()) return err(account.error);
     const parsedOptions = parseInput(versionOptionsSchema, options, 'options');
     if (parsedOptions.isErr()) return err(parsedOptions.error);
-    return context.store.transaction(domain.value, 'write', async (tx) => {
-      const found = await loadAccount(tx, account.value);
-      if (found.isErr()) return err(found.error);
+    return inAccountTransaction(context.store, domainId, accountId, 'write', async (current, tx) => {
       const expected = parsedOptions.value?.expectedVersion;
-      if (expected !== undefined && expected !== found.value.version) {
-        return err(ruleError('version_conflict', `account is at version ${found.value.version}, not ${expected}`));
+      if (expected !== undefined && expected !== current.version) {
+        return err(ruleError('version_conflict', `account is at version ${current.version}, not ${expected}`));
       }
-      const changed = await change(found.value, tx);
+      const changed = await change(current, tx);
       if (changed.isErr()) return err(changed.error);
       // `null`: nothing to change, so no write and no new version.
-      if (changed.value === null) return ok(await viewAccount(tx, found.value));
-      const next = { ...changed.value, version: found.value.version + 1 };
+      if (changed.value === null) return ok(await viewAccount(tx, current));
+      const next = { ...changed.value, version: current.version + 1 };
       await tx.updateAccount(next);
       return ok(await viewAccount(tx, next));
     });
-  })();
+})();
 }
 

@@ -1,11 +1,11 @@
 import { err, ok, type ResultAsync } from 'neverthrow';
 import { z } from 'zod';
 import { invalid, type CxError } from '../errors.js';
-import { loadAccount } from '../accounts/account-lookup.js';
+import { inAccountTransaction } from '../accounts/account-transaction.js';
 import type { OperationContext } from '../operation-context.js';
 import type { BotRecord } from '../ports/records.js';
 import { runOperation } from '../run-operation.js';
-import { accountIdSchema, domainIdSchema, opaqueId } from '../validation/identifiers.js';
+import { opaqueId } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import { textField } from '../validation/text-fields.js';
 
@@ -56,24 +56,18 @@ export function botOperations(context: OperationContext): BotOperations {
   return {
     register: (domainId, accountId, input) =>
       runOperation(async () => {
-        const domain = parseInput(domainIdSchema, domainId, 'domainId');
-        if (domain.isErr()) return err(domain.error);
-        const account = parseInput(accountIdSchema, accountId, 'accountId');
-        if (account.isErr()) return err(account.error);
         const parsed = parseInput(registerSchema, input);
         if (parsed.isErr()) return err(parsed.error);
         const fields = parsed.value;
-        return store.transaction(domain.value, 'write', async (tx) => {
-          const found = await loadAccount(tx, account.value);
-          if (found.isErr()) return err(found.error);
+        return inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
           if (await tx.findBot(fields.botId)) return err(invalid('botId', `a bot ${JSON.stringify(fields.botId)} is already registered`));
           const bot: BotRecord = {
-            domainId: domain.value,
+            domainId: account.domainId,
             botId: fields.botId,
             name: fields.name,
             origin: fields.origin,
-            accountKey: found.value.key,
-            accountId: found.value.id,
+            accountKey: account.key,
+            accountId: account.id,
             createdAt: clock(),
           };
           await tx.insertBot(bot);

@@ -1,13 +1,13 @@
 import { err, ok, type ResultAsync } from 'neverthrow';
 import { z } from 'zod';
 import { notFound, storeFailure, type CxError } from '../errors.js';
-import { loadAccount } from '../accounts/account-lookup.js';
+import { inAccountTransaction } from '../accounts/account-transaction.js';
 import type { OperationContext } from '../operation-context.js';
 import type { AccountRecord, Channel, ContactRecord, RoomRecord } from '../ports/records.js';
 import type { StoreTransaction } from '../ports/store.js';
 import { randomId } from '../random-id.js';
 import { runOperation } from '../run-operation.js';
-import { accountIdSchema, domainIdSchema, memberIdSchema, opaqueId } from '../validation/identifiers.js';
+import { domainIdSchema, memberIdSchema, opaqueId } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import { textField } from '../validation/text-fields.js';
 import { decideAwayReply, decideWelcomeReply, type AutoReply } from './auto-reply.js';
@@ -137,11 +137,6 @@ export type ConversationOperations = {
 export function conversationOperations(context: OperationContext): ConversationOperations {
   const { store, directory, clock } = context;
 
-  const parseTarget = (domainId: unknown, accountId: unknown) =>
-    parseInput(domainIdSchema, domainId, 'domainId').andThen((domain) =>
-      parseInput(accountIdSchema, accountId, 'accountId').map((account) => ({ domain, account })),
-    );
-
   /** Records an automatic reply in the history, sent in the account's name. */
   const recordReply = (tx: StoreTransaction, account: AccountRecord, contact: ContactRecord, reply: AutoReply, at: Date) =>
     tx.appendHistory({
@@ -157,15 +152,10 @@ export function conversationOperations(context: OperationContext): ConversationO
   return {
     addContact: (domainId, accountId, input) =>
       runOperation(async () => {
-        const target = parseTarget(domainId, accountId);
-        if (target.isErr()) return err(target.error);
         const parsed = parseInput(addContactSchema, input);
         if (parsed.isErr()) return err(parsed.error);
         const fields = parsed.value;
-        return store.transaction(target.value.domain, 'write', async (tx) => {
-          const found = await loadAccount(tx, target.value.account);
-          if (found.isErr()) return err(found.error);
-          const account = found.value;
+        return inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
           const now = clock();
           const existing = await tx.findContact(account.key, fields.customerId);
           const reply = decideWelcomeReply(account.settings, fields.channel, existing?.welcomedAt != null);
@@ -186,15 +176,10 @@ export function conversationOperations(context: OperationContext): ConversationO
 
     receiveMessage: (domainId, accountId, input) =>
       runOperation(async () => {
-        const target = parseTarget(domainId, accountId);
-        if (target.isErr()) return err(target.error);
         const parsed = parseInput(receiveSchema, input);
         if (parsed.isErr()) return err(parsed.error);
         const fields = parsed.value;
-        return store.transaction(target.value.domain, 'write', async (tx) => {
-          const found = await loadAccount(tx, target.value.account);
-          if (found.isErr()) return err(found.error);
-          const account = found.value;
+        return inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
           const contact = await tx.findContact(account.key, fields.customerId);
           if (!contact) return err(notFound('contact', fields.customerId));
           const at = fields.at ?? clock();
@@ -218,22 +203,19 @@ export function conversationOperations(context: OperationContext): ConversationO
 
     sendMessage: (domainId, accountId, input) =>
       runOperation(async () => {
-        const target = parseTarget(domainId, accountId);
-        if (target.isErr()) return err(target.error);
         const parsed = parseInput(sendSchema, input);
         if (parsed.isErr()) return err(parsed.error);
         const fields = parsed.value;
+        const domain = parseInput(domainIdSchema, domainId, 'domainId');
+        if (domain.isErr()) return err(domain.error);
         let agentName: string;
         try {
-          const [member] = await directory.get(target.value.domain, [fields.agentId]);
+          const [member] = await directory.get(domain.value, [fields.agentId]);
           agentName = member?.name ?? fields.agentId;
         } catch (cause) {
           return err(storeFailure(cause, `member directory failed: ${cause instanceof Error ? cause.message : String(cause)}`));
         }
-        return store.transaction(target.value.domain, 'write', async (tx) => {
-          const found = await loadAccount(tx, target.value.account);
-          if (found.isErr()) return err(found.error);
-          const account = found.value;
+        return inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
           if (!account.agentIds.includes(fields.agentId)) return err(notFound('agent', fields.agentId));
           const contact = await tx.findContact(account.key, fields.customerId);
           if (!contact) return err(notFound('contact', fields.customerId));
@@ -252,15 +234,10 @@ export function conversationOperations(context: OperationContext): ConversationO
 
     openRoom: (domainId, accountId, input) =>
       runOperation(async () => {
-        const target = parseTarget(domainId, accountId);
-        if (target.isErr()) return err(target.error);
         const parsed = parseInput(openRoomSchema, input);
         if (parsed.isErr()) return err(parsed.error);
         const fields = parsed.value;
-        return store.transaction(target.value.domain, 'write', async (tx) => {
-          const found = await loadAccount(tx, target.value.account);
-          if (found.isErr()) return err(found.error);
-          const account = found.value;
+        return inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
           const stranger = fields.agentIds.find((id) => !account.agentIds.includes(id));
           if (stranger !== undefined) return err(notFound('agent', stranger));
           if (fields.customerId !== undefined && !(await tx.findContact(account.key, fields.customerId))) {
@@ -281,13 +258,9 @@ export function conversationOperations(context: OperationContext): ConversationO
 
     rooms: (domainId, accountId) =>
       runOperation(async () => {
-        const target = parseTarget(domainId, accountId);
-        if (target.isErr()) return err(target.error);
-        return store.transaction(target.value.domain, 'read', async (tx) => {
-          const found = await loadAccount(tx, target.value.account);
-          if (found.isErr()) return err(found.error);
-          return ok((await tx.listRooms(found.value.key)).map(toRoom));
-        });
+        return inAccountTransaction(store, domainId, accountId, 'read', async (account, tx) =>
+          ok((await tx.listRooms(account.key)).map(toRoom)),
+        );
       }),
   };
 }
