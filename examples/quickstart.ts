@@ -110,7 +110,7 @@ async function main() {
     overview.products.map((product) => `${product.name} ${product.inUse}/${product.quantity}`).join(', '));
 
   await store.close();
-  if (help.isOk()) console.log('\nDone.\n');
+  console.log(help.isOk() ? '\nDone.\n' : '\nThe first account could not be created; see above.\n');
 }
 
 main().catch((error: unknown) => {
