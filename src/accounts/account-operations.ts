@@ -19,7 +19,7 @@ import {
   viewAccount,
 } from './account-lookup.js';
 import type { Account, AccountSummary } from './account-view.js';
-import { changeAccount, type ChangeOptions } from './change-account.js';
+import { changeAccount, checkExpectedVersion, type ChangeOptions } from './change-account.js';
 import { newContactUrl } from './contact-url.js';
 import { imageFieldSchema } from './image-field.js';
 import { renderQrPng, renderQrSvg, type QrCodeOptions } from './qr-code.js';
@@ -174,7 +174,7 @@ export type AccountOperations = {
    * console.log(`${report.deletedRooms} rooms deleted, ${report.keptBots} developer bots kept`);
    * ```
    */
-  reset(domainId: string, accountId: string): ResultAsync<ResetReport, CxError>;
+  reset(domainId: string, accountId: string, options?: ChangeOptions): ResultAsync<ResetReport, CxError>;
   /**
    * The contact URL as a QR code (R11): PNG bytes by default, or an SVG string.
    *
@@ -293,10 +293,8 @@ export function accountOperations(context: OperationContext): AccountOperations 
         if (parsedOptions.isErr()) return err(parsedOptions.error);
         const fields = parsed.value;
         return inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
-          const expected = parsedOptions.value?.expectedVersion;
-          if (expected !== undefined && expected !== account.version) {
-            return err(ruleError('version_conflict', `account is at version ${account.version}, not ${expected}`));
-          }
+          const version = checkExpectedVersion(account, parsedOptions.value?.expectedVersion);
+          if (version.isErr()) return err(version.error);
           const changes = fields.name !== undefined || fields.description !== undefined || fields.image !== undefined;
           if (!changes) return ok(await viewAccount(tx, account));
           const next: AccountRecord = { ...account, version: account.version + 1 };
@@ -330,9 +328,13 @@ export function accountOperations(context: OperationContext): AccountOperations 
         });
       }),
 
-    reset: (domainId, accountId) =>
+    reset: (domainId, accountId, options) =>
       runOperation(async () => {
+        const parsedOptions = parseInput(versionOptionsSchema, options, 'options');
+        if (parsedOptions.isErr()) return err(parsedOptions.error);
         return inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
+          const version = checkExpectedVersion(account, parsedOptions.value?.expectedVersion);
+          if (version.isErr()) return err(version.error);
           const deletedRooms = await tx.deleteRooms(account.key);
           const bots = await tx.resetBots(account.key);
           await tx.updateAccount({ ...account, resetAt: clock(), version: account.version + 1 });

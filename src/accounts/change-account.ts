@@ -19,6 +19,12 @@ export type ChangeOptions = {
   expectedVersion?: number;
 };
 
+/** Fails with `version_conflict` when `expected` is given and is not the account's version (R12). */
+export function checkExpectedVersion(account: AccountRecord, expected: number | undefined): Result<void, CxError> {
+  if (expected === undefined || expected === account.version) return ok(undefined);
+  return err(ruleError('version_conflict', `account is at version ${account.version}, not ${expected}`));
+}
+
 /**
  * Runs a change of one account: validates the target, loads the account under the write
  * lock, checks `expectedVersion`, applies `change`, raises the version and stores it.
@@ -40,10 +46,8 @@ export function changeAccount(
     const parsedOptions = parseInput(versionOptionsSchema, options, 'options');
     if (parsedOptions.isErr()) return err(parsedOptions.error);
     return inAccountTransaction(context.store, domainId, accountId, 'write', async (current, tx) => {
-      const expected = parsedOptions.value?.expectedVersion;
-      if (expected !== undefined && expected !== current.version) {
-        return err(ruleError('version_conflict', `account is at version ${current.version}, not ${expected}`));
-      }
+      const version = checkExpectedVersion(current, parsedOptions.value?.expectedVersion);
+      if (version.isErr()) return err(version.error);
       const changed = await change(current, tx);
       if (changed.isErr()) return err(changed.error);
       // `null`: nothing to change, so no write and no new version.

@@ -181,6 +181,9 @@ export function accountCases(fixture: () => Fixture) {
       await seedProduct(f.cx, { productId: 'pro', name: 'Pro', seatLimit: 9, quantity: 1 });
       expect(expectOk(await f.cx.accounts.changeProduct('acme', 'help', 'pro')).version).toBe(8);
       expectErr(await f.cx.settings.update('acme', 'help', { awayMessage: 'x' }, { expectedVersion: 7 }), 'version_conflict');
+      expectErr(await f.cx.accounts.reset('acme', 'help', { expectedVersion: 7 }), 'version_conflict');
+      expect(expectOk(await f.cx.accounts.get('acme', 'help')).version).toBe(8);
+      expectOk(await f.cx.accounts.reset('acme', 'help', { expectedVersion: 8 }));
     });
 
     it('R12: renaming to a name taken in the domain fails', async () => {
