@@ -61,3 +61,19 @@ export function viewBackupJob(record: BackupJobRecord, retentionDays: number): B
 export function backupFileId(jobId: string, attempt: number): string {
   return `${jobId}.${attempt}`;
 }
+
+/** A new job as `history.startBackup` records it: pending, never started. */
+export function pendingBackupJob(domainId: string, jobId: string, requestedAt: Date): BackupJobRecord {
+  return {
+    domainId,
+    jobId,
+    status: 'pending',
+    requestedAt,
+    startedAt: null,
+    readyAt: null,
+    failureReason: null,
+    byteLength: null,
+    attempt: 0,
+    heartbeatAt: null,
+  };
+}

@@ -7,7 +7,7 @@ import { randomId } from '../random-id.js';
 import { runOperation } from '../run-operation.js';
 import { domainIdSchema, opaqueId } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
-import { backupFileId, viewBackupJob, type BackupJob } from './backup-job.js';
+import { backupFileId, pendingBackupJob, viewBackupJob, type BackupJob } from './backup-job.js';
 import { resolveBackupOptions, type BackupOptions, type ResolvedBackupOptions } from './backup-options.js';
 import { backupRunner, type BackupRunner, type BackupRunReport } from './backup-runner.js';
 import { toReadableStream } from './web-stream.js';
@@ -182,18 +182,7 @@ function backupOperations(context: OperationContext, options: ResolvedBackupOpti
         const domain = parseInput(domainIdSchema, domainId, 'domainId');
         if (domain.isErr()) return err(domain.error);
         background?.recoverOnce();
-        const record: BackupJobRecord = {
-          domainId: domain.value,
-          jobId: randomId(),
-          status: 'pending',
-          requestedAt: clock(),
-          startedAt: null,
-          readyAt: null,
-          failureReason: null,
-          byteLength: null,
-          attempt: 0,
-          heartbeatAt: null,
-        };
+        const record = pendingBackupJob(domain.value, randomId(), clock());
         const inserted = await store.transaction(domain.value, 'write', async (tx) => {
           await tx.insertBackupJob(record);
           return ok(record);

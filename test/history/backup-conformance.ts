@@ -1,6 +1,7 @@
 import { ok, err } from 'neverthrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ruleError } from '../../src/errors.js';
+import { pendingBackupJob } from '../../src/history/backup-job.js';
 import type { BackupJobRecord } from '../../src/ports/records.js';
 import type { Store } from '../../src/ports/store.js';
 import type { StoreFactory } from '../../testing/conformance-fixture.js';
@@ -52,18 +53,7 @@ export function describeBackupConformance<S extends Store>(factory: StoreFactory
 }
 
 function jobRecord(fields: Partial<BackupJobRecord> & { jobId: string }): BackupJobRecord {
-  return {
-    domainId: 'acme',
-    status: 'pending',
-    requestedAt: new Date('2026-11-25T03:00:00.000Z'),
-    startedAt: null,
-    readyAt: null,
-    failureReason: null,
-    byteLength: null,
-    attempt: 0,
-    heartbeatAt: null,
-    ...fields,
-  };
+  return { ...pendingBackupJob('acme', fields.jobId, new Date('2026-11-25T03:00:00.000Z')), ...fields };
 }
 
 async function insertJobs(store: Store, jobs: BackupJobRecord[]): Promise<void> {

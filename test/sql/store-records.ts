@@ -1,3 +1,4 @@
+import { pendingBackupJob } from '../../src/history/backup-job.js';
 /**
  * Records for port-level tests of the SQL stores, and a way to run one script on the memory
  * store (the oracle) and an SQL store and compare what they answer.
@@ -47,17 +48,7 @@ export function historyRecord(accountKey: string, sentAt: string | Date, content
 
 /** A backup job. */
 export function backupJobRecord(fields: Partial<BackupJobRecord> & { domainId: string; jobId: string }): BackupJobRecord {
-  return {
-    status: 'pending',
-    requestedAt: new Date('2026-01-01T00:00:00.000Z'),
-    startedAt: null,
-    readyAt: null,
-    failureReason: null,
-    byteLength: null,
-    attempt: 0,
-    heartbeatAt: null,
-    ...fields,
-  };
+  return { ...pendingBackupJob(fields.domainId, fields.jobId, new Date('2026-01-01T00:00:00.000Z')), ...fields };
 }
 
 /** Runs `work` in a write transaction and answers its value, failing the test on an error. */

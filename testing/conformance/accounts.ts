@@ -3,7 +3,7 @@ import type { CxError } from '../../src/errors.js';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { CONTACT_URL_BASE, type Fixture } from '../conformance-fixture.js';
 import { expectErr, expectOk } from './expectations.js';
-import { seedAccount, seedProduct } from './seed.js';
+import { seedProduct } from './seed.js';
 import { JPEG_BYTES, TINY_PNG } from './tiny-png.js';
 
 export function accountCases(fixture: () => Fixture) {
