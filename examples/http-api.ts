@@ -31,8 +31,12 @@ import { createCxAccounts, err, ok, type CxAccounts, type CxError, type Result, 
 import { CX_ERROR_LOCALES, cxErrorLocale, formatCxError, type CxErrorLocale } from '../src/format-cx-error.js';
 import { memoryDirectory, memoryStore } from '../adapters/memory/index.js';
 
-/** Where the problem `type` URIs live. */
-export const PROBLEM_TYPE_BASE = 'https://cx-accounts.dev/errors/';
+/**
+ * Prefix of the problem `type` URIs. A URN, since this example owns no web address to document
+ * the types at (RFC 9457 allows a type URI that does not resolve); a real service would point
+ * at its own documentation pages.
+ */
+export const PROBLEM_TYPE_BASE = 'urn:cx-accounts:error:';
 
 /** The HTTP status and problem title of every error code; a new code fails to compile here. */
 const PROBLEMS = {

@@ -105,7 +105,7 @@ describe('examples/http-api.ts', () => {
     expect(response.headers.get('content-language')).toBe('ko');
     const body = await problemOf(response);
     expect(body).toMatchObject({
-      type: 'https://cx-accounts.dev/errors/seat-limit-exceeded',
+      type: 'urn:cx-accounts:error:seat-limit-exceeded',
       title: 'Seat limit exceeded',
       status: 409,
       code: 'seat_limit_exceeded',
@@ -125,7 +125,7 @@ describe('examples/http-api.ts', () => {
     );
     expect(response.status).toBe(400);
     const body = await problemOf(response);
-    expect(body.type).toBe('https://cx-accounts.dev/errors/validation');
+    expect(body.type).toBe('urn:cx-accounts:error:validation');
     expect(body.issues).toEqual(expect.arrayContaining([expect.objectContaining({ path: 'id' })]));
     expect(body.detail).toMatch(/^入力内容/);
     for (const issue of body.issues!) expect(body.detail).toContain(issue.path ? `${issue.path}: ${issue.message}` : issue.message);
@@ -150,7 +150,7 @@ describe('examples/http-api.ts', () => {
 
     const stale = await app.request('/domains/acme/accounts/help', json('PATCH', { name: 'Late' }, { 'if-match': '"1"' }));
     expect(stale.status).toBe(412);
-    expect(await problemOf(stale)).toMatchObject({ type: 'https://cx-accounts.dev/errors/version-conflict', code: 'version_conflict' });
+    expect(await problemOf(stale)).toMatchObject({ type: 'urn:cx-accounts:error:version-conflict', code: 'version_conflict' });
 
     const weak = await app.request('/domains/acme/accounts/help', json('PATCH', { name: 'Late' }, { 'if-match': 'W/"2"' }));
     expect(weak.status).toBe(412);
@@ -161,7 +161,7 @@ describe('examples/http-api.ts', () => {
 
   it('answers 404 for an account of no one, and for unknown routes', async () => {
     const missing = await problemOf(await app.request('/domains/acme/accounts/nobody'));
-    expect(missing).toMatchObject({ status: 404, code: 'not_found', entity: 'account', type: 'https://cx-accounts.dev/errors/not-found' });
+    expect(missing).toMatchObject({ status: 404, code: 'not_found', entity: 'account', type: 'urn:cx-accounts:error:not-found' });
     const route = await app.request('/nothing/here');
     expect(route.status).toBe(404);
     expect(route.headers.get('content-type')).toBe('application/problem+json');
