@@ -1,7 +1,8 @@
 import fc from 'fast-check';
 import { beforeEach, describe, expect, it } from 'vitest';
 import type { CxAccounts } from '../../src/cx-accounts.js';
-import type { Fixture } from '../conformance-fixture.js';
+import type { Store, StoreTransaction } from '../../src/ports/store.js';
+import { makeFixture, type Fixture } from '../conformance-fixture.js';
 import { expectErr, expectOk } from './expectations.js';
 import { seedAccount, seedProduct } from './seed.js';
 import { snapshot } from './snapshot.js';
@@ -37,6 +38,25 @@ function everyOperation(cx: CxAccounts): [string, (args: unknown[]) => PromiseLi
     ['history.job', call(cx.history.job)],
     ['history.download', call(cx.history.download)],
   ];
+}
+
+/** The same store, except that the transaction method `method` rejects when called. */
+function failingOn(store: Store, method: keyof StoreTransaction): Store {
+  return {
+    ...store,
+    transaction: (domainId, mode, work) =>
+      store.transaction(domainId, mode, (tx) =>
+        work(
+          new Proxy(tx, {
+            get(target, key, receiver) {
+              if (key === method) return async () => Promise.reject(new Error(`injected failure in ${method}`));
+              const value = Reflect.get(target, key, receiver);
+              return typeof value === 'function' ? value.bind(target) : value;
+            },
+          }),
+        ),
+      ),
+  };
 }
 
 /** Operations whose third argument is an input (or options) to validate. */
@@ -107,6 +127,20 @@ export function robustnessCases(fixture: () => Fixture, options: { runs: number 
         { numRuns: options.runs },
       );
       // Hostile calls may succeed only by accident of valid shapes (e.g. reads); the state must not change.
+      expect(await snapshot(f.cx)).toEqual(before);
+    });
+
+    it('R27: a storage failure halfway through an operation is a store_failure and changes nothing', async () => {
+      expectOk(await f.cx.conversations.addContact('acme', 'help', { customerId: 'c1', name: 'Lee', channel: 'line' }));
+      expectOk(await f.cx.conversations.openRoom('acme', 'help', { kind: 'group', agentIds: ['u1', 'u2'] }));
+      expectOk(await f.cx.bots.register('acme', 'help', { botId: 'faq', name: 'FAQ', origin: 'admin' }));
+      const before = await snapshot(f.cx);
+      // Reset deletes the rooms first, then fails on the bots: the deletion must not stay.
+      const broken = makeFixture(failingOn(f.store, 'resetBots')).cx;
+      const failure = expectErr(await broken.accounts.reset('acme', 'help'), 'store_failure');
+      expect(failure.message).toContain('injected');
+      // Removing an agent updates the account, then fails while leaving the rooms.
+      expectErr(await makeFixture(failingOn(f.store, 'removeAgentFromRooms')).cx.agents.remove('acme', 'help', 'u2'), 'store_failure');
       expect(await snapshot(f.cx)).toEqual(before);
     });
 
