@@ -289,15 +289,10 @@ export function accountOperations(context: OperationContext): AccountOperations 
       runOperation(async () => {
         const parsed = parseInput(updateSchema, input);
         if (parsed.isErr()) return err(parsed.error);
-        const parsedOptions = parseInput(versionOptionsSchema, options, 'options');
-        if (parsedOptions.isErr()) return err(parsedOptions.error);
         const fields = parsed.value;
-        return inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
-          const version = checkExpectedVersion(account, parsedOptions.value?.expectedVersion);
-          if (version.isErr()) return err(version.error);
-          const changes = fields.name !== undefined || fields.description !== undefined || fields.image !== undefined;
-          if (!changes) return ok(await viewAccount(tx, account));
-          const next: AccountRecord = { ...account, version: account.version + 1 };
+        return changeAccount(context, domainId, accountId, options, async (account, tx) => {
+          if (fields.name === undefined && fields.description === undefined && fields.image === undefined) return ok(null);
+          const next: AccountRecord = { ...account };
           if (fields.name !== undefined) {
             next.name = fields.name;
             next.nameKey = accountNameKey(fields.name);
@@ -306,9 +301,9 @@ export function accountOperations(context: OperationContext): AccountOperations 
             }
           }
           if (fields.description !== undefined) next.description = fields.description;
-          if (fields.image !== undefined) next.image = fields.image?.info ?? null;
-          await tx.updateAccount(next, fields.image === undefined ? undefined : (fields.image?.data ?? null));
-          return ok(await viewAccount(tx, next));
+          if (fields.image === undefined) return ok(next);
+          next.image = fields.image?.info ?? null;
+          return ok({ account: next, imageData: fields.image?.data ?? null });
         });
       }),
 

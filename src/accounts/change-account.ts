@@ -19,6 +19,12 @@ export type ChangeOptions = {
   expectedVersion?: number;
 };
 
+/**
+ * What a change of an account answers: the changed account; the changed account with new image
+ * bytes (`null` deletes them); or `null` when nothing changes.
+ */
+export type AccountChange = AccountRecord | { account: AccountRecord; imageData: Uint8Array | null } | null;
+
 /** Fails with `version_conflict` when `expected` is given and is not the account's version (R12). */
 export function checkExpectedVersion(account: AccountRecord, expected: number | undefined): Result<void, CxError> {
   if (expected === undefined || expected === account.version) return ok(undefined);
@@ -28,7 +34,7 @@ export function checkExpectedVersion(account: AccountRecord, expected: number | 
 /**
  * Runs a change of one account: validates the target, loads the account under the write
  * lock, checks `expectedVersion`, applies `change`, raises the version and stores it.
- * A `change` that answers `null` changes nothing: no write, no new version.
+ * A `change` that answers `null` changes nothing: no write, no new version (see {@link AccountChange}).
  *
  * @category Accounts
  */
@@ -37,10 +43,7 @@ export function changeAccount(
   domainId: unknown,
   accountId: unknown,
   options: unknown,
-  change: (
-    account: AccountRecord,
-    tx: StoreTransaction,
-  ) => Result<AccountRecord | null, CxError> | Promise<Result<AccountRecord | null, CxError>>,
+  change: (account: AccountRecord, tx: StoreTransaction) => Result<AccountChange, CxError> | Promise<Result<AccountChange, CxError>>,
 ): Promise<Result<Account, CxError>> {
   return (async () => {
     const parsedOptions = parseInput(versionOptionsSchema, options, 'options');
@@ -52,8 +55,9 @@ export function changeAccount(
       if (changed.isErr()) return err(changed.error);
       // `null`: nothing to change, so no write and no new version.
       if (changed.value === null) return ok(await viewAccount(tx, current));
-      const next = { ...changed.value, version: current.version + 1 };
-      await tx.updateAccount(next);
+      const { account, imageData } = 'account' in changed.value ? changed.value : { account: changed.value, imageData: undefined };
+      const next = { ...account, version: current.version + 1 };
+      await tx.updateAccount(next, imageData);
       return ok(await viewAccount(tx, next));
     });
 })();
