@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../../adapters/memory/index.js';
 import type { Store } from '../../src/ports/store.js';
 import { collect, historyFixture, parseBackup } from './history-fixture.js';
+import { pendingBackupJob } from '../../src/history/backup-job.js';
 
 const seed = async (fixture: ReturnType<typeof historyFixture>) => {
   await fixture.seedProducts();
@@ -83,18 +84,7 @@ describe('R25: backup runners and options', () => {
       transaction: (domainId, mode, work) =>
         inner.transaction(domainId, mode, async (tx) => {
           if (broken) {
-            await tx.insertBackupJob({
-              domainId,
-              jobId: 'half-written',
-              status: 'pending',
-              requestedAt: new Date(),
-              startedAt: null,
-              readyAt: null,
-              failureReason: null,
-              byteLength: null,
-              attempt: 0,
-              heartbeatAt: null,
-            });
+            await tx.insertBackupJob(pendingBackupJob(domainId, 'half-written', new Date()));
             throw new Error('connection lost');
           }
           return work(tx);
