@@ -18,7 +18,8 @@ export type NotFoundEntity =
   | 'contact'
   | 'holiday'
   | 'room'
-  | 'backup';
+  | 'backup'
+  | 'bot';
 
 /**
  * One problem with an input: where it is (`name`, `weeklyHours.mon.1.to`) and what is wrong.
@@ -43,7 +44,8 @@ export type RuleErrorCode =
   | 'holiday_in_past'
   | 'holiday_overlap'
   | 'version_conflict'
-  | 'backup_not_ready';
+  | 'backup_not_ready'
+  | 'channel_disconnected';
 
 /**
  * Every error `cx-accounts` returns.
@@ -66,7 +68,18 @@ export type CxError =
   | { code: 'validation'; message: string; issues: ValidationIssue[] }
   | { code: 'not_found'; message: string; entity: NotFoundEntity }
   | { code: RuleErrorCode; message: string }
-  | { code: 'store_failure'; message: string; cause: unknown };
+  | { code: 'store_failure'; message: string; cause: unknown; outcome: StoreFailureOutcome }
+  | { code: 'directory_failure' | 'internal'; message: string; cause: unknown }
+  | { code: 'config_invalid'; message: string; issues: ValidationIssue[] };
+
+/**
+ * Whether a failed write may have been kept: `rolled_back` when the store is sure nothing
+ * changed; `unknown` when the connection was lost while committing, so nobody can know (retry
+ * with the same `messageId` where the operation takes one, R47).
+ *
+ * @category Errors
+ */
+export type StoreFailureOutcome = 'rolled_back' | 'unknown';
 
 /**
  * Builds a `validation` error from its issues; the message lists them.
@@ -110,9 +123,49 @@ export function ruleError(code: RuleErrorCode, message: string): CxError {
  *
  * @category Errors
  */
-export function storeFailure(cause: unknown, message?: string): CxError {
-  const detail = cause instanceof Error ? cause.message : String(cause);
-  return { code: 'store_failure', message: message ?? `storage failed: ${detail}`, cause };
+export function storeFailure(cause: unknown, message?: string, outcome: StoreFailureOutcome = 'rolled_back'): CxError {
+  return { code: 'store_failure', message: message ?? `storage failed: ${describeCause(cause)}`, cause, outcome };
+}
+
+/**
+ * Builds a `directory_failure`: the host's {@link MemberDirectory} rejected or answered nonsense.
+ *
+ * @category Errors
+ */
+export function directoryFailure(cause: unknown): CxError {
+  return { code: 'directory_failure', message: `member directory failed: ${describeCause(cause)}`, cause };
+}
+
+/**
+ * Builds an `internal` error: a defect inside `cx-accounts` (please report it), never a storage failure.
+ *
+ * @category Errors
+ */
+export function internalError(cause: unknown): CxError {
+  return { code: 'internal', message: `internal error in cx-accounts: ${describeCause(cause)}`, cause };
+}
+
+/**
+ * Builds a `config_invalid` error: the options given to `createCxAccounts` are wrong.
+ *
+ * @category Errors
+ */
+export function configInvalid(issues: ValidationIssue[]): CxError {
+  const message = issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+  return { code: 'config_invalid', message: `invalid options: ${message}`, issues };
+}
+
+/**
+ * A one-line description of a thrown value, safe on anything (proxies, throwing getters).
+ *
+ * @category Errors
+ */
+export function describeCause(cause: unknown): string {
+  try {
+    return cause instanceof Error ? cause.message : String(cause);
+  } catch {
+    return 'unreadable error';
+  }
 }
 
 /**

@@ -142,6 +142,8 @@ export type SenderKind = 'customer' | 'agent' | 'auto_reply';
  * @category Stores
  */
 export type HistoryRecord = {
+  /** The message's id, unique in the domain (made by the core). */
+  messageId: string;
   accountKey: string;
   customerId: string;
   /** The customer's name when the message was sent. */
@@ -207,3 +209,48 @@ export type BackupJobRecord = {
    */
   heartbeatAt: Date | null;
 };
+
+/**
+ * The fields of an account that a change may set; a field left out keeps its value. The
+ * account's key, domain, ID, contact URL and activation time never change.
+ *
+ * @category Stores
+ */
+export type AccountPatch = {
+  name?: string;
+  /** Always given together with `name`. */
+  nameKey?: string;
+  description?: string | null;
+  productId?: string;
+  settings?: AccountSettings;
+};
+
+/**
+ * An image to store with an account: what the account record shows, and the bytes.
+ *
+ * @category Stores
+ */
+export type StoredImage = { info: ImageInfo; data: Uint8Array };
+
+/**
+ * An event as an operation hands it to the store: everything but `seq` and `domainId`, which
+ * the store adds (see `StoreTransaction.appendEvents`).
+ *
+ * @category Stores
+ */
+export type EventDraft = {
+  type: string;
+  accountId: string | null;
+  accountUid: string | null;
+  at: Date;
+  actor: string | null;
+  /** Plain JSON data: strings, numbers, booleans, `null`, arrays and objects of these. */
+  data: Record<string, unknown>;
+};
+
+/**
+ * An event as the store keeps it (R30).
+ *
+ * @category Stores
+ */
+export type EventRecord = EventDraft & { seq: number; domainId: string };

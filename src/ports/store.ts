@@ -3,14 +3,18 @@ import type { CxError } from '../errors.js';
 import type {
   AccountListPosition,
   AccountListRow,
+  AccountPatch,
   AccountRecord,
   BackupJobRecord,
   BotRecord,
   ContactRecord,
+  EventDraft,
+  EventRecord,
   HistoryExportRow,
   HistoryRecord,
   ProductRecord,
   RoomRecord,
+  StoredImage,
 } from './records.js';
 
 /**
@@ -47,11 +51,21 @@ export interface StoreTransaction {
   /** Inserts a new active account, its agents and, when given, its image bytes. */
   insertAccount(account: AccountRecord, imageData: Uint8Array | null): Promise<void>;
   /**
-   * Replaces an account's changeable fields (name, nameKey, description, image info,
-   * productId, agentIds, settings, version, resetAt) by key. `imageData`: `undefined` keeps
-   * the stored bytes, `null` deletes them, bytes replace them.
+   * Sets the fields of `patch` on an active account of the domain and its `version`; fields
+   * left out keep their value. Rejects when there is no such account.
    */
-  updateAccount(account: AccountRecord, imageData?: Uint8Array | null): Promise<void>;
+  patchAccount(accountKey: string, patch: AccountPatch, version: number): Promise<void>;
+  /** Replaces an account's image (info and bytes), or removes it with `null`. */
+  setAccountImage(accountKey: string, image: StoredImage | null): Promise<void>;
+  /** Appends agents to an account, after the ones it has (none of them is an agent yet). */
+  addAgents(accountKey: string, memberIds: readonly string[]): Promise<void>;
+  /** Takes agents off an account (each of them is an agent); the others keep their order. */
+  removeAgents(accountKey: string, memberIds: readonly string[]): Promise<void>;
+  /**
+   * Ends an active account (R24): sets `resetAt` and `version`, and frees its ID and name at
+   * once. Its agents, contacts and history stay stored.
+   */
+  markReset(accountKey: string, resetAt: Date, version: number): Promise<void>;
   /** The stored image bytes of an account, or `null`. */
   getAccountImage(accountKey: string): Promise<Uint8Array | null>;
   /** Active accounts of the domain after `after` in (activatedAt, id) order, at most `limit`. */
@@ -86,6 +100,19 @@ export interface StoreTransaction {
   // History
   /** Appends a message to the history. */
   appendHistory(entry: HistoryRecord): Promise<void>;
+
+  // Events
+  /**
+   * Appends events to the domain's log (R30), numbering them on from the domain's highest
+   * `seq` with no gap: 1, 2, 3, … per domain. Write transactions of a domain are serialised,
+   * so `seq` order is commit order: a reader that has seen up to N never later finds a new
+   * event numbered N or lower.
+   */
+  appendEvents(events: readonly EventDraft[]): Promise<void>;
+  /** The domain's events with `seq > after`, in `seq` order, at most `limit` (keyset: no scan of earlier events). */
+  readEvents(after: number, limit: number): Promise<EventRecord[]>;
+  /** The domain's highest `seq`, 0 when it has none. */
+  lastEventSeq(): Promise<number>;
 
   // Backup jobs
   /** Adds a backup job. */
@@ -123,7 +150,12 @@ export type TransactionMode = 'read' | 'write';
  *   so rules checked by reading hold when the writes land. Global uniqueness of active account
  *   IDs must be enforced by the store itself, answering `id_taken` (and `name_taken` for the
  *   per-domain name key) when a concurrent write won.
- * - Failures of the storage itself become `store_failure` with the original error as `cause`.
+ * - Failures of the storage itself become `store_failure` with the original error as `cause`
+ *   and `outcome: 'rolled_back'`, or `outcome: 'unknown'` when the connection was lost while
+ *   committing (nobody can know whether the change was kept). The core lets `work` reject only
+ *   with an error a store method rejected with; its own defects come back as `internal` values.
+ * - Every successful write transaction of an operation appends that operation's events
+ *   ({@link StoreTransaction.appendEvents}) before it commits.
  *
  * @category Stores
  */
@@ -132,7 +164,7 @@ export interface Store {
   transaction<T>(
     domainId: string,
     mode: TransactionMode,
-    work: (tx: StoreTransaction) => Promise<Result<T, CxError>>,
+    work: (tx: StoreTransaction) => PromiseLike<Result<T, CxError>>,
   ): Promise<Result<T, CxError>>;
 
   /**
