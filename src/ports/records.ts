@@ -134,10 +134,10 @@ export type BotRecord = {
  *
  * @category Stores
  */
-export type SenderKind = 'customer' | 'agent' | 'auto_reply';
+export type SenderKind = 'customer' | 'agent' | 'account';
 
 /**
- * One message of an account's history (R23, R26).
+ * One message of an account's history (R23, R26, R39).
  *
  * @category Stores
  */
@@ -145,14 +145,85 @@ export type HistoryRecord = {
   /** The message's id, unique in the domain (made by the core). */
   messageId: string;
   accountKey: string;
+  /** The account's name when the message was sent. */
+  accountName: string;
   customerId: string;
   /** The customer's name when the message was sent. */
   customerName: string;
+  /** The channel the message went through (R41). */
+  channel: Channel;
   sentAt: Date;
   senderKind: SenderKind;
+  /** The customer's, the agent's or the account's ID. */
+  senderId: string;
   /** The sender's name when the message was sent (customer, agent, or the account for automatic replies). */
   senderName: string;
   content: string;
+  /**
+   * The `seq` of the event that recorded the message: backups take the messages up to a `seq`
+   * (R45). Messages stored before events existed read as 0.
+   */
+  eventSeq: number;
+};
+
+/**
+ * A stored message with what reading it needs of its account.
+ *
+ * @category Stores
+ */
+export type HistoryRow = HistoryRecord & {
+  /** The account's ID (the same for every account that ever had it). */
+  accountId: string;
+  /** The account's current time zone, for the offset of `sentAt` in exports. */
+  timeZone: string;
+};
+
+/**
+ * Which messages a history read or export takes (R39, R45). Every field narrows; none given
+ * means every message of the domain, reset accounts included.
+ *
+ * @category Stores
+ */
+export type HistoryFilter = {
+  /** Accounts that ever had one of these IDs (every incarnation of an ID). */
+  accountIds?: readonly string[];
+  customerId?: string;
+  /** `sentAt >= from`. */
+  from?: Date;
+  /** `sentAt < to`. */
+  to?: Date;
+  /** `eventSeq <= upToEventSeq`: the messages stored before a point in time. */
+  upToEventSeq?: number;
+};
+
+/**
+ * The position after which a page of history starts: order is `sentAt`, then `messageId`.
+ *
+ * @category Stores
+ */
+export type HistoryPosition = { sentAt: Date; messageId: string };
+
+/**
+ * The position after which a page of contacts starts: order is `addedAt`, then `customerId`.
+ *
+ * @category Stores
+ */
+export type ContactPosition = { addedAt: Date; customerId: string };
+
+/**
+ * What a call with a transport `messageId` answered, kept so that a second call with the same
+ * id answers the same and records nothing (R47).
+ *
+ * @category Stores
+ */
+export type ReceiptRecord = {
+  accountKey: string;
+  /** The transport's own message id. */
+  messageId: string;
+  customerId: string;
+  /** The first call's answer, plain JSON. */
+  answer: unknown;
+  at: Date;
 };
 
 /**

@@ -7,12 +7,17 @@ import type {
   AccountRecord,
   BackupJobRecord,
   BotRecord,
+  ContactPosition,
   ContactRecord,
   EventDraft,
   EventRecord,
   HistoryExportRow,
+  HistoryFilter,
+  HistoryPosition,
   HistoryRecord,
+  HistoryRow,
   ProductRecord,
+  ReceiptRecord,
   RoomRecord,
   StoredImage,
 } from './records.js';
@@ -78,6 +83,14 @@ export interface StoreTransaction {
   findContact(accountKey: string, customerId: string): Promise<ContactRecord | null>;
   /** Creates or replaces a contact. */
   putContact(contact: ContactRecord): Promise<void>;
+  /** Contacts of an account after `after` in (addedAt, customerId) order, at most `limit` (R40). */
+  listContacts(accountKey: string, after: ContactPosition | null, limit: number): Promise<ContactRecord[]>;
+  /**
+   * Removes a customer from every account of the domain, reset ones included (R42): its
+   * contacts (and so the memory of replies sent to it), its messages, its consultation rooms
+   * and its receipts. Answers what it removed.
+   */
+  eraseCustomer(customerId: string): Promise<{ contacts: number; messages: number; rooms: number }>;
 
   // Rooms
   /** The rooms of an account, in the order they were opened. */
@@ -86,6 +99,8 @@ export interface StoreTransaction {
   insertRoom(room: RoomRecord): Promise<void>;
   /** Takes a member out of every room of an account (R16). */
   removeAgentFromRooms(accountKey: string, memberId: string): Promise<void>;
+  /** Adds members (none of them in it yet) to a room of an account, after its agents (R36). */
+  addRoomAgents(accountKey: string, roomId: string, memberIds: readonly string[]): Promise<void>;
   /** Deletes every room of an account; answers how many there were. */
   deleteRooms(accountKey: string): Promise<number>;
 
@@ -94,21 +109,40 @@ export interface StoreTransaction {
   findBot(botId: string): Promise<BotRecord | null>;
   /** Adds a bot. */
   insertBot(bot: BotRecord): Promise<void>;
+  /** The bots of the domain by `botId`; only those attached to `accountKey` when it is given (R38). */
+  listBots(accountKey?: string): Promise<BotRecord[]>;
+  /** Attaches a bot of the domain to an account. */
+  attachBot(botId: string, accountKey: string, accountId: string): Promise<void>;
+  /** Deletes a bot of the domain (nothing when there is none). */
+  deleteBot(botId: string): Promise<void>;
   /** Deletes the `admin` bots of an account and detaches its `dev_console` bots (R24). */
   resetBots(accountKey: string): Promise<{ deleted: number; kept: number }>;
 
   // History
   /** Appends a message to the history. */
   appendHistory(entry: HistoryRecord): Promise<void>;
+  /**
+   * Messages of the domain that match `filter`, after `after` in (sentAt, messageId) order, at
+   * most `limit` (R39, R45). Keyset: a late page costs what the first does.
+   */
+  readHistory(filter: HistoryFilter, after: HistoryPosition | null, limit: number): Promise<HistoryRow[]>;
+  /** How many messages of the domain match `filter` (R46's `rowsTotal`). */
+  countHistory(filter: HistoryFilter): Promise<number>;
+
+  // Receipts of transport message ids (R47)
+  /** The receipt of a transport message id on an account, or `null`. */
+  findReceipt(accountKey: string, messageId: string): Promise<ReceiptRecord | null>;
+  /** Keeps a receipt. */
+  putReceipt(receipt: ReceiptRecord): Promise<void>;
 
   // Events
   /**
    * Appends events to the domain's log (R30), numbering them on from the domain's highest
    * `seq` with no gap: 1, 2, 3, … per domain. Write transactions of a domain are serialised,
    * so `seq` order is commit order: a reader that has seen up to N never later finds a new
-   * event numbered N or lower.
+   * event numbered N or lower. Answers the `seq` given to each event, in order.
    */
-  appendEvents(events: readonly EventDraft[]): Promise<void>;
+  appendEvents(events: readonly EventDraft[]): Promise<number[]>;
   /** The domain's events with `seq > after`, in `seq` order, at most `limit` (keyset: no scan of earlier events). */
   readEvents(after: number, limit: number): Promise<EventRecord[]>;
   /** The domain's highest `seq`, 0 when it has none. */
