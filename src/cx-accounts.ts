@@ -4,7 +4,11 @@ import { contactUrlBaseProblem } from './accounts/contact-url.js';
 import { agentOperations, type AgentOperations } from './agents/agent-operations.js';
 import { botOperations, type BotOperations } from './bots/bot-operations.js';
 import { conversationOperations, type ConversationOperations } from './conversations/conversation-operations.js';
-import { validationError, type CxError, type ValidationIssue } from './errors.js';
+import { configInvalid, type CxError, type ValidationIssue } from './errors.js';
+import { customerOperations, type CustomerOperations } from './customers/customer-operations.js';
+import { eventOperations, type EventOperations } from './events/event-operations.js';
+import { actorSchema } from './validation/identifiers.js';
+import { parseInput } from './validation/parse-input.js';
 import { historyOperations, type HistoryOperations, type BackupOptions } from './history/history-operations.js';
 import { memberOperations, type MemberOperations } from './members/member-operations.js';
 import type { OperationContext } from './operation-context.js';
@@ -49,8 +53,23 @@ export type CxAccounts = {
   settings: SettingsOperations;
   holidays: HolidayOperations;
   conversations: ConversationOperations;
+  customers: CustomerOperations;
   bots: BotOperations;
   history: HistoryOperations;
+  events: EventOperations;
+  /**
+   * The same operations, acting for `actor` (R33): every event they append carries it, so
+   * the event log doubles as an audit trail. `actor` is 1–200 characters, e.g. `'admin:u1'`;
+   * anything else makes every operation of the answer a `validation` error on `actor`.
+   *
+   * @example
+   * ```ts
+   * const asAdmin = cx.as('admin:u1');
+   * const saved = await asAdmin.settings.update('acme', 'help', { awayMessage: 'Back at 9.' });
+   * if (saved.isErr()) console.error(saved.error.message);
+   * ```
+   */
+  as(actor: string): CxAccounts;
 };
 
 /**
@@ -58,34 +77,45 @@ export type CxAccounts = {
  *
  * Options are checked here but nothing is thrown: with a bad option (a relative
  * `contactUrlBase`, an unknown `timeZone`, a missing store) every operation answers a
- * `validation` error whose issues name the option, so the mistake shows at the first call.
+ * `config_invalid` error whose issues name the option, so the mistake shows at the first call.
  *
  * @example
  * ```ts
  * import { createCxAccounts } from 'cx-accounts';
- * import { openSqlite } from 'cx-accounts/sql';
+ * import { memoryDirectory, memoryStore } from 'cx-accounts/memory';
  *
  * const cx = createCxAccounts({
- *   store: await openSqlite('cx.sqlite'),
- *   directory: myDirectory,
+ *   store: memoryStore(),
+ *   directory: memoryDirectory([{ domainId: 'acme', id: 'u1', name: 'Kim', email: 'kim@acme.test' }]),
  *   contactUrlBase: 'https://talk.example.com/add/',
  *   timeZone: 'Asia/Seoul',
  * });
+ * await cx.products.set('acme', { productId: 'basic', name: 'Basic', seatLimit: 3, quantity: 1 });
  * const created = await cx.accounts.create('acme', { productId: 'basic', name: 'Help', id: 'help', agentIds: ['u1'] });
+ * created.match(
+ *   (account) => console.log(account.contactUrl),
+ *   (error) => console.error(error.code, error.message),
+ * );
  * ```
  *
  * @category Setup
  */
 export function createCxAccounts(options: CxAccountsOptions): CxAccounts {
   const problems = optionProblems(options);
-  if (problems.length > 0) return refusingEverything(validationError(problems));
-  const context: OperationContext = {
+  if (problems.length > 0) return refusingEverything(configInvalid(problems));
+  return operationsFor({
     store: options.store,
     directory: options.directory,
     clock: options.clock ?? (() => new Date()),
     timeZone: options.timeZone ?? 'UTC',
     contactUrlBase: options.contactUrlBase,
-  };
+    actor: null,
+  }, options.backups);
+}
+
+function operationsFor(context: OperationContext, backups: BackupOptions | undefined, history?: HistoryOperations): CxAccounts {
+  // One history group (and so one backup runner) serves `cx` and every `cx.as(…)`.
+  const historyGroup = history ?? historyOperations(context, backups);
   return {
     products: productOperations(context),
     members: memberOperations(context),
@@ -94,11 +124,17 @@ export function createCxAccounts(options: CxAccountsOptions): CxAccounts {
     settings: settingsOperations(context),
     holidays: holidayOperations(context),
     conversations: conversationOperations(context),
+    customers: customerOperations(context),
     bots: botOperations(context),
-    history: historyOperations(context, options.backups),
+    history: history === undefined ? historyGroup : historyOperations(context, backups, historyGroup),
+    events: eventOperations(context),
+    as: (actor: string) => {
+      const parsed = parseInput(actorSchema, actor, 'actor');
+      if (parsed.isErr()) return refusingEverything(parsed.error);
+      return operationsFor({ ...context, actor: parsed.value }, backups, historyGroup);
+    },
   };
 }
-
 function optionProblems(options: unknown): ValidationIssue[] {
   if (typeof options !== 'object' || options === null) return [{ path: 'options', message: 'must be an object' }];
   const issues: ValidationIssue[] = [];
@@ -119,9 +155,9 @@ function optionProblems(options: unknown): ValidationIssue[] {
   return issues;
 }
 
-/** A `CxAccounts` whose every operation answers the same error (bad options). */
+/** A `CxAccounts` whose every operation answers the same error (bad options, a bad actor). */
 function refusingEverything(error: CxError): CxAccounts {
   const refuse = () => runOperation(async () => err(error));
   const group = new Proxy({}, { get: () => refuse });
-  return new Proxy({} as CxAccounts, { get: () => group });
+  return new Proxy({} as CxAccounts, { get: (_target, property) => (property === 'as' ? () => refusingEverything(error) : group) });
 }

@@ -29,6 +29,11 @@ type LocaleTexts = {
   requestFailed: string;
   rules: Record<RuleErrorCode, string>;
   storeFailure: string;
+  /** When the store cannot say whether the change was kept (`outcome: 'unknown'`). */
+  storeOutcomeUnknown: string;
+  directoryFailure: string;
+  internal: string;
+  configInvalid: string;
   /** Joins a rule's explanation and the English detail message. */
   withDetail: (explanation: string, detail: string) => string;
   /** Joins the lead sentence of a validation error and its issue list. */
@@ -46,6 +51,7 @@ const ENGLISH: LocaleTexts = {
     holiday: 'The holiday was not found.',
     room: 'The conversation room was not found.',
     backup: 'The history backup was not found.',
+    bot: 'The bot was not found.',
   },
   somethingNotFound: 'What was asked for was not found.',
   requestFailed: 'The request could not be completed.',
@@ -63,8 +69,14 @@ const ENGLISH: LocaleTexts = {
     holiday_overlap: 'This holiday overlaps another holiday of the account.',
     version_conflict: 'Someone else changed this account in the meantime. Load it again and retry.',
     backup_not_ready: 'The backup is not finished yet; download it once its status is ready.',
+    channel_disconnected: 'This external channel is disconnected for the account; connect it in the consultation settings first.',
   },
   storeFailure: 'The data store could not complete the request, so nothing was changed. Please try again later.',
+  storeOutcomeUnknown:
+    'The connection to the data store was lost while saving, so it is not known whether the change was kept. Check, or retry with the same message id.',
+  directoryFailure: 'The member directory could not be reached, so nothing was changed. Please try again later.',
+  internal: 'An internal error occurred in cx-accounts and nothing was changed. Please report it.',
+  configInvalid: 'cx-accounts is set up with invalid options:',
   withDetail: (explanation, detail) => `${explanation} Details: ${detail}`,
   withIssues: (lead, issues) => `${lead} ${issues}`,
 };
@@ -80,6 +92,7 @@ const KOREAN: LocaleTexts = {
     holiday: '휴일을 찾을 수 없습니다.',
     room: '대화방을 찾을 수 없습니다.',
     backup: '대화 이력 백업을 찾을 수 없습니다.',
+    bot: '봇을 찾을 수 없습니다.',
   },
   somethingNotFound: '요청한 항목을 찾을 수 없습니다.',
   requestFailed: '요청을 처리하지 못했습니다.',
@@ -95,8 +108,13 @@ const KOREAN: LocaleTexts = {
     holiday_overlap: '이 휴일이 계정의 다른 휴일과 겹칩니다.',
     version_conflict: '그사이 다른 사람이 이 계정을 변경했습니다. 다시 불러온 뒤 재시도하세요.',
     backup_not_ready: '백업이 아직 완료되지 않았습니다. 상태가 ready가 되면 내려받으세요.',
+    channel_disconnected: '이 계정의 외부 채널 연결이 해제되어 있습니다. 상담 설정에서 먼저 연결하세요.',
   },
   storeFailure: '데이터 저장소가 요청을 처리하지 못해 아무것도 변경되지 않았습니다. 잠시 후 다시 시도하세요.',
+  storeOutcomeUnknown: '저장하는 중에 데이터 저장소와의 연결이 끊겨 변경이 반영되었는지 알 수 없습니다. 확인하거나 같은 메시지 ID로 다시 시도하세요.',
+  directoryFailure: '구성원 디렉터리에 연결하지 못해 아무것도 변경되지 않았습니다. 잠시 후 다시 시도하세요.',
+  internal: 'cx-accounts 내부 오류가 발생해 아무것도 변경되지 않았습니다. 문제를 알려 주세요.',
+  configInvalid: 'cx-accounts 설정 옵션이 올바르지 않습니다:',
   withDetail: (explanation, detail) => `${explanation} 상세: ${detail}`,
   withIssues: (lead, issues) => `${lead} ${issues}`,
 };
@@ -112,6 +130,7 @@ const JAPANESE: LocaleTexts = {
     holiday: '休日が見つかりません。',
     room: 'トークルームが見つかりません。',
     backup: '会話履歴のバックアップが見つかりません。',
+    bot: 'ボットが見つかりません。',
   },
   somethingNotFound: '指定されたものが見つかりません。',
   requestFailed: 'リクエストを処理できませんでした。',
@@ -129,8 +148,13 @@ const JAPANESE: LocaleTexts = {
     holiday_overlap: 'この休日はアカウントの別の休日と重なっています。',
     version_conflict: 'その間に別の人がこのアカウントを変更しました。読み込み直してから再度お試しください。',
     backup_not_ready: 'バックアップはまだ完了していません。状態が ready になってからダウンロードしてください。',
+    channel_disconnected: 'このアカウントの外部チャネルは接続されていません。相談設定で先に接続してください。',
   },
   storeFailure: 'データストアがリクエストを処理できなかったため、何も変更されていません。しばらくしてから再度お試しください。',
+  storeOutcomeUnknown: '保存中にデータストアとの接続が切れたため、変更が反映されたかどうか分かりません。確認するか、同じメッセージIDで再度お試しください。',
+  directoryFailure: 'メンバーディレクトリに接続できなかったため、何も変更されていません。しばらくしてから再度お試しください。',
+  internal: 'cx-accounts の内部エラーが発生したため、何も変更されていません。問題を報告してください。',
+  configInvalid: 'cx-accounts の設定オプションが正しくありません:',
   withDetail: (explanation, detail) => `${explanation}詳細: ${detail}`,
   withIssues: (lead, issues) => `${lead}${issues}`,
 };
@@ -165,7 +189,9 @@ const hasOwn = (table: object, key: string) => Object.prototype.hasOwnProperty.c
  * - `not_found`: names what was not found (account, product, member, …) in the locale.
  * - rule errors (`seat_limit_exceeded`, `name_taken`, …): what the rule is and what to do,
  *   followed by the error's English detail message (which names the values involved).
- * - `store_failure`: that nothing was changed and to try again; the cause is never shown.
+ * - `store_failure`: that nothing was changed and to try again (or, with `outcome: 'unknown'`,
+ *   that nobody knows whether it was kept); the cause is never shown. `directory_failure` and
+ *   `internal` likewise; `config_invalid` lists the options at fault.
  *
  * `locale` is a BCP 47 tag such as `'ko'`, `'ko-KR'` or `'ja-JP'`; anything other than
  * English, Korean or Japanese falls back to English. The function never throws: an object
@@ -199,7 +225,15 @@ export function formatCxError(error: CxError, locale: CxErrorLocale | (string & 
       if (hasOwn(texts.notFound, String(error.entity))) return texts.notFound[error.entity];
       return message ? texts.withDetail(texts.somethingNotFound, message) : texts.somethingNotFound;
     case 'store_failure':
-      return texts.storeFailure;
+      return error.outcome === 'unknown' ? texts.storeOutcomeUnknown : texts.storeFailure;
+    case 'directory_failure':
+      return texts.directoryFailure;
+    case 'internal':
+      return texts.internal;
+    case 'config_invalid': {
+      const issues = Array.isArray(error.issues) ? error.issues.map((issue) => `${issue?.path}: ${issue?.message}`).join('; ') : message;
+      return texts.withIssues(texts.configInvalid, issues);
+    }
     default: {
       const code = error?.code as string | undefined;
       if (code !== undefined && hasOwn(texts.rules, code)) {

@@ -1,5 +1,6 @@
 import { err, ok, type Result } from 'neverthrow';
-import { notFound, ruleError, storeFailure, type CxError } from '../errors.js';
+import { directoryFailure, notFound, ruleError, type CxError } from '../errors.js';
+import { readStoredSettings } from '../settings/stored-settings.js';
 import type { MemberDirectory } from '../ports/member-directory.js';
 import type { AccountRecord, ProductRecord } from '../ports/records.js';
 import type { StoreTransaction } from '../ports/store.js';
@@ -8,7 +9,7 @@ import { toAccount, type Account } from './account-view.js';
 /** The active account of the transaction's domain, or `not_found` (R13). */
 export async function loadAccount(tx: StoreTransaction, accountId: string): Promise<Result<AccountRecord, CxError>> {
   const account = await tx.findAccount(accountId);
-  return account ? ok(account) : err(notFound('account', accountId));
+  return account ? ok({ ...account, settings: readStoredSettings(account.settings) }) : err(notFound('account', accountId));
 }
 
 /** The product of the transaction's domain, or `not_found` (R3). */
@@ -52,13 +53,14 @@ export async function checkMembers(
   domainId: string,
   memberIds: readonly string[],
 ): Promise<Result<void, CxError>> {
-  let members;
+  let members: unknown;
   try {
     members = await directory.get(domainId, memberIds);
   } catch (cause) {
-    return err(storeFailure(cause, `member directory failed: ${cause instanceof Error ? cause.message : String(cause)}`));
+    return err(directoryFailure(cause));
   }
-  const found = new Set(members.map((member) => member.id));
+  if (!Array.isArray(members)) return err(directoryFailure(new TypeError('MemberDirectory.get did not answer a list')));
+  const found = new Set(members.map((member: { id?: unknown } | null) => member?.id));
   const missing = memberIds.find((id) => !found.has(id));
   return missing === undefined ? ok(undefined) : err(notFound('member', missing));
 }

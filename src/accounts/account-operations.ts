@@ -1,12 +1,15 @@
-import { err, ok, type ResultAsync } from 'neverthrow';
+import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
 import { z } from 'zod';
 import { invalid, ruleError, type CxError } from '../errors.js';
 import type { OperationContext } from '../operation-context.js';
-import type { AccountRecord } from '../ports/records.js';
+import type { AccountPatch, AccountRecord } from '../ports/records.js';
+import { membersGainingAccess, membersLosingAccess } from '../agents/access-changes.js';
+import { newEvent } from '../events/new-event.js';
+import { transact } from '../run-transaction.js';
 import { randomId } from '../random-id.js';
 import { runOperation } from '../run-operation.js';
 import { defaultSettings } from '../schedule/default-settings.js';
-import { accountIdSchema, domainIdSchema, memberIdSchema } from '../validation/identifiers.js';
+import { accountIdSchema, domainIdSchema, memberIdSchema, productIdSchema } from '../validation/identifiers.js';
 import { inAccountTransaction } from './account-transaction.js';
 import { parseInput } from '../validation/parse-input.js';
 import { decodeAccountCursor, encodeAccountCursor } from './account-cursor.js';
@@ -19,7 +22,7 @@ import {
   viewAccount,
 } from './account-lookup.js';
 import type { Account, AccountSummary } from './account-view.js';
-import { changeAccount, checkExpectedVersion, type ChangeOptions } from './change-account.js';
+import { changeAccount, checkExpectedVersion, type AccountChange, type ChangeOptions } from './change-account.js';
 import { newContactUrl } from './contact-url.js';
 import { imageFieldSchema } from './image-field.js';
 import { renderQrPng, renderQrSvg, type QrCodeOptions } from './qr-code.js';
@@ -66,6 +69,12 @@ export type ResetReport = {
   deletedBots: number;
   keptBots: number;
   releasedAgentIds: string[];
+  /** The rooms deleted, so the host can tear down its side. */
+  deletedRoomIds: string[];
+  /** The `admin` bots deleted. */
+  deletedBotIds: string[];
+  /** The `dev_console` bots kept, now detached (`accountId: null` in `bots.list`). */
+  keptBotIds: string[];
 };
 
 /**
@@ -76,7 +85,7 @@ export type ResetReport = {
 export type AccountPage = { items: AccountSummary[]; nextCursor: string | null };
 
 const createSchema = z.strictObject({
-  productId: z.string({ error: 'productId must be a string' }).min(1).max(64),
+  productId: productIdSchema,
   name: accountNameSchema,
   id: accountIdSchema,
   description: descriptionSchema.optional(),
@@ -198,157 +207,182 @@ export function accountOperations(context: OperationContext): AccountOperations 
   const { store, directory, clock } = context;
 
   const qrCode = (domainId: string, accountId: string, options?: QrCodeOptions) =>
-    runOperation<Uint8Array | string>(async () => {
-      const parsedOptions = parseInput(qrSchema, options, 'options');
-      if (parsedOptions.isErr()) return err(parsedOptions.error);
-      // Rendering happens after the transaction: it needs only the URL.
-      const account = await inAccountTransaction(store, domainId, accountId, 'read', async (found) => ok(found));
-      if (account.isErr()) return err(account.error);
-      const size = parsedOptions.value?.size ?? 512;
-      const url = account.value.contactUrl;
-      return ok(parsedOptions.value?.format === 'svg' ? await renderQrSvg(url, size) : await renderQrPng(url, size));
-    });
+    runOperation<Uint8Array | string>(() =>
+      safeTry(async function* () {
+        const parsedOptions = yield* parseInput(qrSchema, options, 'options');
+        // Rendering happens after the transaction: it needs only the URL.
+        const account = yield* await inAccountTransaction(store, domainId, accountId, 'read', async (found) => ok(found));
+        const size = parsedOptions?.size ?? 512;
+        const url = account.contactUrl;
+        return ok(parsedOptions?.format === 'svg' ? await renderQrSvg(url, size) : await renderQrPng(url, size));
+      }),
+    );
 
   return {
     create: (domainId, input) =>
-      runOperation(async () => {
-        const domain = parseInput(domainIdSchema, domainId, 'domainId');
-        if (domain.isErr()) return err(domain.error);
-        const parsed = parseInput(createSchema, input);
-        if (parsed.isErr()) return err(parsed.error);
-        const fields = parsed.value;
-        const duplicate = firstDuplicate(fields.agentIds);
-        if (duplicate !== undefined) return err(invalid('agentIds', `lists ${JSON.stringify(duplicate)} twice`));
-        const members = await checkMembers(directory, domain.value, fields.agentIds);
-        if (members.isErr()) return err(members.error);
+      runOperation(() =>
+        safeTry(async function* () {
+          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
+          const fields = yield* parseInput(createSchema, input);
+          const duplicate = firstDuplicate(fields.agentIds);
+          if (duplicate !== undefined) return err(invalid('agentIds', `lists ${JSON.stringify(duplicate)} twice`));
+          yield* await checkMembers(directory, domain, fields.agentIds);
 
-        return store.transaction(domain.value, 'write', async (tx) => {
-          const product = await loadProduct(tx, fields.productId);
-          if (product.isErr()) return err(product.error);
-          const room = await checkProductHasRoom(tx, product.value);
-          if (room.isErr()) return err(room.error);
-          const seats = checkSeats(product.value, fields.agentIds.length);
-          if (seats.isErr()) return err(seats.error);
-          if (await tx.isAccountIdActive(fields.id)) {
-            return err(ruleError('id_taken', `account ID ${JSON.stringify(fields.id)} is already in use`));
-          }
-          const nameKey = accountNameKey(fields.name);
-          if (await tx.isAccountNameActive(nameKey)) {
-            return err(ruleError('name_taken', `an account of this domain is already named ${JSON.stringify(fields.name)}`));
-          }
-          const record: AccountRecord = {
-            key: randomId(),
-            domainId: domain.value,
-            id: fields.id,
-            name: fields.name,
-            nameKey,
-            description: fields.description ?? null,
-            image: fields.image?.info ?? null,
-            productId: product.value.productId,
-            agentIds: fields.agentIds,
-            contactUrl: newContactUrl(context.contactUrlBase),
-            activatedAt: clock(),
-            resetAt: null,
-            version: 1,
-            settings: defaultSettings(context.timeZone),
-          };
-          await tx.insertAccount(record, fields.image?.data ?? null);
-          return ok(await viewAccount(tx, record));
-        });
-      }),
+          return await transact(store, domain, 'write', (tx) =>
+            safeTry(async function* () {
+              const product = yield* await loadProduct(tx, fields.productId);
+              yield* await checkProductHasRoom(tx, product);
+              yield* checkSeats(product, fields.agentIds.length);
+              if (await tx.isAccountIdActive(fields.id)) {
+                return err(ruleError('id_taken', `account ID ${JSON.stringify(fields.id)} is already in use`));
+              }
+              const nameKey = accountNameKey(fields.name);
+              if (await tx.isAccountNameActive(nameKey)) {
+                return err(ruleError('name_taken', `an account of this domain is already named ${JSON.stringify(fields.name)}`));
+              }
+              const record: AccountRecord = {
+                key: randomId(),
+                domainId: domain,
+                id: fields.id,
+                name: fields.name,
+                nameKey,
+                description: fields.description ?? null,
+                image: fields.image?.info ?? null,
+                productId: product.productId,
+                agentIds: fields.agentIds,
+                contactUrl: newContactUrl(context.contactUrlBase),
+                activatedAt: clock(),
+                resetAt: null,
+                version: 1,
+                settings: defaultSettings(context.timeZone),
+              };
+              const gainedAccessIds = await membersGainingAccess(tx, fields.agentIds);
+              await tx.insertAccount(record, fields.image?.data ?? null);
+              await tx.appendEvents([
+                newEvent(context, 'account.created', record, {
+                  name: record.name,
+                  productId: record.productId,
+                  agentIds: [...record.agentIds],
+                  gainedAccessIds,
+                }),
+              ]);
+              return ok(await viewAccount(tx, record));
+            }),
+          );
+        }),
+      ),
 
     get: (domainId, accountId) =>
-      runOperation(async () => {
-        return inAccountTransaction(store, domainId, accountId, 'read', async (account, tx) => ok(await viewAccount(tx, account)));
-      }),
+      runOperation(() => inAccountTransaction(store, domainId, accountId, 'read', async (account, tx) => ok(await viewAccount(tx, account)))),
 
     list: (domainId, options) =>
-      runOperation(async () => {
-        const domain = parseInput(domainIdSchema, domainId, 'domainId');
-        if (domain.isErr()) return err(domain.error);
-        const parsed = parseInput(listSchema, options, 'options');
-        if (parsed.isErr()) return err(parsed.error);
-        const limit = parsed.value?.limit ?? 50;
-        const cursor = parsed.value?.cursor;
-        const after = cursor ? decodeAccountCursor(cursor) : ok(null);
-        if (after.isErr()) return err(after.error);
-        return store.transaction(domain.value, 'read', async (tx) => {
-          // One row more than asked tells whether another page exists.
-          const rows = await tx.listAccounts(after.value, limit + 1);
-          const page = rows.slice(0, limit);
-          const productNames = new Map((await tx.listProducts()).map((product) => [product.productId, product.name]));
-          const last = page[page.length - 1];
-          return ok({
-            items: page.map(({ productId, ...row }) => ({ ...row, productName: productNames.get(productId) ?? productId })),
-            nextCursor: rows.length > limit && last ? encodeAccountCursor(last) : null,
+      runOperation(() =>
+        safeTry(async function* () {
+          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
+          const parsed = yield* parseInput(listSchema, options, 'options');
+          const limit = parsed?.limit ?? 50;
+          const after = parsed?.cursor ? yield* decodeAccountCursor(parsed.cursor) : null;
+          return await transact(store, domain, 'read', async (tx) => {
+            // One row more than asked tells whether another page exists.
+            const rows = await tx.listAccounts(after, limit + 1);
+            const page = rows.slice(0, limit);
+            const productNames = new Map((await tx.listProducts()).map((product) => [product.productId, product.name]));
+            const last = page[page.length - 1];
+            return ok({
+              items: page.map(({ productId, ...row }) => ({ ...row, productName: productNames.get(productId) ?? productId })),
+              nextCursor: rows.length > limit && last ? encodeAccountCursor(last) : null,
+            });
           });
-        });
-      }),
+        }),
+      ),
 
     update: (domainId, accountId, input, options) =>
-      runOperation(async () => {
-        const parsed = parseInput(updateSchema, input);
-        if (parsed.isErr()) return err(parsed.error);
-        const fields = parsed.value;
-        return changeAccount(context, domainId, accountId, options, async (account, tx) => {
-          if (fields.name === undefined && fields.description === undefined && fields.image === undefined) return ok(null);
-          const next: AccountRecord = { ...account };
-          if (fields.name !== undefined) {
-            next.name = fields.name;
-            next.nameKey = accountNameKey(fields.name);
-            if (await tx.isAccountNameActive(next.nameKey, account.key)) {
-              return err(ruleError('name_taken', `an account of this domain is already named ${JSON.stringify(fields.name)}`));
+      runOperation(() =>
+        safeTry(async function* () {
+          const fields = yield* parseInput(updateSchema, input);
+          return await changeAccount(context, domainId, accountId, options, async (account, tx) => {
+            const patch: AccountPatch = {};
+            const changed: string[] = [];
+            if (fields.name !== undefined) {
+              const nameKey = accountNameKey(fields.name);
+              if (await tx.isAccountNameActive(nameKey, account.key)) {
+                return err(ruleError('name_taken', `an account of this domain is already named ${JSON.stringify(fields.name)}`));
+              }
+              patch.name = fields.name;
+              patch.nameKey = nameKey;
+              changed.push('name');
             }
-          }
-          if (fields.description !== undefined) next.description = fields.description;
-          if (fields.image === undefined) return ok(next);
-          next.image = fields.image?.info ?? null;
-          return ok({ account: next, imageData: fields.image?.data ?? null });
-        });
-      }),
+            if (fields.description !== undefined) {
+              patch.description = fields.description;
+              changed.push('description');
+            }
+            if (fields.image !== undefined) changed.push('image');
+            if (changed.length === 0) return ok(null);
+            const events = [newEvent(context, 'account.updated', account, { fields: changed })];
+            return ok(fields.image === undefined ? { patch, events } : { patch, image: fields.image, events });
+          });
+        }),
+      ),
 
     changeProduct: (domainId, accountId, productId, options) =>
-      runOperation(async () => {
-        const product = parseInput(z.string({ error: 'must be a string' }).min(1).max(64), productId, 'productId');
-        if (product.isErr()) return err(product.error);
-        return changeAccount(context, domainId, accountId, options, async (account, tx) => {
-          const newProduct = await loadProduct(tx, product.value);
-          if (newProduct.isErr()) return err(newProduct.error);
-          if (account.productId === newProduct.value.productId) return ok(null);
-          const room = await checkProductHasRoom(tx, newProduct.value);
-          if (room.isErr()) return err(room.error);
-          const seats = checkSeats(newProduct.value, account.agentIds.length);
-          if (seats.isErr()) return err(seats.error);
-          return ok({ ...account, productId: newProduct.value.productId });
-        });
-      }),
+      runOperation(() =>
+        safeTry(async function* () {
+          const wanted = yield* parseInput(productIdSchema, productId, 'productId');
+          return await changeAccount(context, domainId, accountId, options, (account, tx) =>
+            safeTry<AccountChange | null, CxError>(async function* () {
+              const product = yield* await loadProduct(tx, wanted);
+              if (account.productId === product.productId) return ok(null);
+              yield* await checkProductHasRoom(tx, product);
+              yield* checkSeats(product, account.agentIds.length);
+              return ok({
+                patch: { productId: product.productId },
+                events: [newEvent(context, 'account.product_changed', account, { from: account.productId, to: product.productId })],
+              });
+            }),
+          );
+        }),
+      ),
 
     reset: (domainId, accountId, options) =>
-      runOperation(async () => {
-        const parsedOptions = parseInput(versionOptionsSchema, options, 'options');
-        if (parsedOptions.isErr()) return err(parsedOptions.error);
-        return inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
-          const version = checkExpectedVersion(account, parsedOptions.value?.expectedVersion);
-          if (version.isErr()) return err(version.error);
-          const deletedRooms = await tx.deleteRooms(account.key);
-          const bots = await tx.resetBots(account.key);
-          await tx.updateAccount({ ...account, resetAt: clock(), version: account.version + 1 });
-          return ok({
-            deletedRooms,
-            deletedBots: bots.deleted,
-            keptBots: bots.kept,
-            releasedAgentIds: [...account.agentIds],
-          });
-        });
-      }),
+      runOperation(() =>
+        safeTry(async function* () {
+          const parsedOptions = yield* parseInput(versionOptionsSchema, options, 'options');
+          return await inAccountTransaction(store, domainId, accountId, 'write', (account, tx) =>
+            safeTry(async function* () {
+              yield* checkExpectedVersion(account, parsedOptions?.expectedVersion);
+              const deletedRoomIds = (await tx.listRooms(account.key)).map((room) => room.roomId);
+              const bots = await tx.listBots(account.key);
+              const deletedBotIds = bots.filter((bot) => bot.origin === 'admin').map((bot) => bot.botId);
+              const keptBotIds = bots.filter((bot) => bot.origin !== 'admin').map((bot) => bot.botId);
+              const releasedAgentIds = [...account.agentIds];
+              const lostAccessIds = await membersLosingAccess(tx, releasedAgentIds, account.id);
+              await tx.deleteRooms(account.key);
+              await tx.resetBots(account.key);
+              await tx.markReset(account.key, clock(), account.version + 1);
+              await tx.appendEvents([
+                newEvent(context, 'account.reset', account, { deletedRoomIds, deletedBotIds, keptBotIds, releasedAgentIds, lostAccessIds }),
+              ]);
+              return ok({
+                deletedRooms: deletedRoomIds.length,
+                deletedBots: deletedBotIds.length,
+                keptBots: keptBotIds.length,
+                releasedAgentIds,
+                deletedRoomIds,
+                deletedBotIds,
+                keptBotIds,
+              });
+            }),
+          );
+        }),
+      ),
 
     qrCode: qrCode as AccountOperations['qrCode'],
 
     image: (domainId, accountId) =>
-      runOperation(async () => {
-        return inAccountTransaction(store, domainId, accountId, 'read', async (account, tx) =>
+      runOperation(() =>
+        inAccountTransaction(store, domainId, accountId, 'read', async (account, tx) =>
           ok(account.image ? await tx.getAccountImage(account.key) : null),
-        );
-      }),
+        ),
+      ),
   };
 }

@@ -1,7 +1,8 @@
-import { err, type Result } from 'neverthrow';
+import { safeTry, type Result } from 'neverthrow';
 import type { CxError } from '../errors.js';
 import type { AccountRecord } from '../ports/records.js';
 import type { Store, StoreTransaction, TransactionMode } from '../ports/store.js';
+import { transact } from '../run-transaction.js';
 import { accountIdSchema, domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import { loadAccount } from './account-lookup.js';
@@ -11,19 +12,21 @@ import { loadAccount } from './account-lookup.js';
  * transaction of that domain: the shape shared by every operation on one account. An account
  * of another domain, or a reset one, is `not_found` (R13).
  */
-export async function inAccountTransaction<T>(
+export function inAccountTransaction<T>(
   store: Store,
   domainId: unknown,
   accountId: unknown,
   mode: TransactionMode,
-  work: (account: AccountRecord, tx: StoreTransaction) => Promise<Result<T, CxError>>,
-): Promise<Result<T, CxError>> {
-  const domain = parseInput(domainIdSchema, domainId, 'domainId');
-  if (domain.isErr()) return err(domain.error);
-  const account = parseInput(accountIdSchema, accountId, 'accountId');
-  if (account.isErr()) return err(account.error);
-  return store.transaction(domain.value, mode, async (tx) => {
-    const found = await loadAccount(tx, account.value);
-    return found.isErr() ? err(found.error) : work(found.value, tx);
+  work: (account: AccountRecord, tx: StoreTransaction) => PromiseLike<Result<T, CxError>>,
+): PromiseLike<Result<T, CxError>> {
+  return safeTry(async function* () {
+    const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
+    const id = yield* parseInput(accountIdSchema, accountId, 'accountId');
+    return await transact(store, domain, mode, (tx) =>
+      safeTry(async function* () {
+        const account = yield* await loadAccount(tx, id);
+        return await work(account, tx);
+      }),
+    );
   });
 }

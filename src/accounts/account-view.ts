@@ -15,6 +15,11 @@ import type { AccountSettings } from '../schedule/schedule-types.js';
 export type Account = {
   /** The account ID (R6); never changes. */
   id: string;
+  /**
+   * Opaque and unique forever: tells apart the accounts that had the same ID before and after
+   * a reset (R6). Events carry it as `accountUid`.
+   */
+  uid: string;
   /** The name customers see (R5). */
   name: string;
   description: string | null;
@@ -54,6 +59,7 @@ export type AccountSummary = {
 export function toAccount(record: AccountRecord, productName: string): Account {
   return {
     id: record.id,
+    uid: record.key,
     name: record.name,
     description: record.description,
     image: record.image,

@@ -1,7 +1,7 @@
-import { err, ok, type Result } from 'neverthrow';
+import { err, ok, safeTry, type Result } from 'neverthrow';
 import { ruleError, type CxError } from '../errors.js';
 import type { OperationContext } from '../operation-context.js';
-import type { AccountRecord } from '../ports/records.js';
+import type { AccountPatch, AccountRecord, EventDraft, StoredImage } from '../ports/records.js';
 import type { StoreTransaction } from '../ports/store.js';
 import { parseInput } from '../validation/parse-input.js';
 import { versionOptionsSchema } from './account-fields.js';
@@ -20,10 +20,16 @@ export type ChangeOptions = {
 };
 
 /**
- * What a change of an account answers: the changed account; the changed account with new image
- * bytes (`null` deletes them); or `null` when nothing changes.
+ * What a change of an account decides, for the store to write: fields to set, a new image (or
+ * `null` to remove it), agents to take off and to add, and the events that tell it (R30).
  */
-export type AccountChange = AccountRecord | { account: AccountRecord; imageData: Uint8Array | null } | null;
+export type AccountChange = {
+  patch?: AccountPatch;
+  image?: StoredImage | null;
+  removeAgents?: readonly string[];
+  addAgents?: readonly string[];
+  events: readonly EventDraft[];
+};
 
 /** Fails with `version_conflict` when `expected` is given and is not the account's version (R12). */
 export function checkExpectedVersion(account: AccountRecord, expected: number | undefined): Result<void, CxError> {
@@ -31,10 +37,32 @@ export function checkExpectedVersion(account: AccountRecord, expected: number | 
   return err(ruleError('version_conflict', `account is at version ${account.version}, not ${expected}`));
 }
 
+/** The account as it is once `change` is written at `version` (pure). */
+export function applyAccountChange(account: AccountRecord, change: AccountChange, version: number): AccountRecord {
+  const removed = new Set(change.removeAgents ?? []);
+  return {
+    ...account,
+    ...change.patch,
+    image: change.image === undefined ? account.image : (change.image?.info ?? null),
+    agentIds: [...account.agentIds.filter((id) => !removed.has(id)), ...(change.addAgents ?? [])],
+    version,
+  };
+}
+
+/** Writes a decided change through the store's intents, with its events, at `version`. */
+export async function writeAccountChange(tx: StoreTransaction, account: AccountRecord, change: AccountChange, version: number): Promise<void> {
+  await tx.patchAccount(account.key, change.patch ?? {}, version);
+  if (change.image !== undefined) await tx.setAccountImage(account.key, change.image);
+  if (change.removeAgents && change.removeAgents.length > 0) await tx.removeAgents(account.key, change.removeAgents);
+  if (change.addAgents && change.addAgents.length > 0) await tx.addAgents(account.key, change.addAgents);
+  await tx.appendEvents(change.events);
+}
+
 /**
  * Runs a change of one account: validates the target, loads the account under the write
- * lock, checks `expectedVersion`, applies `change`, raises the version and stores it.
- * A `change` that answers `null` changes nothing: no write, no new version (see {@link AccountChange}).
+ * lock, checks `expectedVersion`, lets `decide` say what changes, then writes it with its
+ * events and a version raised by 1. A `decide` that answers `null` changes nothing: no write,
+ * no event, no new version.
  *
  * @category Accounts
  */
@@ -43,23 +71,19 @@ export function changeAccount(
   domainId: unknown,
   accountId: unknown,
   options: unknown,
-  change: (account: AccountRecord, tx: StoreTransaction) => Result<AccountChange, CxError> | Promise<Result<AccountChange, CxError>>,
-): Promise<Result<Account, CxError>> {
-  return (async () => {
-    const parsedOptions = parseInput(versionOptionsSchema, options, 'options');
-    if (parsedOptions.isErr()) return err(parsedOptions.error);
-    return inAccountTransaction(context.store, domainId, accountId, 'write', async (current, tx) => {
-      const version = checkExpectedVersion(current, parsedOptions.value?.expectedVersion);
-      if (version.isErr()) return err(version.error);
-      const changed = await change(current, tx);
-      if (changed.isErr()) return err(changed.error);
-      // `null`: nothing to change, so no write and no new version.
-      if (changed.value === null) return ok(await viewAccount(tx, current));
-      const { account, imageData } = 'account' in changed.value ? changed.value : { account: changed.value, imageData: undefined };
-      const next = { ...account, version: current.version + 1 };
-      await tx.updateAccount(next, imageData);
-      return ok(await viewAccount(tx, next));
-    });
-})();
+  decide: (account: AccountRecord, tx: StoreTransaction) => Result<AccountChange | null, CxError> | PromiseLike<Result<AccountChange | null, CxError>>,
+): PromiseLike<Result<Account, CxError>> {
+  return safeTry(async function* () {
+    const parsedOptions = yield* parseInput(versionOptionsSchema, options, 'options');
+    return await inAccountTransaction(context.store, domainId, accountId, 'write', (current, tx) =>
+      safeTry(async function* () {
+        yield* checkExpectedVersion(current, parsedOptions?.expectedVersion);
+        const change = yield* await decide(current, tx);
+        if (change === null) return ok(await viewAccount(tx, current));
+        const version = current.version + 1;
+        await writeAccountChange(tx, current, change, version);
+        return ok(await viewAccount(tx, applyAccountChange(current, change, version)));
+      }),
+    );
+  });
 }
-

@@ -1,13 +1,17 @@
-import { err, ok, type ResultAsync } from 'neverthrow';
+import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
 import { z } from 'zod';
-import { invalid, notFound, ruleError, type CxError } from '../errors.js';
+import { notFound, ruleError, type CxError } from '../errors.js';
 import { checkMembers, checkSeats, loadProduct } from '../accounts/account-lookup.js';
-import { changeAccount, type ChangeOptions } from '../accounts/change-account.js';
+import { changeAccount, type AccountChange, type ChangeOptions } from '../accounts/change-account.js';
 import type { Account } from '../accounts/account-view.js';
+import { newEvent } from '../events/new-event.js';
 import type { OperationContext } from '../operation-context.js';
 import { runOperation } from '../run-operation.js';
+import { transact } from '../run-transaction.js';
 import { domainIdSchema, memberIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
+import { membersGainingAccess, membersLosingAccess } from './access-changes.js';
+import { handOverRooms } from './room-handover.js';
 
 /**
  * What `agents.access` answers (R17).
@@ -16,10 +20,17 @@ import { parseInput } from '../validation/parse-input.js';
  */
 export type AgentAccess = { hasAccess: boolean; accountIds: string[] };
 
-const memberIdsSchema = z
+export const memberIdsSchema = z
   .array(memberIdSchema, { error: 'must be a list of member ids' })
   .min(1, 'name at least one member')
-  .max(10_000, 'too many members');
+  .max(10_000, 'too many members')
+  .superRefine((ids, ctx) => {
+    const seen = new Set<string>();
+    for (const id of ids) {
+      if (seen.has(id)) ctx.addIssue({ code: 'custom', message: `lists ${JSON.stringify(id)} twice` });
+      seen.add(id);
+    }
+  });
 
 /**
  * The `agents` operations.
@@ -33,21 +44,38 @@ export type AgentOperations = {
    *
    * @example
    * ```ts
-   * await cx.agents.add('acme', 'help', ['u2', 'u3']);
+   * const added = await cx.agents.add('acme', 'help', ['u2', 'u3']);
+   * if (added.isErr()) console.error(added.error.message);
    * ```
    */
   add(domainId: string, accountId: string, memberIds: string[], options?: ChangeOptions): ResultAsync<Account, CxError>;
   /**
-   * Removes an agent (R16); it leaves every room of the account. Removing the last agent
-   * fails with `last_agent`.
+   * Removes an agent (R16); it leaves every room of the account, and a room left with no
+   * agent goes to the remaining agents (R36). Removing the last agent fails with `last_agent`.
    */
   remove(domainId: string, accountId: string, memberId: string, options?: ChangeOptions): ResultAsync<Account, CxError>;
+  /**
+   * Makes the account's agents exactly `memberIds` in one step (R34): 1 to `seatLimit`
+   * distinct members of the domain. The only agent of a one-seat account can be swapped this
+   * way. The same list again changes nothing and keeps `version`.
+   *
+   * @example
+   * ```ts
+   * const swapped = await cx.agents.set('acme', 'help', ['u9']);
+   * swapped.match(
+   *   (account) => console.log('agents now', account.agentIds),
+   *   (error) => console.error(error.code, error.message),
+   * );
+   * ```
+   */
+  set(domainId: string, accountId: string, memberIds: string[], options?: ChangeOptions): ResultAsync<Account, CxError>;
   /**
    * Whether a member may use the consultation service, and through which accounts (R17).
    *
    * @example
    * ```ts
-   * const { hasAccess, accountIds } = (await cx.agents.access('acme', 'u2'))._unsafeUnwrap();
+   * const access = await cx.agents.access('acme', 'u2');
+   * if (access.isOk() && access.value.hasAccess) console.log('agent of', access.value.accountIds);
    * ```
    */
   access(domainId: string, memberId: string): ResultAsync<AgentAccess, CxError>;
@@ -57,52 +85,83 @@ export function agentOperations(context: OperationContext): AgentOperations {
   const { store, directory } = context;
   return {
     add: (domainId, accountId, memberIds, options) =>
-      runOperation(async () => {
-        const domain = parseInput(domainIdSchema, domainId, 'domainId');
-        if (domain.isErr()) return err(domain.error);
-        const ids = parseInput(memberIdsSchema, memberIds, 'memberIds');
-        if (ids.isErr()) return err(ids.error);
-        if (new Set(ids.value).size !== ids.value.length) return err(invalid('memberIds', 'lists a member twice'));
-        const members = await checkMembers(directory, domain.value, ids.value);
-        if (members.isErr()) return err(members.error);
-        return changeAccount(context, domainId, accountId, options, async (current, tx) => {
-          const already = ids.value.find((id) => current.agentIds.includes(id));
-          if (already !== undefined) {
-            return err(ruleError('already_agent', `member ${JSON.stringify(already)} is already an agent of ${current.id}`));
-          }
-          const product = await loadProduct(tx, current.productId);
-          if (product.isErr()) return err(product.error);
-          const seats = checkSeats(product.value, current.agentIds.length + ids.value.length);
-          if (seats.isErr()) return err(seats.error);
-          return ok({ ...current, agentIds: [...current.agentIds, ...ids.value] });
-        });
-      }),
+      runOperation(() =>
+        safeTry(async function* () {
+          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
+          const ids = yield* parseInput(memberIdsSchema, memberIds, 'memberIds');
+          yield* await checkMembers(directory, domain, ids);
+          return await changeAccount(context, domainId, accountId, options, (current, tx) =>
+            safeTry<AccountChange | null, CxError>(async function* () {
+              const already = ids.find((id) => current.agentIds.includes(id));
+              if (already !== undefined) {
+                return err(ruleError('already_agent', `member ${JSON.stringify(already)} is already an agent of ${current.id}`));
+              }
+              const product = yield* await loadProduct(tx, current.productId);
+              yield* checkSeats(product, current.agentIds.length + ids.length);
+              const gainedAccessIds = await membersGainingAccess(tx, ids);
+              return ok({ addAgents: ids, events: [newEvent(context, 'agents.added', current, { memberIds: [...ids], gainedAccessIds })] });
+            }),
+          );
+        }),
+      ),
 
     remove: (domainId, accountId, memberId, options) =>
-      runOperation(async () => {
-        const member = parseInput(memberIdSchema, memberId, 'memberId');
-        if (member.isErr()) return err(member.error);
-        return changeAccount(context, domainId, accountId, options, async (current, tx) => {
-          if (!current.agentIds.includes(member.value)) return err(notFound('agent', member.value));
-          if (current.agentIds.length < 2) {
-            return err(ruleError('last_agent', `${member.value} is the last agent of ${current.id}; an account keeps at least one`));
-          }
-          await tx.removeAgentFromRooms(current.key, member.value);
-          return ok({ ...current, agentIds: current.agentIds.filter((id) => id !== member.value) });
-        });
-      }),
+      runOperation(() =>
+        safeTry(async function* () {
+          const member = yield* parseInput(memberIdSchema, memberId, 'memberId');
+          return await changeAccount(context, domainId, accountId, options, async (current, tx) => {
+            if (!current.agentIds.includes(member)) return err(notFound('agent', member));
+            if (current.agentIds.length < 2) {
+              return err(ruleError('last_agent', `${member} is the last agent of ${current.id}; an account keeps at least one`));
+            }
+            const remaining = current.agentIds.filter((id) => id !== member);
+            const lostAccessIds = await membersLosingAccess(tx, [member], current.id);
+            const { handedRoomIds: roomIds } = await handOverRooms(tx, current.key, [member], remaining);
+            return ok({
+              removeAgents: [member],
+              events: [newEvent(context, 'agents.removed', current, { memberIds: [member], roomIds, lostAccessIds })],
+            });
+          });
+        }),
+      ),
+
+    set: (domainId, accountId, memberIds, options) =>
+      runOperation(() =>
+        safeTry(async function* () {
+          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
+          const ids = yield* parseInput(memberIdsSchema, memberIds, 'memberIds');
+          yield* await checkMembers(directory, domain, ids);
+          return await changeAccount(context, domainId, accountId, options, (current, tx) =>
+            safeTry<AccountChange | null, CxError>(async function* () {
+              const wanted = new Set(ids);
+              const leaving = current.agentIds.filter((id) => !wanted.has(id));
+              const joining = ids.filter((id) => !current.agentIds.includes(id));
+              if (leaving.length === 0 && joining.length === 0) return ok(null);
+              const product = yield* await loadProduct(tx, current.productId);
+              yield* checkSeats(product, ids.length);
+              const lostAccessIds = await membersLosingAccess(tx, leaving, current.id);
+              const gainedAccessIds = await membersGainingAccess(tx, joining);
+              const remaining = [...current.agentIds.filter((id) => wanted.has(id)), ...joining];
+              const { handedRoomIds: roomIds } = await handOverRooms(tx, current.key, leaving, remaining);
+              const events = [];
+              if (leaving.length > 0) events.push(newEvent(context, 'agents.removed', current, { memberIds: leaving, roomIds, lostAccessIds }));
+              if (joining.length > 0) events.push(newEvent(context, 'agents.added', current, { memberIds: joining, gainedAccessIds }));
+              return ok({ removeAgents: leaving, addAgents: joining, events });
+            }),
+          );
+        }),
+      ),
 
     access: (domainId, memberId) =>
-      runOperation(async () => {
-        const domain = parseInput(domainIdSchema, domainId, 'domainId');
-        if (domain.isErr()) return err(domain.error);
-        const member = parseInput(memberIdSchema, memberId, 'memberId');
-        if (member.isErr()) return err(member.error);
-        return store.transaction(domain.value, 'read', async (tx) => {
-          const accountIds = await tx.activeAccountIdsOfAgent(member.value);
-          return ok({ hasAccess: accountIds.length > 0, accountIds });
-        });
-      }),
+      runOperation(() =>
+        safeTry(async function* () {
+          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
+          const member = yield* parseInput(memberIdSchema, memberId, 'memberId');
+          return await transact(store, domain, 'read', async (tx) => {
+            const accountIds = await tx.activeAccountIdsOfAgent(member);
+            return ok({ hasAccess: accountIds.length > 0, accountIds });
+          });
+        }),
+      ),
   };
 }
-

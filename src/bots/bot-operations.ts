@@ -1,11 +1,13 @@
-import { err, ok, type ResultAsync } from 'neverthrow';
+import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
 import { z } from 'zod';
-import { invalid, type CxError } from '../errors.js';
+import { invalid, notFound, ruleError, type CxError } from '../errors.js';
+import { newEvent } from '../events/new-event.js';
+import { transact } from '../run-transaction.js';
 import { inAccountTransaction } from '../accounts/account-transaction.js';
 import type { OperationContext } from '../operation-context.js';
 import type { BotRecord } from '../ports/records.js';
 import { runOperation } from '../run-operation.js';
-import { opaqueId } from '../validation/identifiers.js';
+import { accountIdSchema, domainIdSchema, opaqueId } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import { textField } from '../validation/text-fields.js';
 
@@ -18,13 +20,15 @@ export type Bot = {
   botId: string;
   name: string;
   origin: 'admin' | 'dev_console';
-  /** The account it serves (after a reset, the account it served). */
-  accountId: string;
+  /** The account it serves; `null` for a `dev_console` bot detached by a reset (R38). */
+  accountId: string | null;
   createdAt: Date;
 };
 
+const botIdSchema = opaqueId('botId', 64);
+
 const registerSchema = z.strictObject({
-  botId: opaqueId('botId', 64),
+  botId: botIdSchema,
   name: textField({ min: 1, max: 50, trim: true, forbidControl: true }),
   origin: z.enum(['admin', 'dev_console']),
 });
@@ -37,11 +41,12 @@ const registerSchema = z.strictObject({
 export type BotOperations = {
   /**
    * Registers an inquiry bot of an account. A bot id is unique in the domain: registering
-   * one that exists (even detached by a reset) is a `validation` error on `botId`.
+   * one that exists (even detached by a reset) is `id_taken` (R38).
    *
    * @example
    * ```ts
-   * await cx.bots.register('acme', 'help', { botId: 'faq', name: 'FAQ bot', origin: 'admin' });
+   * const bot = await cx.bots.register('acme', 'help', { botId: 'faq', name: 'FAQ bot', origin: 'admin' });
+   * if (bot.isErr() && bot.error.code === 'id_taken') console.log('pick another bot id');
    * ```
    */
   register(
@@ -49,30 +54,110 @@ export type BotOperations = {
     accountId: string,
     input: { botId: string; name: string; origin: 'admin' | 'dev_console' },
   ): ResultAsync<Bot, CxError>;
+  /**
+   * The bots of the domain by `botId`, or of one active account (R38). A `dev_console` bot
+   * detached by a reset has `accountId: null`.
+   */
+  list(domainId: string, options?: { accountId?: string }): ResultAsync<Bot[], CxError>;
+  /**
+   * Attaches a detached `dev_console` bot to an active account (R38). An attached bot, or an
+   * `admin` one, is a `validation` error on `botId`.
+   *
+   * @example
+   * ```ts
+   * const attached = await cx.bots.attach('acme', 'orders-bot', 'help2');
+   * attached.match((bot) => console.log(bot.accountId), (error) => console.error(error.message));
+   * ```
+   */
+  attach(domainId: string, botId: string, accountId: string): ResultAsync<Bot, CxError>;
+  /** Deletes a bot of the domain (`not_found`, entity `bot`, for an unknown one). */
+  remove(domainId: string, botId: string): ResultAsync<void, CxError>;
 };
+
+function toBot(record: BotRecord): Bot {
+  return {
+    botId: record.botId,
+    name: record.name,
+    origin: record.origin,
+    accountId: record.accountKey === null ? null : record.accountId,
+    createdAt: record.createdAt,
+  };
+}
+
+const listOptionsSchema = z.strictObject({ accountId: accountIdSchema.optional() }).optional();
 
 export function botOperations(context: OperationContext): BotOperations {
   const { store, clock } = context;
   return {
     register: (domainId, accountId, input) =>
-      runOperation(async () => {
-        const parsed = parseInput(registerSchema, input);
-        if (parsed.isErr()) return err(parsed.error);
-        const fields = parsed.value;
-        return inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
-          if (await tx.findBot(fields.botId)) return err(invalid('botId', `a bot ${JSON.stringify(fields.botId)} is already registered`));
-          const bot: BotRecord = {
-            domainId: account.domainId,
-            botId: fields.botId,
-            name: fields.name,
-            origin: fields.origin,
-            accountKey: account.key,
-            accountId: account.id,
-            createdAt: clock(),
-          };
-          await tx.insertBot(bot);
-          return ok({ botId: bot.botId, name: bot.name, origin: bot.origin, accountId: bot.accountId, createdAt: bot.createdAt });
-        });
-      }),
+      runOperation(() =>
+        safeTry(async function* () {
+          const fields = yield* parseInput(registerSchema, input);
+          return await inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
+            if (await tx.findBot(fields.botId)) {
+              return err(ruleError('id_taken', `a bot ${JSON.stringify(fields.botId)} is already registered in this domain`));
+            }
+            const bot: BotRecord = {
+              domainId: account.domainId,
+              botId: fields.botId,
+              name: fields.name,
+              origin: fields.origin,
+              accountKey: account.key,
+              accountId: account.id,
+              createdAt: clock(),
+            };
+            await tx.insertBot(bot);
+            await tx.appendEvents([newEvent(context, 'bot.registered', account, { botId: bot.botId })]);
+            return ok(toBot(bot));
+          });
+        }),
+      ),
+
+    list: (domainId, options) =>
+      runOperation(() =>
+        safeTry(async function* () {
+          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
+          const parsed = yield* parseInput(listOptionsSchema, options, 'options');
+          if (parsed?.accountId === undefined) {
+            return await transact(store, domain, 'read', async (tx) => ok((await tx.listBots()).map(toBot)));
+          }
+          return await inAccountTransaction(store, domain, parsed.accountId, 'read', async (account, tx) =>
+            ok((await tx.listBots(account.key)).map(toBot)),
+          );
+        }),
+      ),
+
+    attach: (domainId, botId, accountId) =>
+      runOperation(() =>
+        safeTry(async function* () {
+          const bot = yield* parseInput(botIdSchema, botId, 'botId');
+          return await inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
+            const found = await tx.findBot(bot);
+            if (!found) return err(notFound('bot', bot));
+            if (found.origin !== 'dev_console' || found.accountKey !== null) {
+              return err(invalid('botId', `only a detached dev_console bot can be attached; ${JSON.stringify(bot)} is ${found.accountKey === null ? 'an admin bot' : 'attached'}`));
+            }
+            await tx.attachBot(bot, account.key, account.id);
+            await tx.appendEvents([newEvent(context, 'bot.attached', account, { botId: bot })]);
+            return ok(toBot({ ...found, accountKey: account.key, accountId: account.id }));
+          });
+        }),
+      ),
+
+    remove: (domainId, botId) =>
+      runOperation(() =>
+        safeTry(async function* () {
+          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
+          const bot = yield* parseInput(botIdSchema, botId, 'botId');
+          return await transact(store, domain, 'write', async (tx) => {
+            const found = await tx.findBot(bot);
+            if (!found) return err(notFound('bot', bot));
+            await tx.deleteBot(bot);
+            const account = found.accountKey === null ? null : { id: found.accountId, key: found.accountKey };
+            await tx.appendEvents([newEvent(context, 'bot.removed', account, { botId: bot })]);
+            return ok(undefined);
+          });
+        }),
+      ),
   };
 }

@@ -18,7 +18,8 @@ export type LastAutoReply = { kind: 'away' | 'holiday'; at: Date } | null;
 
 /**
  * Decides the reply to a customer's message at `at` (R23): the holiday message on a
- * holiday, the away message outside operating hours, nothing while open — and nothing when
+ * holiday (the away message when the holiday message is empty), the away message outside
+ * operating hours, nothing while open — and nothing when
  * the customer already got a reply of this kind within the same continuous stretch of that
  * state (no change of `availability` between the two instants). Empty messages mean none.
  *
@@ -35,7 +36,9 @@ export type LastAutoReply = { kind: 'away' | 'holiday'; at: Date } | null;
 export function decideAwayReply(settings: AccountSettings, at: Date, last: LastAutoReply): AutoReply | null {
   const state = availability(settings, at);
   if (state === 'open') return null;
-  const text = state === 'holiday' ? settings.holidayMessage : settings.awayMessage;
+  // On a holiday with no holiday message, the away message is sent instead (R23): it is for
+  // any time outside operating hours. The kind stays `holiday`, so it is sent once per holiday stretch.
+  const text = state === 'holiday' && settings.holidayMessage !== '' ? settings.holidayMessage : settings.awayMessage;
   if (text === '') return null;
   if (last && last.kind === state && sameStretch(settings, last.at, at)) return null;
   return { kind: state, text };

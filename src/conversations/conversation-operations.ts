@@ -1,13 +1,17 @@
-import { err, ok, type ResultAsync } from 'neverthrow';
+import { err, ok, safeTry, type Result, type ResultAsync } from 'neverthrow';
 import { z } from 'zod';
-import { notFound, storeFailure, type CxError } from '../errors.js';
+import { directoryFailure, notFound, ruleError, type CxError } from '../errors.js';
+import { newEvent } from '../events/new-event.js';
+import type { AccountSettings } from '../schedule/schedule-types.js';
+import { conversationReads, type ConversationReads } from './conversation-reads.js';
+import { messageTimeSchema } from '../validation/message-time.js';
 import { inAccountTransaction } from '../accounts/account-transaction.js';
 import type { OperationContext } from '../operation-context.js';
 import type { AccountRecord, Channel, ContactRecord, RoomRecord } from '../ports/records.js';
 import type { StoreTransaction } from '../ports/store.js';
 import { randomId } from '../random-id.js';
 import { runOperation } from '../run-operation.js';
-import { domainIdSchema, memberIdSchema, opaqueId } from '../validation/identifiers.js';
+import { domainIdSchema, memberIdSchema, opaqueId, transportMessageIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import { textField } from '../validation/text-fields.js';
 import { decideAwayReply, decideWelcomeReply, type AutoReply } from './auto-reply.js';
@@ -35,7 +39,6 @@ export const MAX_MESSAGE_LENGTH = 10_000;
 
 const channelSchema = z.enum(['lineworks', 'line', 'mail']);
 const customerIdSchema = opaqueId('customerId');
-const instantSchema = z.date({ error: 'must be a valid Date' });
 const contentSchema = textField({ min: 1, max: MAX_MESSAGE_LENGTH });
 
 const addContactSchema = z.strictObject({
@@ -48,14 +51,16 @@ const receiveSchema = z.strictObject({
   customerId: customerIdSchema,
   content: contentSchema,
   channel: channelSchema,
-  at: instantSchema.optional(),
+  at: messageTimeSchema.optional(),
+  messageId: transportMessageIdSchema.optional(),
 });
 
 const sendSchema = z.strictObject({
   agentId: memberIdSchema,
   customerId: customerIdSchema,
   content: contentSchema,
-  at: instantSchema.optional(),
+  at: messageTimeSchema.optional(),
+  messageId: transportMessageIdSchema.optional(),
 });
 
 const openRoomSchema = z
@@ -91,7 +96,7 @@ function toRoom(record: RoomRecord): Room {
  *
  * @category Conversations
  */
-export type ConversationOperations = {
+export type ConversationOperations = ConversationReads & {
   /**
    * Records a customer who added the account as a contact, through a channel (R22). Answers
    * the welcome message the first time it can be sent to this customer (never for `mail`,
@@ -111,18 +116,38 @@ export type ConversationOperations = {
   /**
    * Records a customer's message in the history (always) and answers the automatic reply due
    * (R23): holiday or away message at most once per customer within one continuous stretch of
-   * that state, nothing while open. `at` defaults to the clock's now.
+   * that state, nothing while open. `at` defaults to the clock's now. A channel switched off
+   * in the settings answers `channel_disconnected` and records nothing (R43).
+   *
+   * Give the transport's own `messageId` (a webhook's message id) and a redelivery or a retry
+   * after `outcome: 'unknown'` is applied once: the second call records nothing and answers
+   * what the first answered (R47).
+   *
+   * @example
+   * ```ts
+   * const reply = await cx.conversations.receiveMessage('acme', 'help', {
+   *   customerId: 'c1', content: 'Hello?', channel: 'line', messageId: 'webhook-msg-8812',
+   * });
+   * reply.match(
+   *   (auto) => { if (auto) console.log('send back:', auto.text); },
+   *   (error) => console.error(error.code),
+   * );
+   * ```
    */
   receiveMessage(
     domainId: string,
     accountId: string,
-    input: { customerId: string; content: string; channel: Channel; at?: Date },
+    input: { customerId: string; content: string; channel: Channel; at?: Date; messageId?: string },
   ): ResultAsync<AutoReply | null, CxError>;
-  /** Records an agent's message to a customer in the history. The agent must be an agent of the account. */
+  /**
+   * Records an agent's message to a customer in the history, through the customer's channel
+   * as last recorded (R41). A member who is not (or no longer) an agent of the account gets
+   * `not_found`, entity `agent` (R37). `messageId` works as in `receiveMessage` (R47).
+   */
   sendMessage(
     domainId: string,
     accountId: string,
-    input: { agentId: string; customerId: string; content: string; at?: Date },
+    input: { agentId: string; customerId: string; content: string; at?: Date; messageId?: string },
   ): ResultAsync<void, CxError>;
   /** Opens a room: `consultation` (one customer who is a contact) or `group`, with agents of the account. */
   openRoom(
@@ -137,131 +162,196 @@ export type ConversationOperations = {
 export function conversationOperations(context: OperationContext): ConversationOperations {
   const { store, directory, clock } = context;
 
-  /** Records an automatic reply in the history, sent in the account's name. */
-  const recordReply = (tx: StoreTransaction, account: AccountRecord, contact: ContactRecord, reply: AutoReply, at: Date) =>
-    tx.appendHistory({
+  /** Records an automatic reply in the history, sent in the account's name, with its event. */
+  const recordReply = async (tx: StoreTransaction, account: AccountRecord, contact: ContactRecord, reply: AutoReply, at: Date) => {
+    const messageId = randomId();
+    const [seq] = await tx.appendEvents([
+      newEvent(context, 'auto_reply.sent', account, { messageId, customerId: contact.customerId, kind: reply.kind }),
+    ]);
+    await tx.appendHistory({
+      messageId,
       accountKey: account.key,
+      accountName: account.name,
       customerId: contact.customerId,
       customerName: contact.name,
+      channel: contact.channel,
       sentAt: at,
-      senderKind: 'auto_reply',
+      senderKind: 'account',
+      senderId: account.id,
       senderName: account.name,
       content: reply.text,
+      eventSeq: seq ?? 0,
     });
+  };
+
+  /**
+   * Runs a write on one account that a transport `messageId` makes idempotent (R47): a call
+   * whose id was seen answers the first call's answer and records nothing.
+   */
+  const oncePerMessageId = <T>(
+    domainId: unknown,
+    accountId: unknown,
+    messageId: string | undefined,
+    customerId: string,
+    work: (account: AccountRecord, tx: StoreTransaction) => PromiseLike<Result<T, CxError>>,
+  ) =>
+    inAccountTransaction(store, domainId, accountId, 'write', (account, tx) =>
+      safeTry(async function* () {
+        if (messageId === undefined) return await work(account, tx);
+        const receipt = await tx.findReceipt(account.key, messageId);
+        if (receipt) return ok(receipt.answer as T);
+        const answer = yield* await work(account, tx);
+        await tx.putReceipt({ accountKey: account.key, messageId, customerId, answer: answer ?? null, at: clock() });
+        return ok(answer);
+      }),
+    );
 
   return {
     addContact: (domainId, accountId, input) =>
-      runOperation(async () => {
-        const parsed = parseInput(addContactSchema, input);
-        if (parsed.isErr()) return err(parsed.error);
-        const fields = parsed.value;
-        return inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
-          const now = clock();
-          const existing = await tx.findContact(account.key, fields.customerId);
-          const reply = decideWelcomeReply(account.settings, fields.channel, existing?.welcomedAt != null);
-          const contact: ContactRecord = {
-            accountKey: account.key,
-            customerId: fields.customerId,
-            name: fields.name,
-            channel: fields.channel,
-            addedAt: existing?.addedAt ?? now,
-            welcomedAt: reply ? now : (existing?.welcomedAt ?? null),
-            lastAutoReply: existing?.lastAutoReply ?? null,
-          };
-          await tx.putContact(contact);
-          if (reply) await recordReply(tx, account, contact, reply, now);
-          return ok(reply);
-        });
-      }),
+      runOperation(() =>
+        safeTry(async function* () {
+          const fields = yield* parseInput(addContactSchema, input);
+          return await inAccountTransaction(store, domainId, accountId, 'write', (account, tx) =>
+            safeTry(async function* () {
+              yield* checkChannel(account.settings, fields.channel);
+              const now = clock();
+              const existing = await tx.findContact(account.key, fields.customerId);
+              const reply = decideWelcomeReply(account.settings, fields.channel, existing?.welcomedAt != null);
+              const contact: ContactRecord = {
+                accountKey: account.key,
+                customerId: fields.customerId,
+                name: fields.name,
+                channel: fields.channel,
+                addedAt: existing?.addedAt ?? now,
+                welcomedAt: reply ? now : (existing?.welcomedAt ?? null),
+                lastAutoReply: existing?.lastAutoReply ?? null,
+              };
+              await tx.putContact(contact);
+              await tx.appendEvents([newEvent(context, 'contact.added', account, { customerId: contact.customerId, channel: contact.channel })]);
+              if (reply) await recordReply(tx, account, contact, reply, now);
+              return ok(reply);
+            }),
+          );
+        }),
+      ),
 
     receiveMessage: (domainId, accountId, input) =>
-      runOperation(async () => {
-        const parsed = parseInput(receiveSchema, input);
-        if (parsed.isErr()) return err(parsed.error);
-        const fields = parsed.value;
-        return inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
-          const contact = await tx.findContact(account.key, fields.customerId);
-          if (!contact) return err(notFound('contact', fields.customerId));
-          const at = fields.at ?? clock();
-          await tx.appendHistory({
-            accountKey: account.key,
-            customerId: contact.customerId,
-            customerName: contact.name,
-            sentAt: at,
-            senderKind: 'customer',
-            senderName: contact.name,
-            content: fields.content,
-          });
-          const reply = decideAwayReply(account.settings, at, contact.lastAutoReply);
-          if (reply && reply.kind !== 'welcome') {
-            await tx.putContact({ ...contact, lastAutoReply: { kind: reply.kind, at } });
-            await recordReply(tx, account, contact, reply, at);
-          }
-          return ok(reply);
-        });
-      }),
+      runOperation(() =>
+        safeTry(async function* () {
+          const fields = yield* parseInput(receiveSchema, input);
+          return await oncePerMessageId(domainId, accountId, fields.messageId, fields.customerId, (account, tx) =>
+            safeTry(async function* () {
+              yield* checkChannel(account.settings, fields.channel);
+              const known = await tx.findContact(account.key, fields.customerId);
+              if (!known) return err(notFound('contact', fields.customerId));
+              // An agent's reply goes back through the channel the customer last wrote from (R41).
+              const contact = known.channel === fields.channel ? known : { ...known, channel: fields.channel };
+              const at = fields.at ?? clock();
+              const messageId = randomId();
+              const [seq] = await tx.appendEvents([
+                newEvent(context, 'message.received', account, { messageId, customerId: contact.customerId, channel: fields.channel }),
+              ]);
+              await tx.appendHistory({
+                messageId,
+                accountKey: account.key,
+                accountName: account.name,
+                customerId: contact.customerId,
+                customerName: contact.name,
+                channel: fields.channel,
+                sentAt: at,
+                senderKind: 'customer',
+                senderId: contact.customerId,
+                senderName: contact.name,
+                content: fields.content,
+                eventSeq: seq ?? 0,
+              });
+              const reply = decideAwayReply(account.settings, at, contact.lastAutoReply);
+              const replied = reply !== null && reply.kind !== 'welcome';
+              if (replied || contact !== known) {
+                await tx.putContact(replied ? { ...contact, lastAutoReply: { kind: reply.kind as 'away' | 'holiday', at } } : contact);
+              }
+              if (replied) await recordReply(tx, account, contact, reply, at);
+              return ok(reply);
+            }),
+          );
+        }),
+      ),
 
     sendMessage: (domainId, accountId, input) =>
-      runOperation(async () => {
-        const parsed = parseInput(sendSchema, input);
-        if (parsed.isErr()) return err(parsed.error);
-        const fields = parsed.value;
-        const domain = parseInput(domainIdSchema, domainId, 'domainId');
-        if (domain.isErr()) return err(domain.error);
-        let agentName: string;
-        try {
-          const [member] = await directory.get(domain.value, [fields.agentId]);
-          agentName = member?.name ?? fields.agentId;
-        } catch (cause) {
-          return err(storeFailure(cause, `member directory failed: ${cause instanceof Error ? cause.message : String(cause)}`));
-        }
-        return inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
-          if (!account.agentIds.includes(fields.agentId)) return err(notFound('agent', fields.agentId));
-          const contact = await tx.findContact(account.key, fields.customerId);
-          if (!contact) return err(notFound('contact', fields.customerId));
-          await tx.appendHistory({
-            accountKey: account.key,
-            customerId: contact.customerId,
-            customerName: contact.name,
-            sentAt: fields.at ?? clock(),
-            senderKind: 'agent',
-            senderName: agentName,
-            content: fields.content,
+      runOperation(() =>
+        safeTry(async function* () {
+          const fields = yield* parseInput(sendSchema, input);
+          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
+          let agentName = fields.agentId;
+          try {
+            const [member] = await directory.get(domain, [fields.agentId]);
+            if (typeof member?.name === 'string') agentName = member.name;
+          } catch (cause) {
+            return err(directoryFailure(cause));
+          }
+          return await oncePerMessageId(domainId, accountId, fields.messageId, fields.customerId, async (account, tx) => {
+            if (!account.agentIds.includes(fields.agentId)) return err(notFound('agent', fields.agentId));
+            const contact = await tx.findContact(account.key, fields.customerId);
+            if (!contact) return err(notFound('contact', fields.customerId));
+            const messageId = randomId();
+            const [seq] = await tx.appendEvents([
+              newEvent(context, 'message.sent', account, { messageId, agentId: fields.agentId, customerId: contact.customerId }),
+            ]);
+            await tx.appendHistory({
+              messageId,
+              accountKey: account.key,
+              accountName: account.name,
+              customerId: contact.customerId,
+              customerName: contact.name,
+              channel: contact.channel,
+              sentAt: fields.at ?? clock(),
+              senderKind: 'agent',
+              senderId: fields.agentId,
+              senderName: agentName,
+              content: fields.content,
+              eventSeq: seq ?? 0,
+            });
+            return ok(undefined);
           });
-          return ok(undefined);
-        });
-      }),
+        }),
+      ),
 
     openRoom: (domainId, accountId, input) =>
-      runOperation(async () => {
-        const parsed = parseInput(openRoomSchema, input);
-        if (parsed.isErr()) return err(parsed.error);
-        const fields = parsed.value;
-        return inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
-          const stranger = fields.agentIds.find((id) => !account.agentIds.includes(id));
-          if (stranger !== undefined) return err(notFound('agent', stranger));
-          if (fields.customerId !== undefined && !(await tx.findContact(account.key, fields.customerId))) {
-            return err(notFound('contact', fields.customerId));
-          }
-          const room: RoomRecord = {
-            accountKey: account.key,
-            roomId: randomId(),
-            kind: fields.kind,
-            customerId: fields.customerId ?? null,
-            agentIds: fields.agentIds,
-            createdAt: clock(),
-          };
-          await tx.insertRoom(room);
-          return ok(toRoom(room));
-        });
-      }),
+      runOperation(() =>
+        safeTry(async function* () {
+          const fields = yield* parseInput(openRoomSchema, input);
+          return await inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
+            const stranger = fields.agentIds.find((id) => !account.agentIds.includes(id));
+            if (stranger !== undefined) return err(notFound('agent', stranger));
+            if (fields.customerId !== undefined && !(await tx.findContact(account.key, fields.customerId))) {
+              return err(notFound('contact', fields.customerId));
+            }
+            const room: RoomRecord = {
+              accountKey: account.key,
+              roomId: randomId(),
+              kind: fields.kind,
+              customerId: fields.customerId ?? null,
+              agentIds: fields.agentIds,
+              createdAt: clock(),
+            };
+            await tx.insertRoom(room);
+            await tx.appendEvents([newEvent(context, 'room.opened', account, { roomId: room.roomId, kind: room.kind })]);
+            return ok(toRoom(room));
+          });
+        }),
+      ),
 
     rooms: (domainId, accountId) =>
-      runOperation(async () => {
-        return inAccountTransaction(store, domainId, accountId, 'read', async (account, tx) =>
-          ok((await tx.listRooms(account.key)).map(toRoom)),
-        );
-      }),
+      runOperation(() =>
+        inAccountTransaction(store, domainId, accountId, 'read', async (account, tx) => ok((await tx.listRooms(account.key)).map(toRoom))),
+      ),
+
+    ...conversationReads(context),
   };
 }
 
+/** Fails with `channel_disconnected` when an external channel is off in the account's settings (R43). */
+function checkChannel(settings: AccountSettings, channel: Channel): Result<void, CxError> {
+  if (channel === 'lineworks' || settings.channels[channel]) return ok(undefined);
+  return err(ruleError('channel_disconnected', `the ${channel} channel of this account is disconnected`));
+}

@@ -1,5 +1,6 @@
 import { err, ok, type Result } from 'neverthrow';
 import { storeFailure, type CxError } from '../errors.js';
+import { newEvent } from '../events/new-event.js';
 import type { BackupJobRecord, HistoryExportRow } from '../ports/records.js';
 import type { Store } from '../ports/store.js';
 import { backupFileId } from './backup-job.js';
@@ -74,6 +75,8 @@ type Claim =
  */
 export function backupRunner(store: Store, clock: () => Date, options: ResolvedBackupOptions): BackupRunner {
   const heartbeatEveryMs = Math.max(1, Math.floor(options.staleAfterMs / 5));
+  // The runner acts for nobody: its events carry `actor: null`.
+  const system = { clock, actor: null };
   const isStale = (job: BackupJobRecord, now: Date) =>
     job.status === 'running' && (job.heartbeatAt === null || now.getTime() - job.heartbeatAt.getTime() > options.staleAfterMs);
 
@@ -92,6 +95,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
           heartbeatAt: now,
         };
         await tx.updateBackupJob(failed);
+        await tx.appendEvents([newEvent(system, 'backup.failed', null, { jobId: failed.jobId })]);
         return ok({ kind: 'gave_up', job: failed, previousFileId });
       }
       const claimed: BackupJobRecord = {
@@ -112,7 +116,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
    * Applies `change` to the job only while this runner still holds it; answers the job as
    * stored afterwards and whether the change was made.
    */
-  const whileHeld = (held: BackupJobRecord, change: (job: BackupJobRecord) => BackupJobRecord) =>
+  const whileHeld = (held: BackupJobRecord, change: (job: BackupJobRecord) => BackupJobRecord, event?: 'backup.ready' | 'backup.failed') =>
     store.transaction(held.domainId, 'write', async (tx) => {
       const current = await tx.getBackupJob(held.jobId);
       if (!current || current.status !== 'running' || current.attempt !== held.attempt) {
@@ -120,6 +124,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
       }
       const next = change(current);
       await tx.updateBackupJob(next);
+      if (event) await tx.appendEvents([newEvent(system, event, null, { jobId: next.jobId })]);
       return ok({ job: next as BackupJobRecord | null, held: true });
     });
 
@@ -174,7 +179,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
     } catch (cause) {
       await discardFile(domainId, fileId);
       const reason = cause instanceof BackupStepError ? cause.message : `writing the file failed: ${describe(cause)}`;
-      const marked = await whileHeld(job, (current) => ({ ...current, status: 'failed', failureReason: reason, heartbeatAt: clock() }));
+      const marked = await whileHeld(job, (current) => ({ ...current, status: 'failed', failureReason: reason, heartbeatAt: clock() }), 'backup.failed');
       // When even that fails, the job stays `running` until its heartbeat goes stale and the next runner takes it.
       if (marked.isErr()) return err(marked.error);
       return ok({ job: marked.value.job, result: marked.value.held ? 'failed' : 'skipped' });
@@ -189,7 +194,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
     const finished = await whileHeld(job, (current) => {
       const now = clock();
       return { ...current, status: 'ready', readyAt: now, heartbeatAt: now, byteLength: size };
-    });
+    }, 'backup.ready');
     if (finished.isErr()) return err(finished.error);
     if (!finished.value.held) await discardFile(domainId, fileId);
     return ok({ job: finished.value.job, result: finished.value.held ? 'ready' : 'skipped' });

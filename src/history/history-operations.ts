@@ -4,7 +4,9 @@ import { notFound, ruleError, type CxError } from '../errors.js';
 import type { OperationContext } from '../operation-context.js';
 import type { BackupJobRecord } from '../ports/records.js';
 import { randomId } from '../random-id.js';
+import { newEvent } from '../events/new-event.js';
 import { runOperation } from '../run-operation.js';
+import { transact } from '../run-transaction.js';
 import { domainIdSchema, opaqueId } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import { backupFileId, pendingBackupJob, viewBackupJob, type BackupJob } from './backup-job.js';
@@ -125,7 +127,10 @@ export type HistoryOperations = {
  *
  * @category History
  */
-export function historyOperations(context: OperationContext, backups?: BackupOptions): HistoryOperations {
+/** The runner behind each history group, so that `cx.as(actor)` shares the one of `cx`. */
+const runners = new WeakMap<HistoryOperations, { runner: BackupRunner; background: InProcessRunner | null }>();
+
+export function historyOperations(context: OperationContext, backups?: BackupOptions, base?: HistoryOperations): HistoryOperations {
   const resolved = resolveBackupOptions(backups);
   if (resolved.isErr()) {
     const refuse = () => runOperation<never>(async () => err(resolved.error));
@@ -140,13 +145,18 @@ export function historyOperations(context: OperationContext, backups?: BackupOpt
       drain: refuse,
     };
   }
-  return backupOperations(context, resolved.value);
+  const shared = base === undefined ? undefined : runners.get(base);
+  return backupOperations(context, resolved.value, shared);
 }
 
-function backupOperations(context: OperationContext, options: ResolvedBackupOptions): HistoryOperations {
+function backupOperations(
+  context: OperationContext,
+  options: ResolvedBackupOptions,
+  shared?: { runner: BackupRunner; background: InProcessRunner | null },
+): HistoryOperations {
   const { store, clock } = context;
-  const runner = backupRunner(store, clock, options);
-  const background = options.runner === 'in-process' ? inProcessRunner(runner) : null;
+  const runner = shared?.runner ?? backupRunner(store, clock, options);
+  const background = shared ? shared.background : options.runner === 'in-process' ? inProcessRunner(runner) : null;
   const view = (record: BackupJobRecord) => viewBackupJob(record, options.retentionDays);
 
   const parseJobTarget = (domainId: unknown, jobId: unknown) =>
@@ -174,17 +184,21 @@ function backupOperations(context: OperationContext, options: ResolvedBackupOpti
     return ok({ [Symbol.asyncIterator]: () => store.readBackupChunks(domain, fileId)[Symbol.asyncIterator]() });
   };
 
+  const operations: HistoryOperations = {} as HistoryOperations;
+  runners.set(operations, { runner, background });
+
   const batchLimit = (input: unknown) => parseInput(batchOptionsSchema, input, 'options').map((given) => given?.limit ?? DEFAULT_BATCH);
 
-  return {
-    startBackup: (domainId) =>
+  return Object.assign(operations, {
+    startBackup: (domainId: unknown) =>
       runOperation(async () => {
         const domain = parseInput(domainIdSchema, domainId, 'domainId');
         if (domain.isErr()) return err(domain.error);
         background?.recoverOnce();
         const record = pendingBackupJob(domain.value, randomId(), clock());
-        const inserted = await store.transaction(domain.value, 'write', async (tx) => {
+        const inserted = await transact(store, domain.value, 'write', async (tx) => {
           await tx.insertBackupJob(record);
+          await tx.appendEvents([newEvent(context, 'backup.requested', null, { jobId: record.jobId })]);
           return ok(record);
         });
         if (inserted.isErr()) return err(inserted.error);
@@ -236,8 +250,10 @@ function backupOperations(context: OperationContext, options: ResolvedBackupOpti
         if (background) await background.idle();
         return ok(undefined);
       }),
-  };
+  } satisfies HistoryOperations);
 }
+
+type InProcessRunner = ReturnType<typeof inProcessRunner>;
 
 function notReady(job: BackupJobRecord): CxError {
   if (job.status === 'failed') {

@@ -1,6 +1,7 @@
-import { err, ok, type ResultAsync } from 'neverthrow';
+import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
 import { z } from 'zod';
-import { storeFailure, type CxError } from '../errors.js';
+import { directoryFailure, type CxError } from '../errors.js';
+import { departMember, type DepartOptions, type DepartReport } from './member-departure.js';
 import type { OperationContext } from '../operation-context.js';
 import type { Member } from '../ports/member-directory.js';
 import { runOperation } from '../run-operation.js';
@@ -26,24 +27,44 @@ export type MemberOperations = {
    * ```
    */
   search(domainId: string, query: string, options?: { limit?: number }): ResultAsync<Member[], CxError>;
+  /**
+   * For a member who left the company (R35): takes it out of every account and room of the
+   * domain at once. Where it is the only agent of an account, `replacementId` (a member of the
+   * domain) takes its place; without one the call fails with `last_agent` naming those
+   * accounts, and changes nothing. Rooms left with no agent go to the account's remaining
+   * agents (R36).
+   *
+   * @example
+   * ```ts
+   * const departed = await cx.members.depart('acme', 'u7', { replacementId: 'u2' });
+   * departed.match(
+   *   ({ accountIds, roomIds }) => console.log(`left ${accountIds.length} accounts and ${roomIds.length} rooms`),
+   *   (error) => console.error(error.message),
+   * );
+   * ```
+   */
+  depart(domainId: string, memberId: string, options?: DepartOptions): ResultAsync<DepartReport, CxError>;
 };
 
 export function memberOperations(context: OperationContext): MemberOperations {
   return {
     search: (domainId, query, options) =>
-      runOperation(async () => {
-        const domain = parseInput(domainIdSchema, domainId, 'domainId');
-        if (domain.isErr()) return err(domain.error);
-        const text = parseInput(z.string().max(200), query, 'query');
-        if (text.isErr()) return err(text.error);
-        const parsed = parseInput(searchOptionsSchema, options, 'options');
-        if (parsed.isErr()) return err(parsed.error);
-        try {
-          const members = await context.directory.search(domain.value, text.value.trim(), parsed.value?.limit ?? 20);
-          return ok(members.map(({ id, name, email }) => ({ id, name, email })));
-        } catch (cause) {
-          return err(storeFailure(cause, `member directory failed: ${cause instanceof Error ? cause.message : String(cause)}`));
-        }
-      }),
+      runOperation(() =>
+        safeTry(async function* () {
+          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
+          const text = yield* parseInput(z.string().max(200), query, 'query');
+          const parsed = yield* parseInput(searchOptionsSchema, options, 'options');
+          let members: unknown;
+          try {
+            members = await context.directory.search(domain, text.trim(), parsed?.limit ?? 20);
+          } catch (cause) {
+            return err(directoryFailure(cause));
+          }
+          if (!Array.isArray(members)) return err(directoryFailure(new TypeError('MemberDirectory.search did not answer a list')));
+          return ok(members.map(({ id, name, email }: Member) => ({ id, name, email })));
+        }),
+      ),
+
+    depart: (domainId, memberId, options) => departMember(context, domainId, memberId, options),
   };
 }

@@ -1,9 +1,11 @@
-import { err, ok, type ResultAsync } from 'neverthrow';
+import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
 import { z } from 'zod';
 import { ruleError, type CxError } from '../errors.js';
 import type { OperationContext } from '../operation-context.js';
 import type { ProductRecord } from '../ports/records.js';
+import { newEvent } from '../events/new-event.js';
 import { runOperation } from '../run-operation.js';
+import { transact } from '../run-transaction.js';
 import { domainIdSchema, opaqueId } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import { textField, typeName } from '../validation/text-fields.js';
@@ -75,7 +77,11 @@ export type ProductOperations = {
    *
    * @example
    * ```ts
-   * const { totalPurchased, activeAccounts, products } = (await cx.products.overview('acme'))._unsafeUnwrap();
+   * const overview = await cx.products.overview('acme');
+   * overview.match(
+   *   ({ totalPurchased, activeAccounts }) => console.log(`${activeAccounts} of ${totalPurchased} units in use`),
+   *   (error) => console.error(error.message),
+   * );
    * ```
    */
   overview(domainId: string): ResultAsync<ProductOverview, CxError>;
@@ -85,50 +91,52 @@ export function productOperations(context: OperationContext): ProductOperations 
   const { store } = context;
   return {
     set: (domainId, input) =>
-      runOperation(async () => {
-        const domain = parseInput(domainIdSchema, domainId, 'domainId');
-        if (domain.isErr()) return err(domain.error);
-        const parsed = parseInput(productInputSchema, input);
-        if (parsed.isErr()) return err(parsed.error);
-        const product: Product = parsed.value;
-        return store.transaction(domain.value, 'write', async (tx) => {
-          const usage = (await tx.productUsage()).get(product.productId) ?? { inUse: 0, maxAgents: 0 };
-          if (product.quantity < usage.inUse) {
-            return err(
-              ruleError(
-                'quantity_below_usage',
-                `quantity ${product.quantity} is below the ${usage.inUse} active account(s) using product ${JSON.stringify(product.productId)}`,
-              ),
-            );
-          }
-          if (product.seatLimit < usage.maxAgents) {
-            return err(
-              ruleError(
-                'seat_limit_exceeded',
-                `seatLimit ${product.seatLimit} is below the ${usage.maxAgents} agents of an account using product ${JSON.stringify(product.productId)}`,
-              ),
-            );
-          }
-          await tx.putProduct(product);
-          return ok(product);
-        });
-      }),
+      runOperation(() =>
+        safeTry(async function* () {
+          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
+          const product: Product = yield* parseInput(productInputSchema, input);
+          return await transact(store, domain, 'write', async (tx) => {
+            const usage = (await tx.productUsage()).get(product.productId) ?? { inUse: 0, maxAgents: 0 };
+            if (product.quantity < usage.inUse) {
+              return err(
+                ruleError(
+                  'quantity_below_usage',
+                  `quantity ${product.quantity} is below the ${usage.inUse} active account(s) using product ${JSON.stringify(product.productId)}`,
+                ),
+              );
+            }
+            if (product.seatLimit < usage.maxAgents) {
+              return err(
+                ruleError(
+                  'seat_limit_exceeded',
+                  `seatLimit ${product.seatLimit} is below the ${usage.maxAgents} agents of an account using product ${JSON.stringify(product.productId)}`,
+                ),
+              );
+            }
+            await tx.putProduct(product);
+            const { productId, seatLimit, quantity } = product;
+            await tx.appendEvents([newEvent(context, 'product.set', null, { productId, seatLimit, quantity })]);
+            return ok(product);
+          });
+        }),
+      ),
 
     overview: (domainId) =>
-      runOperation(async () => {
-        const domain = parseInput(domainIdSchema, domainId, 'domainId');
-        if (domain.isErr()) return err(domain.error);
-        return store.transaction(domain.value, 'read', async (tx) => {
-          const products = await tx.listProducts();
-          const usage = await tx.productUsage();
-          let activeAccounts = 0;
-          for (const { inUse } of usage.values()) activeAccounts += inUse;
-          return ok({
-            totalPurchased: products.reduce((sum, product) => sum + product.quantity, 0),
-            activeAccounts,
-            products: products.map((product) => ({ ...product, inUse: usage.get(product.productId)?.inUse ?? 0 })),
+      runOperation(() =>
+        safeTry(async function* () {
+          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
+          return await transact(store, domain, 'read', async (tx) => {
+            const products = await tx.listProducts();
+            const usage = await tx.productUsage();
+            let activeAccounts = 0;
+            for (const { inUse } of usage.values()) activeAccounts += inUse;
+            return ok({
+              totalPurchased: products.reduce((sum, product) => sum + product.quantity, 0),
+              activeAccounts,
+              products: products.map((product) => ({ ...product, inUse: usage.get(product.productId)?.inUse ?? 0 })),
+            });
           });
-        });
-      }),
+        }),
+      ),
   };
 }

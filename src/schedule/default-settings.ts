@@ -8,7 +8,8 @@ import { defaultWeeklyHours } from './weekly-hours.js';
 
 /**
  * The settings of a new account (R14): the given time zone, Monday–Friday 09:00–18:00 open,
- * Saturday and Sunday closed, empty welcome, away and holiday messages, no holidays.
+ * Saturday and Sunday closed, empty welcome, away and holiday messages, no holidays, both
+ * external channels connected (R43).
  * A new object each call.
  *
  * @example
@@ -26,5 +27,6 @@ export function defaultSettings(timeZone = 'UTC'): AccountSettings {
     awayMessage: '',
     holidayMessage: '',
     holidays: [],
+    channels: { line: true, mail: true },
   };
 }

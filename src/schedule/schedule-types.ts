@@ -50,7 +50,16 @@ export type AccountSettings = {
   /** Sent on holidays; empty means none. */
   holidayMessage: string;
   holidays: Holiday[];
+  /** Which external channels are connected (R43); `lineworks` always is. */
+  channels: ExternalChannels;
 };
+
+/**
+ * Whether each external channel of an account is connected (R43).
+ *
+ * @category Schedule
+ */
+export type ExternalChannels = { line: boolean; mail: boolean };
 
 /**
  * What `availability` answers.

@@ -1,13 +1,15 @@
-import { err, ok, type ResultAsync } from 'neverthrow';
+import { err, ok, safeTry, type Result, type ResultAsync } from 'neverthrow';
 import { z } from 'zod';
-import { notFound, ruleError, type CxError } from '../errors.js';
+import { invalid, notFound, ruleError, type CxError } from '../errors.js';
+import { newEvent } from '../events/new-event.js';
+import { opaqueId } from '../validation/identifiers.js';
 import type { Account } from '../accounts/account-view.js';
 import { changeAccount, type ChangeOptions } from '../accounts/change-account.js';
 import type { OperationContext } from '../operation-context.js';
 import { randomId } from '../random-id.js';
 import { runOperation } from '../run-operation.js';
-import { findOverlappingHoliday, holidayInputSchema, localDate } from '../schedule/holidays.js';
-import { WEEKDAYS, type Holiday, type TimeRange, type Weekday } from '../schedule/schedule-types.js';
+import { civilDateSchema, findOverlappingHoliday, holidayInputSchema, localDate } from '../schedule/holidays.js';
+import { WEEKDAYS, type AccountSettings, type Holiday, type TimeRange, type Weekday } from '../schedule/schedule-types.js';
 import { timeZoneSchema } from '../schedule/time-zone.js';
 import { weeklyHoursPatchSchema } from '../schedule/weekly-hours.js';
 import { parseInput } from '../validation/parse-input.js';
@@ -25,6 +27,13 @@ export type SettingsInput = {
   welcomeMessage?: string;
   awayMessage?: string;
   holidayMessage?: string;
+  /** Connect or disconnect external channels (R43). */
+  channels?: { line?: boolean; mail?: boolean };
+  /**
+   * The whole holiday list, saved in the same step (R44): an entry with an existing `id` keeps
+   * that holiday (unchanged), an entry without `id` is new (R20), holidays left out are removed.
+   */
+  holidays?: { id?: string; start: string; end: string; label?: string }[];
 };
 
 /**
@@ -36,8 +45,17 @@ export type HolidayInput = { start: string; end: string; label?: string };
 
 const messageSchema = textField({ min: 0, max: 500 });
 
+type HolidayListEntry = { id?: string | undefined; start: string; end: string; label?: string | undefined };
+
+const holidayListSchema = z.array(
+  z.union([holidayInputSchema, z.strictObject({ id: opaqueId('holiday id', 64), start: civilDateSchema, end: civilDateSchema, label: z.string().optional() })]),
+  { error: 'must be the whole list of holidays' },
+).max(1000, 'at most 1000 holidays');
+
 const settingsSchema = z.strictObject({
   timeZone: timeZoneSchema.optional(),
+  channels: z.strictObject({ line: z.boolean().optional(), mail: z.boolean().optional() }).optional(),
+  holidays: holidayListSchema.optional(),
   weeklyHours: weeklyHoursPatchSchema.optional(),
   welcomeMessage: messageSchema.optional(),
   awayMessage: messageSchema.optional(),
@@ -89,63 +107,132 @@ export type HolidayOperations = {
 export function settingsOperations(context: OperationContext): SettingsOperations {
   return {
     update: (domainId, accountId, input, options) =>
-      runOperation(async () => {
-        const parsed = parseInput(settingsSchema, input);
-        if (parsed.isErr()) return err(parsed.error);
-        const fields = parsed.value;
-        return changeAccount(context, domainId, accountId, options, (account) => {
-          if (Object.values(fields).every((value) => value === undefined)) return ok(null);
-          const settings = { ...account.settings, weeklyHours: { ...account.settings.weeklyHours } };
-          if (fields.timeZone !== undefined) settings.timeZone = fields.timeZone;
-          const patch: Partial<Record<Weekday, TimeRange[]>> = fields.weeklyHours ?? {};
-          for (const day of WEEKDAYS) {
-            const ranges = patch[day];
-            if (ranges) settings.weeklyHours[day] = ranges;
-          }
-          if (fields.welcomeMessage !== undefined) settings.welcomeMessage = fields.welcomeMessage;
-          if (fields.awayMessage !== undefined) settings.awayMessage = fields.awayMessage;
-          if (fields.holidayMessage !== undefined) settings.holidayMessage = fields.holidayMessage;
-          return ok({ ...account, settings });
-        });
-      }),
+      runOperation(() =>
+        safeTry(async function* () {
+          const fields = yield* parseInput(settingsSchema, input);
+          return await changeAccount(context, domainId, accountId, options, (account) =>
+            safeTry(function* () {
+              const changed = (Object.keys(fields) as (keyof typeof fields)[]).filter((key) => fields[key] !== undefined);
+              if (changed.length === 0) return ok(null);
+              const settings: AccountSettings = { ...account.settings, weeklyHours: { ...account.settings.weeklyHours } };
+              if (fields.timeZone !== undefined) settings.timeZone = fields.timeZone;
+              const patch: Partial<Record<Weekday, TimeRange[]>> = fields.weeklyHours ?? {};
+              for (const day of WEEKDAYS) {
+                const ranges = patch[day];
+                if (ranges) settings.weeklyHours[day] = ranges;
+              }
+              if (fields.welcomeMessage !== undefined) settings.welcomeMessage = fields.welcomeMessage;
+              if (fields.awayMessage !== undefined) settings.awayMessage = fields.awayMessage;
+              if (fields.holidayMessage !== undefined) settings.holidayMessage = fields.holidayMessage;
+              if (fields.channels !== undefined) settings.channels = { ...settings.channels, ...fields.channels };
+              const events = [newEvent(context, 'settings.updated', account, { fields: changed })];
+              if (fields.holidays !== undefined) {
+                const today = localDate(settings.timeZone, context.clock());
+                const next = yield* replaceHolidays(account.settings.holidays, fields.holidays, today, settings.timeZone);
+                settings.holidays = next;
+                const kept = new Set(next.map((holiday) => holiday.id));
+                const before = new Set(account.settings.holidays.map((holiday) => holiday.id));
+                for (const holiday of account.settings.holidays) {
+                  if (!kept.has(holiday.id)) events.push(newEvent(context, 'holiday.removed', account, { holidayId: holiday.id }));
+                }
+                for (const holiday of next) {
+                  if (!before.has(holiday.id)) {
+                    events.push(newEvent(context, 'holiday.added', account, { holidayId: holiday.id, start: holiday.start, end: holiday.end }));
+                  }
+                }
+              }
+              return ok({ patch: { settings }, events });
+            }),
+          );
+        }),
+      ),
   };
+}
+
+/**
+ * The holiday list of a one-Save update (R44): entries with the `id` of a holiday keep it
+ * (unchanged), entries without one are new and follow R20, holidays left out go. Sorted by start.
+ */
+function replaceHolidays(
+  current: readonly Holiday[],
+  entries: readonly HolidayListEntry[],
+  today: string,
+  timeZone: string,
+): Result<Holiday[], CxError> {
+  const byId = new Map(current.map((holiday) => [holiday.id, holiday]));
+  const next: Holiday[] = [];
+  const seen = new Set<string>();
+  for (const [index, entry] of entries.entries()) {
+    if (entry.id !== undefined) {
+      const existing = byId.get(entry.id);
+      if (!existing) return err(notFound('holiday', entry.id));
+      if (seen.has(entry.id)) return err(invalid(`holidays.${index}.id`, 'lists a holiday twice'));
+      if (existing.start !== entry.start || existing.end !== entry.end || existing.label !== entry.label) {
+        return err(invalid(`holidays.${index}`, 'an existing holiday cannot be changed: remove it and add a new one'));
+      }
+      seen.add(entry.id);
+      next.push(existing);
+      continue;
+    }
+    if (entry.start < today) {
+      return err(ruleError('holiday_in_past', `holiday starts ${entry.start}, before today (${today} in ${timeZone})`));
+    }
+    const overlap = findOverlappingHoliday(next, entry.start, entry.end);
+    if (overlap) return err(ruleError('holiday_overlap', `${entry.start}..${entry.end} overlaps the holiday ${overlap.start}..${overlap.end}`));
+    next.push(newHoliday(entry));
+  }
+  next.sort((a, b) => (a.start < b.start ? -1 : a.start > b.start ? 1 : 0));
+  for (let index = 1; index < next.length; index++) {
+    const previous = next[index - 1]!;
+    const holiday = next[index]!;
+    if (holiday.start <= previous.end) {
+      return err(ruleError('holiday_overlap', `${holiday.start}..${holiday.end} overlaps the holiday ${previous.start}..${previous.end}`));
+    }
+  }
+  return ok(next);
+}
+
+function newHoliday({ start, end, label }: { start: string; end: string; label?: string | undefined }): Holiday {
+  return label === undefined ? { id: randomId(), start, end } : { id: randomId(), start, end, label };
 }
 
 export function holidayOperations(context: OperationContext): HolidayOperations {
   return {
     add: (domainId, accountId, input, options) =>
-      runOperation(async () => {
-        const parsed = parseInput(holidayInputSchema, input);
-        if (parsed.isErr()) return err(parsed.error);
-        const { start, end, label } = parsed.value;
-        return changeAccount(context, domainId, accountId, options, (account) => {
-          const today = localDate(account.settings.timeZone, context.clock());
-          if (start < today) {
-            return err(
-              ruleError('holiday_in_past', `holiday starts ${start}, before today (${today} in ${account.settings.timeZone})`),
-            );
-          }
-          const overlap = findOverlappingHoliday(account.settings.holidays, start, end);
-          if (overlap) {
-            return err(
-              ruleError('holiday_overlap', `${start}..${end} overlaps the holiday ${overlap.start}..${overlap.end}`),
-            );
-          }
-          const holiday: Holiday = label === undefined ? { id: randomId(), start, end } : { id: randomId(), start, end, label };
-          const holidays = [...account.settings.holidays, holiday].sort((a, b) => (a.start < b.start ? -1 : 1));
-          return ok({ ...account, settings: { ...account.settings, holidays } });
-        });
-      }),
+      runOperation(() =>
+        safeTry(async function* () {
+          const entry = yield* parseInput(holidayInputSchema, input);
+          return await changeAccount(context, domainId, accountId, options, (account) => {
+            const { start, end } = entry;
+            const today = localDate(account.settings.timeZone, context.clock());
+            if (start < today) {
+              return err(ruleError('holiday_in_past', `holiday starts ${start}, before today (${today} in ${account.settings.timeZone})`));
+            }
+            const overlap = findOverlappingHoliday(account.settings.holidays, start, end);
+            if (overlap) return err(ruleError('holiday_overlap', `${start}..${end} overlaps the holiday ${overlap.start}..${overlap.end}`));
+            const holiday = newHoliday(entry);
+            const holidays = [...account.settings.holidays, holiday].sort((a, b) => (a.start < b.start ? -1 : 1));
+            return ok({
+              patch: { settings: { ...account.settings, holidays } },
+              events: [newEvent(context, 'holiday.added', account, { holidayId: holiday.id, start, end })],
+            });
+          });
+        }),
+      ),
 
     remove: (domainId, accountId, holidayId, options) =>
-      runOperation(async () => {
-        const id = parseInput(z.string().min(1).max(64), holidayId, 'holidayId');
-        if (id.isErr()) return err(id.error);
-        return changeAccount(context, domainId, accountId, options, (account) => {
-          const holidays = account.settings.holidays.filter((holiday) => holiday.id !== id.value);
-          if (holidays.length === account.settings.holidays.length) return err(notFound('holiday', id.value));
-          return ok({ ...account, settings: { ...account.settings, holidays } });
-        });
-      }),
+      runOperation(() =>
+        safeTry(async function* () {
+          const id = yield* parseInput(opaqueId('holidayId', 64), holidayId, 'holidayId');
+          return await changeAccount(context, domainId, accountId, options, (account) => {
+            const holidays = account.settings.holidays.filter((holiday) => holiday.id !== id);
+            if (holidays.length === account.settings.holidays.length) return err(notFound('holiday', id));
+            return ok({
+              patch: { settings: { ...account.settings, holidays } },
+              events: [newEvent(context, 'holiday.removed', account, { holidayId: id })],
+            });
+          });
+        }),
+      ),
   };
 }

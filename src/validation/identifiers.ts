@@ -32,3 +32,8 @@ export const accountIdSchema = z
 
 export const domainIdSchema = opaqueId('domain id');
 export const memberIdSchema = opaqueId('member id');
+export const productIdSchema = opaqueId('product id', 64);
+/** A transport's own message id (R47): 1–200 characters. */
+export const transportMessageIdSchema = opaqueId('messageId', 200);
+/** Who acts (R33), e.g. `'admin:u1'`: 1–200 characters. */
+export const actorSchema = opaqueId('actor', 200);

@@ -1,0 +1,173 @@
+import { ok, safeTry, type ResultAsync } from 'neverthrow';
+import { z } from 'zod';
+import type { CxError } from '../errors.js';
+import { inAccountTransaction } from '../accounts/account-transaction.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../internal/keyset-cursor.js';
+import type { OperationContext } from '../operation-context.js';
+import type { Channel, HistoryFilter, HistoryRow, SenderKind } from '../ports/records.js';
+import { runOperation } from '../run-operation.js';
+import { transact } from '../run-transaction.js';
+import { accountIdSchema, domainIdSchema, opaqueId } from '../validation/identifiers.js';
+import { messageTimeSchema } from '../validation/message-time.js';
+import { parseInput } from '../validation/parse-input.js';
+
+/**
+ * A stored message, as `conversations.history` answers it (R39). Names are the ones in use
+ * when the message was sent.
+ *
+ * @category Conversations
+ */
+export type HistoryMessage = {
+  messageId: string;
+  /** The `uid` of the account: tells apart the accounts that had one ID before and after a reset. */
+  accountUid: string;
+  accountId: string;
+  accountName: string;
+  customerId: string;
+  customerName: string;
+  channel: Channel;
+  sender: { kind: SenderKind; id: string; name: string };
+  content: string;
+  sentAt: Date;
+};
+
+/**
+ * A contact of an account (R40).
+ *
+ * @category Conversations
+ */
+export type Contact = { customerId: string; name: string; channel: Channel; addedAt: Date };
+
+/**
+ * What `conversations.history` takes (R39); every field narrows.
+ *
+ * @category Conversations
+ */
+export type HistoryQuery = {
+  /** Every account that ever had this ID, reset ones included. */
+  accountId?: string;
+  customerId?: string;
+  /** `sentAt >= from`. */
+  from?: Date;
+  /** `sentAt < to`. */
+  to?: Date;
+  /** 1–500, default 100. */
+  limit?: number;
+  cursor?: string | null;
+};
+
+/**
+ * A page of a listing, with the cursor of the next page (`null` on the last).
+ *
+ * @category Conversations
+ */
+export type Page<T> = { items: T[]; nextCursor: string | null };
+
+const historyQuerySchema = z
+  .strictObject({
+    accountId: accountIdSchema.optional(),
+    customerId: opaqueId('customerId').optional(),
+    from: messageTimeSchema.optional(),
+    to: messageTimeSchema.optional(),
+    limit: z.number().int().min(1).max(500).optional(),
+    cursor: z.string().nullable().optional(),
+  })
+  .optional();
+
+const contactsQuerySchema = z
+  .strictObject({ limit: z.number().int().min(1).max(500).optional(), cursor: z.string().nullable().optional() })
+  .optional();
+
+function toHistoryMessage(row: HistoryRow): HistoryMessage {
+  return {
+    messageId: row.messageId,
+    accountUid: row.accountKey,
+    accountId: row.accountId,
+    accountName: row.accountName,
+    customerId: row.customerId,
+    customerName: row.customerName,
+    channel: row.channel,
+    sender: { kind: row.senderKind, id: row.senderId, name: row.senderName },
+    content: row.content,
+    sentAt: row.sentAt,
+  };
+}
+
+/**
+ * The reading side of `conversations`: what is kept, paged (R39, R40).
+ *
+ * @category Conversations
+ */
+export type ConversationReads = {
+  /**
+   * Pages through the stored messages of the domain, reset accounts included, oldest first
+   * (ties by `messageId`), with filters (R39). Pass `nextCursor` back with the same filters.
+   *
+   * @example
+   * ```ts
+   * const page = await cx.conversations.history('acme', { accountId: 'help', limit: 50 });
+   * page.match(
+   *   ({ items }) => items.forEach((m) => console.log(m.sentAt.toISOString(), m.sender.name, m.content)),
+   *   (error) => console.error(error.message),
+   * );
+   * ```
+   */
+  history(domainId: string, query?: HistoryQuery): ResultAsync<Page<HistoryMessage>, CxError>;
+  /**
+   * Pages through the contacts of an active account, by the time they were added (R40).
+   *
+   * @example
+   * ```ts
+   * const contacts = await cx.conversations.contacts('acme', 'help', { limit: 100 });
+   * if (contacts.isOk()) console.log(contacts.value.items.map((c) => c.name));
+   * ```
+   */
+  contacts(domainId: string, accountId: string, query?: { limit?: number; cursor?: string | null }): ResultAsync<Page<Contact>, CxError>;
+};
+
+export function conversationReads(context: OperationContext): ConversationReads {
+  const { store } = context;
+  return {
+    history: (domainId, query) =>
+      runOperation(() =>
+        safeTry(async function* () {
+          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
+          const parsed = yield* parseInput(historyQuerySchema, query, 'query');
+          const limit = parsed?.limit ?? 100;
+          const after = parsed?.cursor ? yield* decodeKeysetCursor('history', 'conversations.history', parsed.cursor) : null;
+          const filter: HistoryFilter = {};
+          if (parsed?.accountId !== undefined) filter.accountIds = [parsed.accountId];
+          if (parsed?.customerId !== undefined) filter.customerId = parsed.customerId;
+          if (parsed?.from !== undefined) filter.from = parsed.from;
+          if (parsed?.to !== undefined) filter.to = parsed.to;
+          return await transact(store, domain, 'read', async (tx) => {
+            const rows = await tx.readHistory(filter, after && { sentAt: after.at, messageId: after.id }, limit + 1);
+            const page = rows.slice(0, limit);
+            const last = page[page.length - 1];
+            return ok({
+              items: page.map(toHistoryMessage),
+              nextCursor: rows.length > limit && last ? encodeKeysetCursor('history', { at: last.sentAt, id: last.messageId }) : null,
+            });
+          });
+        }),
+      ),
+
+    contacts: (domainId, accountId, query) =>
+      runOperation(() =>
+        safeTry(async function* () {
+          const parsed = yield* parseInput(contactsQuerySchema, query, 'query');
+          const limit = parsed?.limit ?? 100;
+          const after = parsed?.cursor ? yield* decodeKeysetCursor('contacts', 'conversations.contacts', parsed.cursor) : null;
+          return await inAccountTransaction(store, domainId, accountId, 'read', async (account, tx) => {
+            const rows = await tx.listContacts(account.key, after && { addedAt: after.at, customerId: after.id }, limit + 1);
+            const page = rows.slice(0, limit);
+            const last = page[page.length - 1];
+            return ok({
+              items: page.map(({ customerId, name, channel, addedAt }) => ({ customerId, name, channel, addedAt })),
+              nextCursor: rows.length > limit && last ? encodeKeysetCursor('contacts', { at: last.addedAt, id: last.customerId }) : null,
+            });
+          });
+        }),
+      ),
+  };
+}

@@ -1,0 +1,60 @@
+import { ok, safeTry, type ResultAsync } from 'neverthrow';
+import type { CxError } from '../errors.js';
+import { newEvent } from '../events/new-event.js';
+import type { OperationContext } from '../operation-context.js';
+import { runOperation } from '../run-operation.js';
+import { transact } from '../run-transaction.js';
+import { domainIdSchema, opaqueId } from '../validation/identifiers.js';
+import { parseInput } from '../validation/parse-input.js';
+
+/**
+ * What `customers.erase` removed (R42).
+ *
+ * @category Conversations
+ */
+export type ErasureReport = { contacts: number; messages: number; rooms: number };
+
+const customerIdSchema = opaqueId('customerId');
+
+/**
+ * The `customers` operations.
+ *
+ * @category Conversations
+ */
+export type CustomerOperations = {
+  /**
+   * Removes a customer from the domain for good, as privacy law asks (R42): its contacts on
+   * every account (reset ones included), its messages and the automatic replies to it, its
+   * consultation rooms, and the memory of replies sent to it (a later `addContact` is a first
+   * contact again), in one transaction. Events never held its name or its messages, so they
+   * stay; `customer.erased` is appended. Backup files made before keep their copy until they
+   * expire.
+   *
+   * @example
+   * ```ts
+   * const erased = await cx.customers.erase('acme', 'c1');
+   * erased.match(
+   *   ({ contacts, messages, rooms }) => console.log(`erased ${contacts} contacts, ${messages} messages, ${rooms} rooms`),
+   *   (error) => console.error(error.message),
+   * );
+   * ```
+   */
+  erase(domainId: string, customerId: string): ResultAsync<ErasureReport, CxError>;
+};
+
+export function customerOperations(context: OperationContext): CustomerOperations {
+  return {
+    erase: (domainId, customerId) =>
+      runOperation(() =>
+        safeTry(async function* () {
+          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
+          const customer = yield* parseInput(customerIdSchema, customerId, 'customerId');
+          return await transact(context.store, domain, 'write', async (tx) => {
+            const report = await tx.eraseCustomer(customer);
+            await tx.appendEvents([newEvent(context, 'customer.erased', null, { customerId: customer })]);
+            return ok(report);
+          });
+        }),
+      ),
+  };
+}
