@@ -2,6 +2,8 @@ import { afterEach, beforeEach, describe } from 'vitest';
 import type { Store } from '../src/ports/store.js';
 import { makeFixture, type Fixture, type StoreFactory } from './conformance-fixture.js';
 import { accountCases } from './conformance/accounts.js';
+import { adminPageCases } from './conformance/admin-page.js';
+import { eventCases } from './conformance/events.js';
 import { agentCases } from './conformance/agents.js';
 import { conversationAndResetCases } from './conformance/conversations-and-reset.js';
 import { productsAndSeatsCases } from './conformance/products-and-seats.js';
@@ -61,6 +63,8 @@ export function describeStoreConformance<S extends Store>(factory: StoreFactory<
     agentCases(current);
     conversationAndResetCases(current);
     settingsAndReplyCases(current);
+    eventCases(current);
+    adminPageCases(current);
     robustnessCases(current, { runs: options.hostileInputRuns ?? 100 });
   });
 }

@@ -7,9 +7,13 @@ import type {
   BackupJobRecord,
   BotRecord,
   ContactRecord,
+  EventRecord,
   HistoryExportRow,
+  HistoryFilter,
   HistoryRecord,
+  HistoryRow,
   ProductRecord,
+  ReceiptRecord,
   RoomRecord,
 } from '../../src/ports/records.js';
 import type { ProductUsage, Store, StoreTransaction, TransactionMode } from '../../src/ports/store.js';
@@ -21,7 +25,7 @@ type Undo = () => void;
 type MemoryState = {
   products: Map<string, Map<string, ProductRecord>>;
   accounts: Map<string, AccountRecord>;
-  /** Active account ID → key, across domains (R6). */
+  /** Lower-cased active account ID → key, across domains (R6: IDs compare case-insensitively). */
   activeById: Map<string, string>;
   /** `domainId \0 nameKey` → key of the active account with that name (R5). */
   activeByName: Map<string, string>;
@@ -36,9 +40,15 @@ type MemoryState = {
   history: Map<string, HistoryRecord[]>;
   backupJobs: Map<string, BackupJobRecord>;
   backupChunks: Map<string, Uint8Array[]>;
+  /** Per domain, its events in `seq` order (`seq` = index + 1). */
+  events: Map<string, EventRecord[]>;
+  receipts: Map<string, ReceiptRecord>;
 };
 
 const pair = (a: string, b: string) => `${a}\u0000${b}`;
+/** Account IDs compare case-insensitively (R6); they are ASCII, so lower-casing is exact. */
+const idKey = (accountId: string) => accountId.toLowerCase();
+const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
 const copy = <T>(value: T): T => structuredClone(value);
 
 function compareListPosition(a: AccountListPosition, b: AccountListPosition): number {
@@ -83,6 +93,8 @@ export function memoryStore(): Store {
     history: new Map(),
     backupJobs: new Map(),
     backupChunks: new Map(),
+    events: new Map(),
+    receipts: new Map(),
   };
   const serialise = serialQueue();
 
@@ -90,7 +102,7 @@ export function memoryStore(): Store {
     transaction<T>(
       domainId: string,
       _mode: TransactionMode,
-      work: (tx: StoreTransaction) => Promise<Result<T, CxError>>,
+      work: (tx: StoreTransaction) => PromiseLike<Result<T, CxError>>,
     ): Promise<Result<T, CxError>> {
       return serialise(async () => {
         const undo: Undo[] = [];
@@ -212,7 +224,7 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
   };
 
   const indexActive = (account: AccountRecord) => {
-    setIn(state.activeById, account.id, account.key, undo);
+    setIn(state.activeById, idKey(account.id), account.key, undo);
     setIn(state.activeByName, pair(account.domainId, account.nameKey), account.key, undo);
     const order = orderOf(account.domainId);
     const at = firstAfter(order, account);
@@ -220,7 +232,7 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     undo.push(() => order.splice(order.indexOf(account.key), 1));
   };
   const unindexActive = (account: AccountRecord) => {
-    if (state.activeById.get(account.id) === account.key) deleteIn(state.activeById, account.id, undo);
+    if (state.activeById.get(idKey(account.id)) === account.key) deleteIn(state.activeById, idKey(account.id), undo);
     const nameKey = pair(account.domainId, account.nameKey);
     if (state.activeByName.get(nameKey) === account.key) deleteIn(state.activeByName, nameKey, undo);
     const order = orderOf(account.domainId);
@@ -234,6 +246,32 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     if (key === undefined) return undefined;
     const account = state.accounts.get(key);
     return account && account.resetAt === null && account.domainId === domainId ? account : undefined;
+  };
+  const accountOfDomainOrNull = (key: string): AccountRecord | null => {
+    const account = state.accounts.get(key);
+    return account && account.domainId === domainId ? account : null;
+  };
+  const accountOfDomain = (key: string): AccountRecord => {
+    const account = accountOfDomainOrNull(key);
+    if (!account) throw new Error(`no account with key ${key}`);
+    return account;
+  };
+  /** Copies of the messages of the domain that match `filter`, in (sentAt, messageId) order. */
+  const historyRows = (filter: HistoryFilter): HistoryRow[] => {
+    const ids = filter.accountIds ? new Set(filter.accountIds.map(idKey)) : null;
+    const rows: HistoryRow[] = [];
+    for (const key of state.allAccounts.get(domainId) ?? []) {
+      const account = state.accounts.get(key)!;
+      if (ids && !ids.has(idKey(account.id))) continue;
+      for (const entry of state.history.get(key) ?? []) {
+        if (filter.customerId !== undefined && entry.customerId !== filter.customerId) continue;
+        if (filter.from && entry.sentAt.getTime() < filter.from.getTime()) continue;
+        if (filter.to && entry.sentAt.getTime() >= filter.to.getTime()) continue;
+        if (filter.upToEventSeq !== undefined && entry.eventSeq > filter.upToEventSeq) continue;
+        rows.push({ ...copy(entry), accountId: account.id, timeZone: account.settings.timeZone });
+      }
+    }
+    return rows.sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || compareText(a.messageId, b.messageId));
   };
   const accountsOfDomain = (): AccountRecord[] =>
     (state.activeOrder.get(domainId) ?? []).map((key) => state.accounts.get(key)!);
@@ -268,11 +306,11 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     },
 
     async findAccount(accountId) {
-      const account = activeAccount(state.activeById.get(accountId));
+      const account = activeAccount(state.activeById.get(idKey(accountId)));
       return account ? copy(account) : null;
     },
     async isAccountIdActive(accountId) {
-      return state.activeById.has(accountId);
+      return state.activeById.has(idKey(accountId));
     },
     async isAccountNameActive(nameKey, exceptKey) {
       const key = state.activeByName.get(pair(domainId, nameKey));
@@ -281,7 +319,7 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     async insertAccount(account, imageData) {
       if (account.domainId !== domainId) throw new Error('account of another domain');
       if (state.accounts.has(account.key)) throw new Error(`duplicate account key ${account.key}`);
-      if (state.activeById.has(account.id)) throw new Error(`duplicate active account id ${account.id}`);
+      if (state.activeById.has(idKey(account.id))) throw new Error(`duplicate active account id ${account.id}`);
       const stored = copy(account);
       setIn(state.accounts, account.key, stored, undo);
       const all = state.allAccounts.get(domainId) ?? [];
@@ -291,23 +329,34 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
       if (account.resetAt === null) indexActive(stored);
       if (imageData) setIn(state.images, account.key, imageData.slice(), undo);
     },
-    async updateAccount(account, imageData) {
-      const current = state.accounts.get(account.key);
-      if (!current || current.domainId !== domainId) throw new Error(`no account with key ${account.key}`);
-      // Fields fixed for the account's life stay as stored, whatever the caller passed.
-      const next: AccountRecord = {
-        ...copy(account),
-        key: current.key,
-        domainId: current.domainId,
-        id: current.id,
-        activatedAt: current.activatedAt,
-        contactUrl: current.contactUrl,
-      };
-      if (current.resetAt === null) unindexActive(current);
-      setIn(state.accounts, account.key, next, undo);
-      if (next.resetAt === null) indexActive(next);
-      if (imageData === null) deleteIn(state.images, account.key, undo);
-      else if (imageData !== undefined) setIn(state.images, account.key, imageData.slice(), undo);
+    async patchAccount(accountKey, patch, version) {
+      const current = activeAccount(accountKey);
+      if (!current) throw new Error(`no active account with key ${accountKey}`);
+      const next: AccountRecord = { ...current, ...copy(patch), version };
+      unindexActive(current);
+      setIn(state.accounts, accountKey, next, undo);
+      indexActive(next);
+    },
+    async setAccountImage(accountKey, image) {
+      const current = accountOfDomain(accountKey);
+      setIn(state.accounts, accountKey, { ...current, image: image ? copy(image.info) : null }, undo);
+      if (image === null) deleteIn(state.images, accountKey, undo);
+      else setIn(state.images, accountKey, image.data.slice(), undo);
+    },
+    async addAgents(accountKey, memberIds) {
+      const current = accountOfDomain(accountKey);
+      setIn(state.accounts, accountKey, { ...current, agentIds: [...current.agentIds, ...memberIds] }, undo);
+    },
+    async removeAgents(accountKey, memberIds) {
+      const current = accountOfDomain(accountKey);
+      const leaving = new Set(memberIds);
+      setIn(state.accounts, accountKey, { ...current, agentIds: current.agentIds.filter((id) => !leaving.has(id)) }, undo);
+    },
+    async markReset(accountKey, resetAt, version) {
+      const current = activeAccount(accountKey);
+      if (!current) throw new Error(`no active account with key ${accountKey}`);
+      unindexActive(current);
+      setIn(state.accounts, accountKey, { ...current, resetAt: new Date(resetAt), version }, undo);
     },
     async getAccountImage(accountKey) {
       const data = state.images.get(accountKey);
@@ -341,6 +390,43 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     async putContact(contact) {
       setIn(state.contacts, pair(contact.accountKey, contact.customerId), copy(contact), undo);
     },
+    async listContacts(accountKey, after, limit) {
+      const contacts = [...state.contacts.values()].filter((contact) => contact.accountKey === accountKey);
+      const order = (a: ContactRecord, b: ContactRecord) =>
+        a.addedAt.getTime() - b.addedAt.getTime() || compareText(a.customerId, b.customerId);
+      const isAfter = (contact: ContactRecord) =>
+        after === null ||
+        contact.addedAt.getTime() > after.addedAt.getTime() ||
+        (contact.addedAt.getTime() === after.addedAt.getTime() && contact.customerId > after.customerId);
+      return copy(contacts.filter(isAfter).sort(order).slice(0, limit));
+    },
+    async eraseCustomer(customerId) {
+      let contacts = 0;
+      let messages = 0;
+      let rooms = 0;
+      for (const key of state.allAccounts.get(domainId) ?? []) {
+        if (state.contacts.has(pair(key, customerId))) {
+          deleteIn(state.contacts, pair(key, customerId), undo);
+          contacts++;
+        }
+        const history = state.history.get(key);
+        if (history?.some((entry) => entry.customerId === customerId)) {
+          const kept = history.filter((entry) => entry.customerId !== customerId);
+          messages += history.length - kept.length;
+          setIn(state.history, key, kept, undo);
+        }
+        const accountRooms = state.rooms.get(key);
+        if (accountRooms?.some((room) => room.customerId === customerId)) {
+          const kept = accountRooms.filter((room) => room.customerId !== customerId);
+          rooms += accountRooms.length - kept.length;
+          setIn(state.rooms, key, kept, undo);
+        }
+      }
+      for (const [mapKey, receipt] of [...state.receipts]) {
+        if (receipt.customerId === customerId && accountOfDomainOrNull(receipt.accountKey)) deleteIn(state.receipts, mapKey, undo);
+      }
+      return { contacts, messages, rooms };
+    },
 
     async listRooms(accountKey) {
       return copy(state.rooms.get(accountKey) ?? []);
@@ -352,6 +438,11 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
       const rooms = state.rooms.get(accountKey);
       if (!rooms) return;
       const next = rooms.map((room) => ({ ...room, agentIds: room.agentIds.filter((id) => id !== memberId) }));
+      setIn(state.rooms, accountKey, next, undo);
+    },
+    async addRoomAgents(accountKey, roomId, memberIds) {
+      const rooms = state.rooms.get(accountKey) ?? [];
+      const next = rooms.map((room) => (room.roomId === roomId ? { ...room, agentIds: [...room.agentIds, ...memberIds] } : room));
       setIn(state.rooms, accountKey, next, undo);
     },
     async deleteRooms(accountKey) {
@@ -366,6 +457,20 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     },
     async insertBot(bot) {
       setIn(state.bots, pair(domainId, bot.botId), copy(bot), undo);
+    },
+    async listBots(accountKey) {
+      const bots = [...state.bots.values()].filter(
+        (bot) => bot.domainId === domainId && (accountKey === undefined || bot.accountKey === accountKey),
+      );
+      return copy(bots.sort((a, b) => compareText(a.botId, b.botId)));
+    },
+    async attachBot(botId, accountKey, accountId) {
+      const bot = state.bots.get(pair(domainId, botId));
+      if (!bot) throw new Error(`no bot ${botId}`);
+      setIn(state.bots, pair(domainId, botId), { ...bot, accountKey, accountId }, undo);
+    },
+    async deleteBot(botId) {
+      deleteIn(state.bots, pair(domainId, botId), undo);
     },
     async resetBots(accountKey) {
       let deleted = 0;
@@ -392,6 +497,50 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
       const list = entries;
       list.push(copy(entry));
       undo.push(() => list.pop());
+    },
+    async readHistory(filter, after, limit) {
+      const rows = historyRows(filter).filter(
+        (row) =>
+          after === null ||
+          row.sentAt.getTime() > after.sentAt.getTime() ||
+          (row.sentAt.getTime() === after.sentAt.getTime() && row.messageId > after.messageId),
+      );
+      return rows.slice(0, limit);
+    },
+    async countHistory(filter) {
+      return historyRows(filter).length;
+    },
+
+    async findReceipt(accountKey, messageId) {
+      const receipt = state.receipts.get(pair(accountKey, messageId));
+      return receipt ? copy(receipt) : null;
+    },
+    async putReceipt(receipt) {
+      setIn(state.receipts, pair(receipt.accountKey, receipt.messageId), copy(receipt), undo);
+    },
+
+    async appendEvents(drafts) {
+      let log = state.events.get(domainId);
+      if (!log) {
+        log = [];
+        setIn(state.events, domainId, log, undo);
+      }
+      const events = log;
+      const seqs: number[] = [];
+      for (const draft of drafts) {
+        const record: EventRecord = { ...copy(draft), seq: events.length + 1, domainId };
+        events.push(record);
+        seqs.push(record.seq);
+        undo.push(() => events.pop());
+      }
+      return seqs;
+    },
+    async readEvents(after, limit) {
+      const log = state.events.get(domainId) ?? [];
+      return copy(log.slice(Math.max(0, Math.floor(after)), Math.max(0, Math.floor(after)) + limit));
+    },
+    async lastEventSeq() {
+      return state.events.get(domainId)?.length ?? 0;
     },
 
     async insertBackupJob(job) {

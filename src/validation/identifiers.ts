@@ -18,15 +18,19 @@ export function opaqueId(what: string, max = 128) {
     .refine((value) => !/[\u0000-\u001f\u007f]/.test(value), 'must not contain control characters');
 }
 
-/** The account ID of R6: 1–20 lowercase ASCII letters and digits, never rewritten. */
+/**
+ * The account ID of R6: 1–20 ASCII letters and digits, starting with a lowercase letter or a
+ * digit; never rewritten. IDs compare case-insensitively for uniqueness (a store matter).
+ */
 export const accountIdSchema = z
   .string({ error: required('account ID') })
-  .refine((value) => /^[a-z0-9]{1,20}$/.test(value), {
+  .refine((value) => /^[a-z0-9][A-Za-z0-9]{0,19}$/.test(value), {
     error: (issue) => {
       const value = issue.input as string;
       if (value.length === 0) return 'must not be empty';
       if (value.length > 20) return `at most 20 characters, got ${value.length}`;
-      return `only lowercase letters a-z and digits 0-9 are allowed, got ${JSON.stringify(value.slice(0, 40))}`;
+      if (/^[A-Z]/.test(value)) return `must start with a lowercase letter or a digit, got ${JSON.stringify(value.slice(0, 40))}`;
+      return `only letters a-z, A-Z and digits 0-9 are allowed (no spaces or special characters), got ${JSON.stringify(value.slice(0, 40))}`;
     },
   });
 

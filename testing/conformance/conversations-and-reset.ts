@@ -48,8 +48,17 @@ export function conversationAndResetCases(fixture: () => Fixture) {
       expectOk(await f.cx.bots.register('acme', 'help', { botId: 'faq', name: 'FAQ', origin: 'admin' }));
       expectOk(await f.cx.bots.register('acme', 'help', { botId: 'crm', name: 'CRM', origin: 'dev_console' }));
       expectOk(await f.cx.bots.register('acme', 'help', { botId: 'ops', name: 'Ops', origin: 'dev_console' }));
+      const rooms = expectOk(await f.cx.conversations.rooms('acme', 'help')).map((room) => room.roomId);
       const report = expectOk(await f.cx.accounts.reset('acme', 'help'));
-      expect(report).toEqual({ deletedRooms: 2, deletedBots: 1, keptBots: 2, releasedAgentIds: ['u1', 'u2'] });
+      expect(report).toEqual({
+        deletedRooms: 2,
+        deletedBots: 1,
+        keptBots: 2,
+        releasedAgentIds: ['u1', 'u2'],
+        deletedRoomIds: rooms,
+        deletedBotIds: ['faq'],
+        keptBotIds: ['crm', 'ops'],
+      });
       expectErr(await f.cx.conversations.rooms('acme', 'help'), 'not_found');
       expectErr(await f.cx.conversations.receiveMessage('acme', 'help', { customerId: 'c1', content: 'hi', channel: 'line' }), 'not_found');
       expect(expectOk(await f.cx.agents.access('acme', 'u1')).hasAccess).toBe(false);
@@ -59,7 +68,7 @@ export function conversationAndResetCases(fixture: () => Fixture) {
       );
       expect(again.version).toBe(1);
       expect(expectOk(await f.cx.conversations.rooms('acme', 'help'))).toEqual([]);
-      expectErr(await f.cx.bots.register('acme', 'help', { botId: 'crm', name: 'CRM', origin: 'admin' }), 'validation');
+      expectErr(await f.cx.bots.register('acme', 'help', { botId: 'crm', name: 'CRM', origin: 'admin' }), 'id_taken');
       expectOk(await f.cx.bots.register('acme', 'help', { botId: 'faq', name: 'FAQ', origin: 'admin' }));
       // The new account's contacts start empty; the old account's contact is not this account's.
       expectErr(await f.cx.conversations.receiveMessage('acme', 'help', { customerId: 'c1', content: 'hi', channel: 'line' }), 'not_found');

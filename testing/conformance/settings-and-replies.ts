@@ -25,6 +25,7 @@ export function settingsAndReplyCases(fixture: () => Fixture) {
         awayMessage: '',
         holidayMessage: '',
         holidays: [],
+        channels: { line: true, mail: true },
       });
     });
 
