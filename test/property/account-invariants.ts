@@ -1,5 +1,7 @@
 import type { CxAccounts } from '../../src/cx-accounts.js';
 import { FIXTURE_MEMBERS } from '../../testing/conformance-fixture.js';
+import { readAllEvents } from '../../testing/conformance/events.js';
+import { replayEvents } from '../../testing/event-replay.js';
 
 /** The domains the property tests use. */
 export const DOMAINS = ['acme', 'globex'] as const;
@@ -14,14 +16,21 @@ export async function observe(cx: CxAccounts) {
     do {
       const page: Awaited<ReturnType<CxAccounts['accounts']['list']>> = await cx.accounts.list(domainId, { limit: 200, cursor });
       const { items, nextCursor } = page._unsafeUnwrap();
-      for (const item of items) accounts.push((await cx.accounts.get(domainId, item.id))._unsafeUnwrap());
+      for (const item of items) {
+        const account = (await cx.accounts.get(domainId, item.id))._unsafeUnwrap();
+        const rooms = (await cx.conversations.rooms(domainId, item.id))._unsafeUnwrap();
+        const contacts = (await cx.conversations.contacts(domainId, item.id, { limit: 500 }))._unsafeUnwrap().items;
+        accounts.push({ ...account, rooms, contacts });
+      }
       cursor = nextCursor;
     } while (cursor);
+    const history = (await cx.conversations.history(domainId, { limit: 500 }))._unsafeUnwrap().items;
+    const events = await readAllEvents(cx, domainId);
     const access = new Map<string, { hasAccess: boolean; accountIds: string[] }>();
     for (const member of FIXTURE_MEMBERS.filter((m) => m.domainId === domainId)) {
       access.set(member.id, (await cx.agents.access(domainId, member.id))._unsafeUnwrap());
     }
-    domains.push({ domainId, overview, accounts, access });
+    domains.push({ domainId, overview, accounts, access, history, events });
   }
   return domains;
 }
@@ -33,7 +42,32 @@ export async function observe(cx: CxAccounts) {
 export function violations(state: Awaited<ReturnType<typeof observe>>): string[] {
   const found: string[] = [];
   const allIds = new Set<string>();
-  for (const { domainId, overview, accounts, access } of state) {
+  for (const { domainId, overview, accounts, access, events } of state) {
+    // R30: seq 1, 2, 3, … with no gap and no repeat.
+    if (events.some((event, index) => event.seq !== index + 1)) found.push(`${domainId}: event seq has a gap or a repeat`);
+    // R32: the events rebuild products, agents and access as the operations answer them.
+    let replayed;
+    try {
+      replayed = replayEvents(events);
+    } catch (error) {
+      found.push(`${domainId}: replay failed: ${(error as Error).message}`);
+    }
+    if (replayed) {
+      for (const product of overview.products) {
+        const seen = replayed.products.get(product.productId);
+        if (seen?.seatLimit !== product.seatLimit || seen?.quantity !== product.quantity) found.push(`${domainId}/${product.productId}: replay differs`);
+      }
+      if (replayed.accounts.size !== accounts.length) found.push(`${domainId}: replay has ${replayed.accounts.size} accounts, not ${accounts.length}`);
+      for (const account of accounts) {
+        const seen = replayed.accounts.get(account.id);
+        if (seen?.uid !== account.uid || seen.productId !== account.productId || seen.agentIds.join() !== account.agentIds.join()) {
+          found.push(`${domainId}/${account.id}: replay gives ${JSON.stringify(seen)}`);
+        }
+      }
+      for (const [memberId, { accountIds }] of access) {
+        if ((replayed.access.get(memberId) ?? []).join() !== [...accountIds].sort().join()) found.push(`${domainId}/${memberId}: replayed access differs`);
+      }
+    }
     const products = new Map(overview.products.map((product) => [product.productId, product]));
     const names = new Set<string>();
     const inUse = new Map<string, number>();
@@ -49,6 +83,11 @@ export function violations(state: Awaited<ReturnType<typeof observe>>): string[]
       if (names.has(key)) found.push(`${domainId}: name ${account.name} twice`);
       names.add(key);
       inUse.set(account.productId, (inUse.get(account.productId) ?? 0) + 1);
+      // R36: every room of an active account has an agent, and only agents of the account.
+      for (const room of account.rooms) {
+        if (room.agentIds.length === 0) found.push(`${domainId}/${account.id}: room ${room.roomId} has no agent`);
+        if (room.agentIds.some((id) => !account.agentIds.includes(id))) found.push(`${domainId}/${account.id}: room ${room.roomId} has a non-agent`);
+      }
       if (account.agentIds.some((id) => !FIXTURE_MEMBERS.some((m) => m.id === id && m.domainId === domainId))) {
         found.push(`${domainId}/${account.id}: agent from another domain`);
       }
@@ -67,4 +106,14 @@ export function violations(state: Awaited<ReturnType<typeof observe>>): string[]
     }
   }
   return found;
+}
+
+/** Whether any read of the domain still answers something of `customerId` (R42). */
+export function mentionsCustomer(state: Awaited<ReturnType<typeof observe>>, domainId: string, customerId: string): boolean {
+  const domain = state.find((entry) => entry.domainId === domainId)!;
+  return (
+    domain.history.some((message) => message.customerId === customerId) ||
+    domain.accounts.some((account) => account.contacts.some((contact) => contact.customerId === customerId) || account.rooms.some((room) => room.customerId === customerId)) ||
+    JSON.stringify(domain.events).includes(`Name ${customerId}`)
+  );
 }

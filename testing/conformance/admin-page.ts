@@ -72,8 +72,13 @@ export function adminPageCases(fixture: () => Fixture) {
       const rooms = expectOk(await f.cx.conversations.rooms('acme', 'help'));
       expect(rooms.find((room) => room.roomId === group.roomId)!.agentIds).toEqual(['u2', 'u3']);
       expect(rooms.find((room) => room.roomId === shared.roomId)!.agentIds).toEqual(['u2']);
-      expectOk(await f.cx.agents.set('acme', 'help', ['u4']));
-      for (const room of expectOk(await f.cx.conversations.rooms('acme', 'help'))) expect(room.agentIds).toEqual(['u4']);
+      expectOk(await f.cx.agents.set('acme', 'help', ['u4', 'u5']));
+      for (const room of expectOk(await f.cx.conversations.rooms('acme', 'help'))) expect(room.agentIds).toEqual(['u4', 'u5']);
+      const own = expectOk(await f.cx.conversations.openRoom('acme', 'help', { kind: 'group', agentIds: ['u4'] }));
+      expect(expectOk(await f.cx.members.depart('acme', 'u4')).roomIds).toHaveLength(3);
+      for (const room of expectOk(await f.cx.conversations.rooms('acme', 'help'))) expect(room.agentIds).toEqual(['u5']);
+      const events = expectOk(await f.cx.events.read('acme', { limit: 1000 })).events.filter((event) => event.type === 'agents.removed');
+      expect(events[events.length - 1]!.data).toMatchObject({ memberIds: ['u4'], roomIds: [own.roomId] });
     });
 
     it('R37: a member who is no longer an agent cannot send', async () => {
