@@ -9,6 +9,7 @@ import { inAccountTransaction } from '../accounts/account-transaction.js';
 import type { OperationContext } from '../operation-context.js';
 import type { AccountRecord, Channel, ContactRecord, RoomRecord } from '../ports/records.js';
 import type { StoreTransaction } from '../ports/store.js';
+import { newMessageId } from '../internal/message-id.js';
 import { randomId } from '../random-id.js';
 import { runOperation } from '../run-operation.js';
 import { domainIdSchema, memberIdSchema, opaqueId, transportMessageIdSchema } from '../validation/identifiers.js';
@@ -164,7 +165,7 @@ export function conversationOperations(context: OperationContext): ConversationO
 
   /** Records an automatic reply in the history, sent in the account's name, with its event. */
   const recordReply = async (tx: StoreTransaction, account: AccountRecord, contact: ContactRecord, reply: AutoReply, at: Date) => {
-    const messageId = randomId();
+    const messageId = newMessageId();
     const [seq] = await tx.appendEvents([
       newEvent(context, 'auto_reply.sent', account, { messageId, customerId: contact.customerId, kind: reply.kind }),
     ]);
@@ -247,7 +248,7 @@ export function conversationOperations(context: OperationContext): ConversationO
               // An agent's reply goes back through the channel the customer last wrote from (R41).
               const contact = known.channel === fields.channel ? known : { ...known, channel: fields.channel };
               const at = fields.at ?? clock();
-              const messageId = randomId();
+              const messageId = newMessageId();
               const [seq] = await tx.appendEvents([
                 newEvent(context, 'message.received', account, { messageId, customerId: contact.customerId, channel: fields.channel }),
               ]);
@@ -293,7 +294,7 @@ export function conversationOperations(context: OperationContext): ConversationO
             if (!account.agentIds.includes(fields.agentId)) return err(notFound('agent', fields.agentId));
             const contact = await tx.findContact(account.key, fields.customerId);
             if (!contact) return err(notFound('contact', fields.customerId));
-            const messageId = randomId();
+            const messageId = newMessageId();
             const [seq] = await tx.appendEvents([
               newEvent(context, 'message.sent', account, { messageId, agentId: fields.agentId, customerId: contact.customerId }),
             ]);

@@ -25,6 +25,8 @@ function everyOperation(cx: CxAccounts): [string, (args: unknown[]) => PromiseLi
     ['agents.add', call(cx.agents.add)],
     ['agents.remove', call(cx.agents.remove)],
     ['agents.access', call(cx.agents.access)],
+    ['agents.set', call(cx.agents.set)],
+    ['members.depart', call(cx.members.depart)],
     ['settings.update', call(cx.settings.update)],
     ['holidays.add', call(cx.holidays.add)],
     ['holidays.remove', call(cx.holidays.remove)],
@@ -33,7 +35,14 @@ function everyOperation(cx: CxAccounts): [string, (args: unknown[]) => PromiseLi
     ['conversations.sendMessage', call(cx.conversations.sendMessage)],
     ['conversations.openRoom', call(cx.conversations.openRoom)],
     ['conversations.rooms', call(cx.conversations.rooms)],
+    ['conversations.history', call(cx.conversations.history)],
+    ['conversations.contacts', call(cx.conversations.contacts)],
+    ['customers.erase', call(cx.customers.erase)],
     ['bots.register', call(cx.bots.register)],
+    ['bots.list', call(cx.bots.list)],
+    ['bots.attach', call(cx.bots.attach)],
+    ['bots.remove', call(cx.bots.remove)],
+    ['events.read', call(cx.events.read)],
     ['history.startBackup', call(cx.history.startBackup)],
     ['history.job', call(cx.history.job)],
     ['history.download', call(cx.history.download)],
@@ -66,6 +75,8 @@ const TAKES_INPUT = new Set([
   'accounts.qrCode',
   'agents.add',
   'agents.remove',
+  'agents.set',
+  'conversations.contacts',
   'settings.update',
   'holidays.add',
   'holidays.remove',
@@ -141,6 +152,42 @@ export function robustnessCases(fixture: () => Fixture, options: { runs: number 
       expect(failure.message).toContain('injected');
       // Removing an agent updates the account, then fails while leaving the rooms.
       expectErr(await makeFixture(failingOn(f.store, 'removeAgentFromRooms')).cx.agents.remove('acme', 'help', 'u2'), 'store_failure');
+      // R30: the events are part of the transaction: when appending them fails, the change goes too.
+      const noEvents = makeFixture(failingOn(f.store, 'appendEvents')).cx;
+      expect(expectErr(await noEvents.agents.add('acme', 'help', ['u3']), 'store_failure').outcome).toBe('rolled_back');
+      expectErr(await noEvents.accounts.reset('acme', 'help'), 'store_failure');
+      expectErr(await noEvents.conversations.receiveMessage('acme', 'help', { customerId: 'c1', content: 'hi', channel: 'line' }), 'store_failure');
+      expectErr(await makeFixture(failingOn(f.store, 'appendHistory')).cx.conversations.receiveMessage('acme', 'help', { customerId: 'c1', content: 'hi', channel: 'line' }), 'store_failure');
+      expectErr(await makeFixture(failingOn(f.store, 'eraseCustomer')).cx.customers.erase('acme', 'c1'), 'store_failure');
+      expect(await snapshot(f.cx)).toEqual(before);
+    });
+
+    it('R27: a defect inside the library is internal, never a store_failure, and changes nothing', async () => {
+      const before = await snapshot(f.cx);
+      // A store whose account record breaks the core's expectations (agentIds not a list).
+      const odd: Store = {
+        ...f.store,
+        transaction: (domainId, mode, work) =>
+          f.store.transaction(domainId, mode, (tx) =>
+            work(
+              new Proxy(tx, {
+                get(target, key) {
+                  const value = Reflect.get(target, key, target);
+                  if (key === 'findAccount') {
+                    return async (id: string) => {
+                      const found = await (value as StoreTransaction['findAccount']).call(target, id);
+                      return found && { ...found, agentIds: 42 };
+                    };
+                  }
+                  return typeof value === 'function' ? value.bind(target) : value;
+                },
+              }),
+            ),
+          ),
+      };
+      const broken = makeFixture(odd).cx;
+      const failure = expectErr(await broken.agents.add('acme', 'help', ['u3']), 'internal');
+      expect(failure.message).toContain('internal error');
       expect(await snapshot(f.cx)).toEqual(before);
     });
 

@@ -3,7 +3,7 @@ import { FIXTURE_MEMBERS } from '../conformance-fixture.js';
 
 /**
  * Everything the public API shows of the fixture's two domains: products, accounts with
- * settings, rooms, and every member's access. Two equal snapshots mean nothing visible changed.
+ * settings, rooms and contacts, every member's access, the history, the bots and the last event `seq`. Two equal snapshots mean nothing visible changed.
  */
 export async function snapshot(cx: CxAccounts): Promise<unknown> {
   const domains: Record<string, unknown> = {};
@@ -18,7 +18,8 @@ export async function snapshot(cx: CxAccounts): Promise<unknown> {
       for (const item of page.items) {
         const account = (await cx.accounts.get(domainId, item.id))._unsafeUnwrap();
         const rooms = (await cx.conversations.rooms(domainId, item.id))._unsafeUnwrap();
-        accounts.push({ account, rooms });
+        const contacts = (await cx.conversations.contacts(domainId, item.id, { limit: 500 }))._unsafeUnwrap();
+        accounts.push({ account, rooms, contacts });
       }
       cursor = page.nextCursor;
     } while (cursor);
@@ -26,7 +27,10 @@ export async function snapshot(cx: CxAccounts): Promise<unknown> {
     for (const member of FIXTURE_MEMBERS.filter((member) => member.domainId === domainId)) {
       access[member.id] = (await cx.agents.access(domainId, member.id))._unsafeUnwrap();
     }
-    domains[domainId] = { overview, accounts, access };
+    const history = (await cx.conversations.history(domainId, { limit: 500 }))._unsafeUnwrap();
+    const bots = (await cx.bots.list(domainId))._unsafeUnwrap();
+    const lastSeq = (await cx.events.read(domainId, { limit: 1 }))._unsafeUnwrap().lastSeq;
+    domains[domainId] = { overview, accounts, access, history, bots, lastSeq };
   }
   return domains;
 }
