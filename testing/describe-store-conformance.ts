@@ -20,11 +20,39 @@ export type { StoreFactory } from './conformance-fixture.js';
 export type ConformanceOptions = {
   /** fast-check runs of the hostile-input property; default 100. Lower it for slow stores. */
   hostileInputRuns?: number;
+  /** Run only these suites (default: all of {@link CONFORMANCE_SUITES}). */
+  only?: readonly ConformanceSuite[];
+  /** Skip these suites, e.g. while a store is being written. */
+  skip?: readonly ConformanceSuite[];
 };
 
 /**
- * Registers the rule suite (R1–R28) as vitest tests against a store. Every test gets a fresh
- * store from `setup` and gives it back to `teardown`. Call it from a vitest test file.
+ * The named suites of the conformance kit, each a `describe` block of rule tests.
+ *
+ * @category Stores
+ */
+export const CONFORMANCE_SUITES = [
+  'products',
+  'accounts',
+  'agents',
+  'conversations',
+  'settings',
+  'events',
+  'admin-page',
+  'robustness',
+] as const;
+
+/**
+ * One suite of {@link CONFORMANCE_SUITES}.
+ *
+ * @category Stores
+ */
+export type ConformanceSuite = (typeof CONFORMANCE_SUITES)[number];
+
+/**
+ * Registers the rule suites (R1–R49 as they apply to a store: {@link CONFORMANCE_SUITES}) as
+ * vitest tests against a store. Every test gets a fresh store from `setup` and gives it back
+ * to `teardown`. Call it from a vitest test file; pick suites with `only` / `skip`.
  *
  * @example
  * ```ts
@@ -32,11 +60,10 @@ export type ConformanceOptions = {
  * import { describeStoreConformance } from 'cx-accounts/testing';
  * import { openMyStore } from './my-store.js';
  *
- * describeStoreConformance({
- *   name: 'my store',
- *   setup: () => openMyStore({ fresh: true }),
- *   teardown: (store) => store.close(),
- * });
+ * describeStoreConformance(
+ *   { name: 'my store', setup: () => openMyStore({ fresh: true }), teardown: (store) => store.close() },
+ *   { skip: ['robustness'] },
+ * );
  * ```
  *
  * @category Stores
@@ -58,13 +85,20 @@ export function describeStoreConformance<S extends Store>(factory: StoreFactory<
       if (!fixture) throw new Error('conformance fixture used outside a test');
       return fixture;
     };
-    productsAndSeatsCases(current);
-    accountCases(current);
-    agentCases(current);
-    conversationAndResetCases(current);
-    settingsAndReplyCases(current);
-    eventCases(current);
-    adminPageCases(current);
-    robustnessCases(current, { runs: options.hostileInputRuns ?? 100 });
+    const suites: Record<ConformanceSuite, () => void> = {
+      products: () => productsAndSeatsCases(current),
+      accounts: () => accountCases(current),
+      agents: () => agentCases(current),
+      conversations: () => conversationAndResetCases(current),
+      settings: () => settingsAndReplyCases(current),
+      events: () => eventCases(current),
+      'admin-page': () => adminPageCases(current),
+      robustness: () => robustnessCases(current, { runs: options.hostileInputRuns ?? 100 }),
+    };
+    for (const name of CONFORMANCE_SUITES) {
+      if (options.only && !options.only.includes(name)) continue;
+      if (options.skip?.includes(name)) continue;
+      suites[name]();
+    }
   });
 }

@@ -7,4 +7,12 @@
  *
  * @module cx-accounts/testing
  */
-export { describeStoreConformance, type ConformanceOptions, type StoreFactory } from './describe-store-conformance.js';
+export {
+  describeStoreConformance,
+  CONFORMANCE_SUITES,
+  type ConformanceOptions,
+  type ConformanceSuite,
+  type StoreFactory,
+} from './describe-store-conformance.js';
+export { replayEvents, type ReplayedDomain } from './event-replay.js';
+export { readAllEvents, expectGapFree } from './conformance/events.js';

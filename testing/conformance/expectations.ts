@@ -2,6 +2,15 @@ import type { Result } from 'neverthrow';
 import { expect } from 'vitest';
 import type { CxError } from '../../src/errors.js';
 
+/** The variant of {@link CxError} that carries `code` (rule codes share one variant). */
+export type ErrorWithCode<C extends CxError['code']> = CxError extends infer E
+  ? E extends { code: infer K }
+    ? C extends K
+      ? E & { code: C }
+      : never
+    : never
+  : never;
+
 /** The value of an `ok` result; fails the test, showing the error, otherwise. */
 export function expectOk<T>(result: Result<T, CxError>): T {
   if (result.isErr()) {
@@ -14,8 +23,8 @@ export function expectOk<T>(result: Result<T, CxError>): T {
 export function expectErr<T, C extends CxError['code']>(
   result: Result<T, CxError>,
   code: C,
-): Extract<CxError, { code: C }> {
+): ErrorWithCode<C> {
   if (result.isOk()) expect.fail(`expected ${code}, got ok: ${JSON.stringify(result.value)?.slice(0, 200)}`);
   expect(result.error.code, result.error.message).toBe(code);
-  return result.error as Extract<CxError, { code: C }>;
+  return result.error as ErrorWithCode<C>;
 }
