@@ -8,7 +8,7 @@
  */
 export { createCxAccounts, type CxAccounts, type CxAccountsOptions } from './cx-accounts.js';
 export { ok, err, okAsync, errAsync, Result, ResultAsync } from 'neverthrow';
-export type { CxError, NotFoundEntity, RuleErrorCode, ValidationIssue } from './errors.js';
+export type { CxError, NotFoundEntity, RuleErrorCode, StoreFailureOutcome, ValidationIssue } from './errors.js';
 export { isCxError } from './errors.js';
 export { formatCxError, cxErrorLocale, CX_ERROR_LOCALES, type CxErrorLocale } from './format-cx-error.js';
 export type { Member, MemberDirectory } from './ports/member-directory.js';
@@ -27,6 +27,11 @@ export type {
 export type { ChangeOptions } from './accounts/change-account.js';
 export type { QrCodeOptions } from './accounts/qr-code.js';
 export type { AgentAccess, AgentOperations } from './agents/agent-operations.js';
+export type { DepartOptions, DepartReport } from './members/member-departure.js';
+export type { CxEvent, CxEventData, CxEventType } from './events/cx-event.js';
+export type { EventOperations, EventPage } from './events/event-operations.js';
+export type { Contact, ConversationReads, HistoryMessage, HistoryQuery, Page } from './conversations/conversation-reads.js';
+export type { CustomerOperations, ErasureReport } from './customers/customer-operations.js';
 export type { MemberOperations } from './members/member-operations.js';
 export type { SettingsInput, HolidayInput, SettingsOperations, HolidayOperations } from './settings/settings-operations.js';
 export type { AutoReply } from './conversations/auto-reply.js';
@@ -38,6 +43,7 @@ export { nextChange, type AvailabilityChange } from './schedule/next-change.js';
 export type {
   AccountSettings,
   AvailabilityState,
+  ExternalChannels,
   Holiday,
   TimeRange,
   Weekday,
