@@ -53,7 +53,11 @@ const PROBLEMS = {
   holiday_in_past: { status: 409, title: 'Holiday in the past' },
   holiday_overlap: { status: 409, title: 'Holiday overlap' },
   backup_not_ready: { status: 409, title: 'Backup not ready' },
+  channel_disconnected: { status: 409, title: 'Channel disconnected' },
   store_failure: { status: 503, title: 'Store unavailable' },
+  directory_failure: { status: 503, title: 'Member directory unavailable' },
+  internal: { status: 500, title: 'Internal error' },
+  config_invalid: { status: 500, title: 'Server misconfigured' },
 } as const satisfies Record<CxError['code'], { status: ContentfulStatusCode; title: string }>;
 
 /** An RFC 9457 problem details object, with the error's `code` (and `issues` or `entity`). */
@@ -104,9 +108,10 @@ function problem(c: Context, error: CxError): Response {
   if (error.code === 'validation') body.issues = error.issues;
   if (error.code === 'not_found') body.entity = error.entity;
   // The cause of a store failure stays in the server's log; it may name hosts and tables.
-  if (error.code === 'store_failure') console.error(`${c.req.method} ${c.req.path}: ${error.message}`, error.cause);
+  const serverSide = error.code === 'store_failure' || error.code === 'directory_failure' || error.code === 'internal' || error.code === 'config_invalid';
+  if (serverSide) console.error(`${c.req.method} ${c.req.path}: ${error.message}`, 'cause' in error ? error.cause : '');
   const headers: Record<string, string> = { 'content-type': 'application/problem+json', 'content-language': locale };
-  if (error.code === 'store_failure') headers['retry-after'] = '5';
+  if (error.code === 'store_failure' || error.code === 'directory_failure') headers['retry-after'] = '5';
   return c.body(JSON.stringify(body), status, headers);
 }
 
@@ -178,6 +183,19 @@ const etag = (version: number) => `"${version}"`;
  * | POST | `/domains/:domainId/accounts/:accountId/reset` | `accounts.reset` |
  * | GET | `/domains/:domainId/accounts/:accountId/qr.png?size` | `accounts.qrCode` (PNG) |
  * | GET | `/domains/:domainId/accounts/:accountId/qr.svg?size` | `accounts.qrCode` (SVG) |
+ * | PUT | `/domains/:domainId/accounts/:accountId/agents` | `agents.set` (`{ memberIds }`), `If-Match` |
+ * | PUT | `/domains/:domainId/accounts/:accountId/settings` | `settings.update`: hours, messages, channels and the holiday list in one Save, `If-Match` |
+ * | POST | `/domains/:domainId/members/:memberId/depart` | `members.depart` (`{ replacementId? }`) |
+ * | POST | `/domains/:domainId/accounts/:accountId/contacts` | `conversations.addContact` |
+ * | GET | `/domains/:domainId/accounts/:accountId/contacts?limit&cursor` | `conversations.contacts` |
+ * | POST | `/domains/:domainId/accounts/:accountId/messages` | `conversations.receiveMessage`; `Idempotency-Key` → `messageId` |
+ * | POST | `/domains/:domainId/accounts/:accountId/replies` | `conversations.sendMessage`; `Idempotency-Key` → `messageId` |
+ * | GET | `/domains/:domainId/history?accountId&customerId&from&to&limit&cursor` | `conversations.history` |
+ * | DELETE | `/domains/:domainId/customers/:customerId` | `customers.erase` |
+ * | GET | `/domains/:domainId/events?after&limit` | `events.read` |
+ *
+ * Every change may carry `X-Actor` (e.g. `admin:u1`): the operations then run as `cx.as(actor)`
+ * and the events they append name the actor.
  *
  * @example
  * ```ts
@@ -185,8 +203,13 @@ const etag = (version: number) => `"${version}"`;
  * const response = await app.request('/domains/acme/products');
  * ```
  */
-export function createApp(cx: CxAccounts): Hono {
+export function createApp(root: CxAccounts): Hono {
   const app = new Hono();
+  /** The operations, acting for `X-Actor` when the request names one. */
+  const acting = (c: Context): CxAccounts => {
+    const actor = c.req.header('x-actor');
+    return actor === undefined ? root : root.as(actor);
+  };
 
   /** Answers a result: its value as JSON, or its error as a problem. */
   const respond = <T>(c: Context, result: Result<T, CxError>, status: ContentfulStatusCode = 200, headers: Record<string, string> = {}) =>
@@ -206,15 +229,15 @@ export function createApp(cx: CxAccounts): Hono {
     const input = isObject(body.value) ? { ...body.value, productId } : body.value;
     // Bodies go to cx-accounts unchecked (`as never`): it validates every input itself (R27)
     // and answers `validation` with the issues, which become the 400 problem.
-    return respond(c, await cx.products.set(c.req.param('domainId'), input as never));
+    return respond(c, await acting(c).products.set(c.req.param('domainId'), input as never));
   });
 
-  app.get('/domains/:domainId/products', async (c) => respond(c, await cx.products.overview(c.req.param('domainId'))));
+  app.get('/domains/:domainId/products', async (c) => respond(c, await acting(c).products.overview(c.req.param('domainId'))));
 
   app.get('/domains/:domainId/members', async (c) => {
     const limit = numberParameter(c.req.query('limit'));
     const options = limit === undefined ? undefined : ({ limit } as { limit: number });
-    return respond(c, await cx.members.search(c.req.param('domainId'), c.req.query('q') ?? '', options));
+    return respond(c, await acting(c).members.search(c.req.param('domainId'), c.req.query('q') ?? '', options));
   });
 
   app.post('/domains/:domainId/accounts', async (c) => {
@@ -222,7 +245,7 @@ export function createApp(cx: CxAccounts): Hono {
     if (body.isErr()) return problem(c, body.error);
     const input = isObject(body.value) ? decodeImage(body.value) : body.value;
     const domainId = c.req.param('domainId');
-    const created = await cx.accounts.create(domainId, input as never);
+    const created = await acting(c).accounts.create(domainId, input as never);
     if (created.isErr()) return problem(c, created.error);
     c.header('location', `/domains/${encodeURIComponent(domainId)}/accounts/${created.value.id}`);
     return respondAccount(c, created, 201);
@@ -234,7 +257,7 @@ export function createApp(cx: CxAccounts): Hono {
     const cursor = c.req.query('cursor');
     if (limit !== undefined) options.limit = limit;
     if (cursor !== undefined) options.cursor = cursor;
-    const page = await cx.accounts.list(c.req.param('domainId'), options as never);
+    const page = await acting(c).accounts.list(c.req.param('domainId'), options as never);
     if (page.isOk() && page.value.nextCursor) {
       const next = new URL(c.req.url);
       next.searchParams.set('cursor', page.value.nextCursor);
@@ -244,7 +267,7 @@ export function createApp(cx: CxAccounts): Hono {
   });
 
   app.get('/domains/:domainId/accounts/:accountId', async (c) =>
-    respondAccount(c, await cx.accounts.get(c.req.param('domainId'), c.req.param('accountId'))),
+    respondAccount(c, await acting(c).accounts.get(c.req.param('domainId'), c.req.param('accountId'))),
   );
 
   app.patch('/domains/:domainId/accounts/:accountId', async (c) => {
@@ -255,7 +278,7 @@ export function createApp(cx: CxAccounts): Hono {
     const input = isObject(body.value) ? decodeImage(body.value) : body.value;
     return respondAccount(
       c,
-      await cx.accounts.update(c.req.param('domainId'), c.req.param('accountId'), input as never, options.value),
+      await acting(c).accounts.update(c.req.param('domainId'), c.req.param('accountId'), input as never, options.value),
     );
   });
 
@@ -270,7 +293,7 @@ export function createApp(cx: CxAccounts): Hono {
     const memberIds = body.value.memberIds;
     return respondAccount(
       c,
-      await cx.agents.add(c.req.param('domainId'), c.req.param('accountId'), memberIds as never, options.value),
+      await acting(c).agents.add(c.req.param('domainId'), c.req.param('accountId'), memberIds as never, options.value),
     );
   });
 
@@ -279,17 +302,17 @@ export function createApp(cx: CxAccounts): Hono {
     if (options.isErr()) return problem(c, options.error);
     return respondAccount(
       c,
-      await cx.agents.remove(c.req.param('domainId'), c.req.param('accountId'), c.req.param('memberId'), options.value),
+      await acting(c).agents.remove(c.req.param('domainId'), c.req.param('accountId'), c.req.param('memberId'), options.value),
     );
   });
 
   app.post('/domains/:domainId/accounts/:accountId/reset', async (c) =>
-    respond(c, await cx.accounts.reset(c.req.param('domainId'), c.req.param('accountId'))),
+    respond(c, await acting(c).accounts.reset(c.req.param('domainId'), c.req.param('accountId'))),
   );
 
   app.get('/domains/:domainId/accounts/:accountId/qr.png', async (c) => {
     const size = numberParameter(c.req.query('size'));
-    const png = await cx.accounts.qrCode(c.req.param('domainId'), c.req.param('accountId'), {
+    const png = await acting(c).accounts.qrCode(c.req.param('domainId'), c.req.param('accountId'), {
       format: 'png',
       ...(size === undefined ? {} : { size: size as number }),
     });
@@ -299,13 +322,96 @@ export function createApp(cx: CxAccounts): Hono {
 
   app.get('/domains/:domainId/accounts/:accountId/qr.svg', async (c) => {
     const size = numberParameter(c.req.query('size'));
-    const svg = await cx.accounts.qrCode(c.req.param('domainId'), c.req.param('accountId'), {
+    const svg = await acting(c).accounts.qrCode(c.req.param('domainId'), c.req.param('accountId'), {
       format: 'svg',
       ...(size === undefined ? {} : { size: size as number }),
     });
     if (svg.isErr()) return problem(c, svg.error);
     return c.body(svg.value, 200, { 'content-type': 'image/svg+xml; charset=utf-8', 'cache-control': 'private, max-age=3600' });
   });
+
+  /** A JSON body checked to be an object, for routes that add path parameters to it. */
+  const objectBody = async (c: Context): Promise<Result<JsonObject, CxError>> => {
+    const body = await jsonBody(c);
+    if (body.isErr()) return err(body.error);
+    return isObject(body.value) ? ok(body.value) : err(invalid('', 'the body must be a JSON object'));
+  };
+  const idempotencyKey = (c: Context): JsonObject => {
+    const key = c.req.header('idempotency-key');
+    return key === undefined ? {} : { messageId: key };
+  };
+  const page = (c: Context, names: readonly string[]): JsonObject => {
+    const query: JsonObject = {};
+    for (const name of names) {
+      const value = c.req.query(name);
+      if (value === undefined) continue;
+      if (name === 'limit' || name === 'after') query[name] = numberParameter(value);
+      else if (name === 'from' || name === 'to') query[name] = Number.isNaN(Date.parse(value)) ? value : new Date(value);
+      else query[name] = value;
+    }
+    return query;
+  };
+
+  app.put('/domains/:domainId/accounts/:accountId/agents', async (c) => {
+    const options = expectedVersion(c);
+    if (options.isErr()) return problem(c, options.error);
+    const body = await objectBody(c);
+    if (body.isErr()) return problem(c, body.error);
+    return respondAccount(c, await acting(c).agents.set(c.req.param('domainId'), c.req.param('accountId'), body.value.memberIds as never, options.value));
+  });
+
+  app.put('/domains/:domainId/accounts/:accountId/settings', async (c) => {
+    const options = expectedVersion(c);
+    if (options.isErr()) return problem(c, options.error);
+    const body = await jsonBody(c);
+    if (body.isErr()) return problem(c, body.error);
+    return respondAccount(c, await acting(c).settings.update(c.req.param('domainId'), c.req.param('accountId'), body.value as never, options.value));
+  });
+
+  app.post('/domains/:domainId/members/:memberId/depart', async (c) => {
+    const body = await objectBody(c);
+    if (body.isErr()) return problem(c, body.error);
+    return respond(c, await acting(c).members.depart(c.req.param('domainId'), c.req.param('memberId'), body.value as never));
+  });
+
+  app.post('/domains/:domainId/accounts/:accountId/contacts', async (c) => {
+    const body = await jsonBody(c);
+    if (body.isErr()) return problem(c, body.error);
+    const reply = await acting(c).conversations.addContact(c.req.param('domainId'), c.req.param('accountId'), body.value as never);
+    return respond(c, reply.map((autoReply) => ({ autoReply })));
+  });
+
+  app.get('/domains/:domainId/accounts/:accountId/contacts', async (c) =>
+    respond(c, await acting(c).conversations.contacts(c.req.param('domainId'), c.req.param('accountId'), page(c, ['limit', 'cursor']) as never)),
+  );
+
+  app.post('/domains/:domainId/accounts/:accountId/messages', async (c) => {
+    const body = await objectBody(c);
+    if (body.isErr()) return problem(c, body.error);
+    const input = { ...body.value, ...idempotencyKey(c) };
+    const reply = await acting(c).conversations.receiveMessage(c.req.param('domainId'), c.req.param('accountId'), input as never);
+    return respond(c, reply.map((autoReply) => ({ autoReply })));
+  });
+
+  app.post('/domains/:domainId/accounts/:accountId/replies', async (c) => {
+    const body = await objectBody(c);
+    if (body.isErr()) return problem(c, body.error);
+    const input = { ...body.value, ...idempotencyKey(c) };
+    const sent = await acting(c).conversations.sendMessage(c.req.param('domainId'), c.req.param('accountId'), input as never);
+    return sent.isOk() ? c.body(null, 204) : problem(c, sent.error);
+  });
+
+  app.get('/domains/:domainId/history', async (c) =>
+    respond(c, await acting(c).conversations.history(c.req.param('domainId'), page(c, ['accountId', 'customerId', 'from', 'to', 'limit', 'cursor']) as never)),
+  );
+
+  app.delete('/domains/:domainId/customers/:customerId', async (c) =>
+    respond(c, await acting(c).customers.erase(c.req.param('domainId'), c.req.param('customerId'))),
+  );
+
+  app.get('/domains/:domainId/events', async (c) =>
+    respond(c, await acting(c).events.read(c.req.param('domainId'), page(c, ['after', 'limit']) as never)),
+  );
 
   app.notFound((c) =>
     c.body(JSON.stringify({ type: 'about:blank', title: 'Not Found', status: 404, detail: `No route for ${c.req.method} ${c.req.path}`, instance: c.req.path }), 404, {

@@ -44,6 +44,7 @@ export type {
   AccountSettings,
   AvailabilityState,
   ExternalChannels,
+  ScheduleSettings,
   Holiday,
   TimeRange,
   Weekday,

@@ -23,6 +23,7 @@ export const SAMPLE_SCHEDULE: Omit<AccountSettings, 'timeZone'> = {
   welcomeMessage: 'Welcome!',
   awayMessage: 'We are closed now.',
   holidayMessage: 'We are on holiday.',
+  channels: { line: true, mail: true },
   holidays: [
     { id: 'christmas', start: '2026-12-25', end: '2026-12-25', label: 'Christmas' },
     { id: 'new-year', start: '2027-01-01', end: '2027-01-02', label: 'New Year' },

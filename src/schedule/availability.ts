@@ -4,7 +4,7 @@
  * @module
  */
 import { compiledSchedule, instantOf, stateAtLocal } from './compiled-schedule.js';
-import type { AccountSettings, AvailabilityState } from './schedule-types.js';
+import type { ScheduleSettings, AvailabilityState } from './schedule-types.js';
 
 /**
  * The availability of an account at an instant (R21):
@@ -35,7 +35,7 @@ import type { AccountSettings, AvailabilityState } from './schedule-types.js';
  *
  * @category Schedule
  */
-export function availability(settings: AccountSettings, at: Date): AvailabilityState {
+export function availability(settings: ScheduleSettings, at: Date): AvailabilityState {
   const schedule = compiledSchedule(settings);
   const time = instantOf(at);
   return stateAtLocal(schedule, time + schedule.offsets.offsetAt(time));

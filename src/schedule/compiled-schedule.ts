@@ -9,7 +9,7 @@
  * @module
  */
 import { civilDayNumber, DAY_MS } from './civil-date.js';
-import { WEEKDAYS, type AccountSettings, type AvailabilityState, type Holiday, type WeeklyHours } from './schedule-types.js';
+import { WEEKDAYS, type ScheduleSettings, type AvailabilityState, type Holiday, type WeeklyHours } from './schedule-types.js';
 import { MINUTES_PER_DAY, wallTimeMinutes } from './wall-time.js';
 import { zoneOffsets, type ZoneOffsets } from './zone-offsets.js';
 
@@ -76,7 +76,7 @@ type SettingsEntry = {
 // Settings are values: compiled once per object. The identity and length checks below catch a
 // caller who replaced or appended to a day's list or the holidays in place.
 const weekCache = new WeakMap<WeeklyHours, WeekEntry>();
-const settingsCache = new WeakMap<AccountSettings, SettingsEntry>();
+const settingsCache = new WeakMap<ScheduleSettings, SettingsEntry>();
 
 /**
  * The compiled form of settings, from the cache when the settings object (and its week and
@@ -91,7 +91,7 @@ const settingsCache = new WeakMap<AccountSettings, SettingsEntry>();
  * schedule.week.changes; // → Int32Array [540, 1080, 1980, …] (Mon 09:00, Mon 18:00, Tue 09:00, …)
  * ```
  */
-export function compiledSchedule(settings: AccountSettings): CompiledSchedule {
+export function compiledSchedule(settings: ScheduleSettings): CompiledSchedule {
   const cached = settingsCache.get(settings);
   if (
     cached !== undefined &&

@@ -36,6 +36,7 @@ export {
 export {
   WEEKDAYS,
   type AccountSettings,
+  type ScheduleSettings,
   type AvailabilityState,
   type Holiday,
   type TimeRange,

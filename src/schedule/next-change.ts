@@ -13,7 +13,7 @@ import {
   stateAfterLocalChange,
   stateAtLocal,
 } from './compiled-schedule.js';
-import type { AccountSettings, AvailabilityState } from './schedule-types.js';
+import type { ScheduleSettings, AvailabilityState } from './schedule-types.js';
 
 /**
  * What {@link nextChange} answers: the instant of the change and the state from then on.
@@ -69,7 +69,7 @@ const LOOKAHEAD_MS = 15 * DAY_MS;
  *
  * @category Schedule
  */
-export function nextChange(settings: AccountSettings, at: Date): AvailabilityChange | null {
+export function nextChange(settings: ScheduleSettings, at: Date): AvailabilityChange | null {
   const schedule = compiledSchedule(settings);
   const start = instantOf(at);
   const offsets = schedule.offsets;

@@ -55,6 +55,14 @@ export type AccountSettings = {
 };
 
 /**
+ * What the schedule functions (`availability`, `nextChange`) read of the settings: an
+ * account's `settings` will do, and so will an object with just these three fields.
+ *
+ * @category Schedule
+ */
+export type ScheduleSettings = Pick<AccountSettings, 'timeZone' | 'weeklyHours' | 'holidays'>;
+
+/**
  * Whether each external channel of an account is connected (R43).
  *
  * @category Schedule

@@ -18,7 +18,7 @@ const { default: OpeningHours } = await import('opening_hours');
 const { availability } = await import('../../src/schedule/availability.js');
 const { nextChange } = await import('../../src/schedule/next-change.js');
 const { WEEKDAYS } = await import('../../src/schedule/schedule-types.js');
-type AccountSettings = import('../../src/schedule/schedule-types.js').AccountSettings;
+type ScheduleSettings = import('../../src/schedule/schedule-types.js').ScheduleSettings;
 type WeeklyHours = import('../../src/schedule/schedule-types.js').WeeklyHours;
 type TimeRange = import('../../src/schedule/schedule-types.js').TimeRange;
 
@@ -51,7 +51,7 @@ const weeks: WeeklyHours[] = [
   // Open around the clock but on Sundays.
   weekOf({ ...workdays({ from: '00:00', to: '24:00' }), sat: [{ from: '00:00', to: '24:00' }] }),
 ];
-const schedules: AccountSettings[] = weeks.map((weeklyHours) => ({
+const schedules: ScheduleSettings[] = weeks.map((weeklyHours) => ({
   timeZone,
   weeklyHours,
   welcomeMessage: '',
@@ -64,7 +64,7 @@ const DAY_NAMES = { mon: 'Mo', tue: 'Tu', wed: 'We', thu: 'Th', fri: 'Fr', sat: 
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const ohDate = (date: string) => `${date.slice(0, 4)} ${MONTHS[Number(date.slice(5, 7)) - 1]} ${date.slice(8, 10)}`;
 /** The same schedule for opening_hours; holidays are `unknown` days (see the differential test). */
-function toRule(settings: AccountSettings): string {
+function toRule(settings: ScheduleSettings): string {
   const rules = ['Mo-Su off'];
   for (const day of WEEKDAYS) {
     const ranges = settings.weeklyHours[day];
@@ -102,9 +102,9 @@ function batch(call: (schedule: number, at: Date) => unknown): () => void {
 }
 
 const tasks = {
-  'cx availability': batch((schedule, at) => availability(schedules[schedule] as AccountSettings, at) === 'open'),
+  'cx availability': batch((schedule, at) => availability(schedules[schedule] as ScheduleSettings, at) === 'open'),
   'opening_hours getState': batch((schedule, at) => (parsed[schedule] as InstanceType<typeof OpeningHours>).getState(at)),
-  'cx nextChange': batch((schedule, at) => nextChange(schedules[schedule] as AccountSettings, at)),
+  'cx nextChange': batch((schedule, at) => nextChange(schedules[schedule] as ScheduleSettings, at)),
   'opening_hours getNextChange': batch((schedule, at) => (parsed[schedule] as InstanceType<typeof OpeningHours>).getNextChange(at)),
 };
 const pairs = [

@@ -28,7 +28,11 @@ const SAMPLES = {
   holiday_overlap: { code: 'holiday_overlap', message: '2026-12-24..2026-12-26 overlaps holiday 2026-12-25..2026-12-25' },
   version_conflict: { code: 'version_conflict', message: 'expected version 3, but the account is at version 4' },
   backup_not_ready: { code: 'backup_not_ready', message: 'backup job "j1" is running' },
-  store_failure: { code: 'store_failure', message: 'storage failed: connect ECONNREFUSED 127.0.0.1:5432', cause: new Error('ECONNREFUSED') },
+  channel_disconnected: { code: 'channel_disconnected', message: 'the line channel of this account is disconnected' },
+  store_failure: { code: 'store_failure', message: 'storage failed: connect ECONNREFUSED 127.0.0.1:5432', cause: new Error('ECONNREFUSED'), outcome: 'rolled_back' },
+  directory_failure: { code: 'directory_failure', message: 'member directory failed: timeout', cause: new Error('timeout') },
+  internal: { code: 'internal', message: 'internal error in cx-accounts: x is undefined', cause: new TypeError('x is undefined') },
+  config_invalid: { code: 'config_invalid', message: 'invalid options: options.contactUrlBase: must end in /', issues: [{ path: 'options.contactUrlBase', message: 'must end in /' }] },
 } satisfies { [Code in CxError['code']]: CxError & { code: Code } };
 
 const CODES = Object.keys(SAMPLES) as CxError['code'][];
@@ -41,6 +45,7 @@ const ENTITIES = {
   holiday: true,
   room: true,
   backup: true,
+  bot: true,
 } satisfies Record<NotFoundEntity, true>;
 
 const HANGUL = /[\uac00-\ud7a3]/u;
@@ -61,7 +66,7 @@ function isInScriptOf(locale: CxErrorLocale, text: string): boolean {
 
 describe('formatCxError', () => {
   it('has a sample for every error code (the list is checked by the compiler)', () => {
-    expect(CODES).toHaveLength(14);
+    expect(CODES).toHaveLength(18);
     expect(new Set(CODES).size).toBe(CODES.length);
   });
 

@@ -1,17 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import { availability } from '../../src/schedule/availability.js';
 import { defaultSettings } from '../../src/schedule/default-settings.js';
-import type { AccountSettings, AvailabilityState } from '../../src/schedule/schedule-types.js';
+import type { ScheduleSettings, AvailabilityState } from '../../src/schedule/schedule-types.js';
 import { everyDay, range, settingsOf } from './support/schedules.js';
 
 /** Asserts the availability at each ISO instant. */
-function expectStates(settings: AccountSettings, expected: [string, AvailabilityState][]): void {
+function expectStates(settings: ScheduleSettings, expected: [string, AvailabilityState][]): void {
   const actual = expected.map(([iso]) => [iso, availability(settings, new Date(iso))]);
   expect(actual).toEqual(expected);
 }
 
 /** The instants (every minute of a UTC window) at which a schedule is open. */
-function openMinutes(settings: AccountSettings, fromIso: string, toIso: string): number {
+function openMinutes(settings: ScheduleSettings, fromIso: string, toIso: string): number {
   let count = 0;
   for (let time = Date.parse(fromIso); time < Date.parse(toIso); time += 60_000) {
     if (availability(settings, new Date(time)) === 'open') count++;

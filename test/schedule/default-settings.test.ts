@@ -12,6 +12,7 @@ describe('defaultSettings', () => {
       awayMessage: '',
       holidayMessage: '',
       holidays: [],
+      channels: { line: true, mail: true },
     });
   });
 

@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { availability } from '../../src/schedule/availability.js';
 import { defaultSettings } from '../../src/schedule/default-settings.js';
 import { nextChange } from '../../src/schedule/next-change.js';
-import type { AccountSettings, AvailabilityState } from '../../src/schedule/schedule-types.js';
+import type { ScheduleSettings, AvailabilityState } from '../../src/schedule/schedule-types.js';
 import { everyDay, range, settingsOf } from './support/schedules.js';
 
 /** The chain of changes from an instant: `[isoInstant, state]` for each of the next `count`. */
-function changesFrom(settings: AccountSettings, fromIso: string, count: number): [string, AvailabilityState][] {
+function changesFrom(settings: ScheduleSettings, fromIso: string, count: number): [string, AvailabilityState][] {
   const out: [string, AvailabilityState][] = [];
   let at = new Date(fromIso);
   for (let index = 0; index < count; index++) {

@@ -27,7 +27,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { availability } from '../../src/schedule/availability.js';
 import { nextChange } from '../../src/schedule/next-change.js';
-import { WEEKDAYS, type AccountSettings, type AvailabilityState, type Weekday } from '../../src/schedule/schedule-types.js';
+import { WEEKDAYS, type ScheduleSettings, type AvailabilityState, type Weekday } from '../../src/schedule/schedule-types.js';
 import { instantArbitrary, settingsArbitrary, WINDOW_END, WINDOW_START } from './support/random-schedules.js';
 
 // Whole-hour DST, 30-minute DST, a +12:45/+13:45 zone, and +05:45 without DST.
@@ -50,7 +50,7 @@ function openingHoursDate(date: string): string {
 }
 
 /** Our settings as an opening_hours rule (see the header for the translation). */
-export function toOpeningHours(settings: AccountSettings): string {
+export function toOpeningHours(settings: ScheduleSettings): string {
   const rules = ['Mo-Su off'];
   for (const day of WEEKDAYS) {
     const ranges = settings.weeklyHours[day];
@@ -89,12 +89,12 @@ const LOOKAHEAD_MS = 16 * 86_400_000;
  * holidays. Past it, a change counts as none on both sides (our null is checked by the property
  * tests; opening_hours would step day by day to its 5-year limit, milliseconds per call).
  */
-function searchLimit(settings: AccountSettings, time: number): number {
+function searchLimit(settings: ScheduleSettings, time: number): number {
   const lastHolidayEnd = Math.max(0, ...settings.holidays.map((holiday) => Date.parse(`${holiday.end}T00:00:00Z`) + 2 * 86_400_000));
   return Math.max(time, lastHolidayEnd) + LOOKAHEAD_MS;
 }
 
-type ZoneCase = { settings: AccountSettings; instants: number[] };
+type ZoneCase = { settings: ScheduleSettings; instants: number[] };
 
 /** Random schedules of one zone, each with random instants and instants on our own boundaries. */
 function casesFor(timeZone: string, seed: number): ZoneCase[] {
@@ -181,12 +181,9 @@ describe('availability and nextChange against opening_hours.js', () => {
   });
 
   it('R21: the translation reads as opening_hours syntax', () => {
-    const settings: AccountSettings = {
+    const settings: ScheduleSettings = {
       timeZone: 'UTC',
       weeklyHours: { mon: [{ from: '09:00', to: '12:00' }, { from: '13:00', to: '24:00' }], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [{ from: '00:00', to: '24:00' }] },
-      welcomeMessage: '',
-      awayMessage: '',
-      holidayMessage: '',
       holidays: [{ id: 'h', start: '2026-12-31', end: '2027-01-02' }],
     };
     expect(toOpeningHours(settings)).toBe(

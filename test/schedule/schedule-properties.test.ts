@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { availability } from '../../src/schedule/availability.js';
 import { nextChange } from '../../src/schedule/next-change.js';
-import type { AccountSettings } from '../../src/schedule/schedule-types.js';
+import type { ScheduleSettings } from '../../src/schedule/schedule-types.js';
 import { approximateTransitions, AWKWARD_ZONES, caseArbitrary } from './support/random-schedules.js';
 
 const MINUTE = 60_000;
@@ -20,7 +20,7 @@ function probesBetween(timeZone: string, from: number, to: number, count: number
 }
 
 /** The first whole minute after `time` at which availability differs, within `limit` minutes. */
-function bruteForceChange(settings: AccountSettings, time: number, limit: number): number | null {
+function bruteForceChange(settings: ScheduleSettings, time: number, limit: number): number | null {
   const initial = availability(settings, new Date(time));
   let probe = Math.floor(time / MINUTE) * MINUTE + MINUTE;
   for (let step = 0; step < limit; step++, probe += MINUTE) {

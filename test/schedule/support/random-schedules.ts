@@ -1,7 +1,7 @@
 import { tzScan } from '@date-fns/tz';
 import fc from 'fast-check';
 import { civilDayNumber, formatCivilDate } from '../../../src/schedule/civil-date.js';
-import { WEEKDAYS, type AccountSettings, type Holiday, type TimeRange, type WeeklyHours } from '../../../src/schedule/schedule-types.js';
+import { WEEKDAYS, type ScheduleSettings, type Holiday, type TimeRange, type WeeklyHours } from '../../../src/schedule/schedule-types.js';
 import { formatWallTime } from '../../../src/schedule/wall-time.js';
 
 /** Zones with the awkward cases: 30- and 45-minute offsets, 30-minute changes, changes at midnight. */
@@ -71,7 +71,7 @@ export const holidaysArbitrary: fc.Arbitrary<Holiday[]> = fc
   });
 
 /** Random settings in one of the given zones. */
-export function settingsArbitrary(zones: readonly string[]): fc.Arbitrary<AccountSettings> {
+export function settingsArbitrary(zones: readonly string[]): fc.Arbitrary<ScheduleSettings> {
   return fc.record({
     timeZone: fc.constantFrom(...zones),
     weeklyHours: weeklyHoursArbitrary,
@@ -115,7 +115,7 @@ export function instantArbitrary(timeZone: string): fc.Arbitrary<number> {
 }
 
 /** Settings with an instant in their zone. */
-export function caseArbitrary(zones: readonly string[]): fc.Arbitrary<{ settings: AccountSettings; time: number }> {
+export function caseArbitrary(zones: readonly string[]): fc.Arbitrary<{ settings: ScheduleSettings; time: number }> {
   return settingsArbitrary(zones).chain((settings) =>
     instantArbitrary(settings.timeZone).map((time) => ({ settings, time })),
   );

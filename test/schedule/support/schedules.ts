@@ -1,4 +1,4 @@
-import type { AccountSettings, Holiday, TimeRange, WeeklyHours } from '../../../src/schedule/schedule-types.js';
+import type { ScheduleSettings, Holiday, TimeRange, WeeklyHours } from '../../../src/schedule/schedule-types.js';
 
 /** A closed week with the given days open. */
 export function week(days: Partial<WeeklyHours> = {}): WeeklyHours {
@@ -10,13 +10,10 @@ export function settingsOf(
   timeZone: string,
   days: Partial<WeeklyHours>,
   holidays: [string, string][] = [],
-): AccountSettings {
+): ScheduleSettings {
   return {
     timeZone,
     weeklyHours: week(days),
-    welcomeMessage: '',
-    awayMessage: '',
-    holidayMessage: '',
     holidays: holidays.map(([start, end], index): Holiday => ({ id: `h${index}`, start, end })),
   };
 }
