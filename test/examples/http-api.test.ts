@@ -188,9 +188,66 @@ describe('examples/http-api.ts', () => {
     await createHelp();
     const reset = await app.request('/domains/acme/accounts/help/reset', { method: 'POST' });
     expect(reset.status).toBe(200);
-    expect(await reset.json()).toEqual({ deletedRooms: 0, deletedBots: 0, keptBots: 0, releasedAgentIds: ['u1'] });
+    expect(await reset.json()).toEqual({
+      deletedRooms: 0,
+      deletedBots: 0,
+      keptBots: 0,
+      releasedAgentIds: ['u1'],
+      deletedRoomIds: [],
+      deletedBotIds: [],
+      keptBotIds: [],
+    });
     expect((await app.request('/domains/acme/accounts/help')).status).toBe(404);
     expect((await createHelp()).status).toBe(201);
+  });
+
+  it('saves hours, messages, channels and holidays in one PUT; swaps agents; departs a member (R34, R35, R43, R44)', async () => {
+    expect((await createHelp()).status).toBe(201);
+    const saved = await app.request(
+      '/domains/acme/accounts/help/settings',
+      json('PUT', { awayMessage: 'Closed', channels: { mail: false }, holidays: [{ start: '2026-12-24', end: '2026-12-25' }] }, { 'if-match': '"1"', 'x-actor': 'admin:u1' }),
+    );
+    expect(saved.status).toBe(200);
+    expect(saved.headers.get('etag')).toBe('"2"');
+    const settings = ((await saved.json()) as { settings: { channels: unknown; holidays: unknown[] } }).settings;
+    expect(settings).toMatchObject({ channels: { line: true, mail: false }, holidays: [{ start: '2026-12-24', end: '2026-12-25' }] });
+    const past = await app.request('/domains/acme/accounts/help/settings', json('PUT', { holidays: [{ start: '2020-01-01', end: '2020-01-01' }] }));
+    expect((await problemOf(past)).code).toBe('holiday_in_past');
+    const swapped = await app.request('/domains/acme/accounts/help/agents', json('PUT', { memberIds: ['u2'] }));
+    expect(((await swapped.json()) as { agentIds: string[] }).agentIds).toEqual(['u2']);
+    const departed = await app.request('/domains/acme/members/u2/depart', json('POST', { replacementId: 'u3' }));
+    expect(await departed.json()).toEqual({ accountIds: ['help'], roomIds: [] });
+    const refused = await app.request('/domains/acme/accounts/help/contacts', json('POST', { customerId: 'c1', name: 'Lee', channel: 'mail' }));
+    expect((await problemOf(refused)).code).toBe('channel_disconnected');
+  });
+
+  it('records messages once per Idempotency-Key, pages history, erases a customer, and serves events with their actor (R30, R33, R39, R42, R47)', async () => {
+    expect((await createHelp()).status).toBe(201);
+    await app.request('/domains/acme/accounts/help/settings', json('PUT', { awayMessage: 'Closed' }));
+    expect((await app.request('/domains/acme/accounts/help/contacts', json('POST', { customerId: 'c1', name: 'Lee', channel: 'line' }))).status).toBe(200);
+    // The app's clock says Wednesday 03:00 UTC: closed, so the first message gets the away reply.
+    const message = { customerId: 'c1', content: 'Hello?', channel: 'line' };
+    const first = await app.request('/domains/acme/accounts/help/messages', json('POST', message, { 'idempotency-key': 'wh-1' }));
+    expect(first.status).toBe(200);
+    const again = await app.request('/domains/acme/accounts/help/messages', json('POST', message, { 'idempotency-key': 'wh-1' }));
+    expect(await again.json()).toEqual(await first.json());
+    const reply = await app.request('/domains/acme/accounts/help/replies', json('POST', { agentId: 'u1', customerId: 'c1', content: 'Hi Lee' }, { 'x-actor': 'agent:u1' }));
+    expect(reply.status).toBe(204);
+    const history = (await (await app.request('/domains/acme/history?accountId=help&limit=10')).json()) as { items: { content: string; sender: { kind: string } }[] };
+    expect(history.items.map((item) => [item.sender.kind, item.content])).toEqual([
+      ['customer', 'Hello?'],
+      ['account', 'Closed'],
+      ['agent', 'Hi Lee'],
+    ]);
+    const contacts = (await (await app.request('/domains/acme/accounts/help/contacts')).json()) as { items: { customerId: string }[] };
+    expect(contacts.items.map((contact) => contact.customerId)).toEqual(['c1']);
+    expect(await (await app.request('/domains/acme/customers/c1', { method: 'DELETE' })).json()).toEqual({ contacts: 1, messages: 3, rooms: 0 });
+    const events = (await (await app.request('/domains/acme/events?after=0&limit=100')).json()) as { events: { type: string; actor: string | null }[]; lastSeq: number };
+    expect(events.lastSeq).toBe(events.events.length);
+    expect(events.events.find((event) => event.type === 'message.sent')?.actor).toBe('agent:u1');
+    expect(events.events.at(-1)?.type).toBe('customer.erased');
+    const bad = await app.request('/domains/acme/events?limit=5000');
+    expect((await problemOf(bad)).code).toBe('validation');
   });
 
   it('chooses the language of Accept-Language by quality', () => {
