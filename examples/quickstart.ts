@@ -109,6 +109,23 @@ async function main() {
   show('overview', await cx.products.overview('acme'), (overview) =>
     overview.products.map((product) => `${product.name} ${product.inUse}/${product.quantity}`).join(', '));
 
+  console.log('\n8. Agents over time, what is kept, and the event log');
+  show('haruto leaves the company (minji replaces him)', await cx.members.depart('acme', 'haruto', { replacementId: 'minji' }), (report) =>
+    `left ${report.accountIds.join(', ')}`);
+  show('swap the agent of sales for alex', await cx.agents.set('acme', 'sales', ['alex']), (account) => account.agentIds.join(', '));
+  show('history of help (kept after reset)', await cx.conversations.history('acme', { accountId: 'help' }), (page) =>
+    page.items.map((message) => `${message.sender.kind}:${message.customerName}`).join(', '));
+  show('switch LINE off for sales', await cx.settings.update('acme', 'sales', { channels: { line: false } }), (account) =>
+    `line ${account.settings.channels.line ? 'on' : 'off'}`);
+  show('Lee adds sales on LINE', await cx.conversations.addContact('acme', 'sales', { customerId: 'lee', name: 'Lee Jiwoo', channel: 'line' }));
+  show('erase customer Lee (privacy request)', await cx.customers.erase('acme', 'lee'), (counts) =>
+    `${counts.contacts} contact(s), ${counts.messages} message(s), ${counts.rooms} room(s)`);
+  show('events of acme', await cx.events.read('acme', { limit: 1000 }), (page) => {
+    const types = new Map<string, number>();
+    for (const event of page.events) types.set(event.type, (types.get(event.type) ?? 0) + 1);
+    return `lastSeq ${page.lastSeq}: ` + [...types].map(([type, count]) => `${type}×${count}`).join(', ');
+  });
+
   await store.close();
   console.log(help.isOk() ? '\nDone.\n' : '\nThe first account could not be created; see above.\n');
 }

@@ -34,9 +34,16 @@ describe('examples/quickstart.ts (npm run demo)', () => {
     // Reset (R24) and what follows from it (R13, R17).
     expect(line('✔ reset help:')).toContain('1 room(s) and 1 admin bot(s) deleted, 1 developer bot(s) kept');
     expect(line('✘ get help after reset:')).toContain('not_found');
+    // Agents over time (R35, R34), what is kept (R39), channels (R43), erasure (R42), events (R30).
+    expect(line('✔ haruto leaves the company (minji replaces him):')).toContain('left sales');
+    expect(line('✔ swap the agent of sales for alex:')).toMatch(/: alex$/);
+    expect(line('✔ history of help (kept after reset):')).toContain('customer:Lee Jiwoo, account:Lee Jiwoo');
+    expect(line('✘ Lee adds sales on LINE:')).toContain('channel_disconnected');
+    expect(line('✔ erase customer Lee (privacy request):')).toContain('1 contact(s), 4 message(s), 0 room(s)');
+    expect(line('✔ events of acme:')).toMatch(/lastSeq \d+: product\.set×2, account\.created×2, /);
     expect(lines).toContain('Done.');
 
     // Every refusal is one the script means to show.
-    expect(lines.filter((candidate) => candidate.startsWith('✘'))).toHaveLength(6);
+    expect(lines.filter((candidate) => candidate.startsWith('✘'))).toHaveLength(7);
   });
 });
