@@ -114,8 +114,6 @@ export const deleteAgentsShape = (count: number) =>
     ),
   );
 
-export const DELETE_ALL_AGENTS = queryShape('deleteAllAgents', (q, [key]) => q.deleteFrom('cx_account_agents').where('account_key', '=', key));
-
 export const DELETE_IMAGE = queryShape('deleteImage', (q, [key]) => q.deleteFrom('cx_account_images').where('account_key', '=', key));
 
 export const INSERT_IMAGE_PART = queryShape('insertImagePart', (q, [key, part, data]) =>

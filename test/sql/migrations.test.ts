@@ -175,6 +175,25 @@ describe.each(backends)('migrations: $name', (backend) => {
     }
   });
 
+  it.skipIf(backend.dialect !== 'mysql')('MySQL: 0002 stopped halfway (DDL commits at once) runs again and completes', async () => {
+    const { db, done } = await backend.open();
+    try {
+      (await migrateCxSchema(db))._unsafeUnwrap();
+      // As if the run had stopped after the history columns: later steps not done, not recorded.
+      await sql`delete from cx_migrations where name = '0002_events_and_history_reads'`.execute(db);
+      await sql`drop table cx_receipts`.execute(db);
+      await sql`drop index cx_contacts_account_order on cx_contacts`.execute(db);
+      expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: ['0002_events_and_history_reads'] });
+      const tables = await db.introspection.getTables();
+      expect(tables.map((table) => table.name)).toContain('cx_receipts');
+      const { rows } = await sql<{ n: number }>`select count(*) as n from information_schema.statistics
+        where table_schema = database() and index_name = 'cx_contacts_account_order'`.execute(db);
+      expect(Number(rows[0]!.n)).toBeGreaterThan(0);
+    } finally {
+      await done();
+    }
+  });
+
   it('a failed migration is a store_failure naming it, and an opener on that database rejects', async () => {
     const { db, done } = await backend.open();
     try {
