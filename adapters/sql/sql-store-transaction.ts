@@ -71,6 +71,9 @@ const ROWS_PER_STATEMENT = 1000;
 /** Most events one statement writes (8 values each). */
 const EVENTS_PER_STATEMENT = 500;
 
+/** Columns of an account row a transaction writes late, with the account's next change or before commit. */
+type PendingAccountChange = { agentCount?: number; version?: number };
+
 /** What a history read needs of an account: its ID and its time zone. */
 type AccountInfo = { id: string; timeZone: string };
 
@@ -98,8 +101,10 @@ export class SqlStoreTransaction implements StoreTransaction {
   readonly #products = new Map<string, ProductRecord | null>();
   readonly #agents = new Map<string, StoredAgents>();
   readonly #nameHashes = new Map<string, { nameKey: string; hash: string }>();
-  /** Agent counts to write to account rows (see {@link beforeCommit}). */
-  readonly #pendingAgentCounts = new Map<string, number>();
+  /** Account row changes held back (see {@link beforeCommit}), by key. */
+  readonly #pending = new Map<string, PendingAccountChange>();
+  /** Keys of accounts read or inserted active in this transaction (and not reset since). */
+  readonly #knownActive = new Set<string>();
   readonly #accountInfo = new Map<string, AccountInfo>();
   #failure: { error: unknown } | null = null;
 
@@ -117,12 +122,14 @@ export class SqlStoreTransaction implements StoreTransaction {
   }
 
   /**
-   * Writes what was held back, before the runner commits: an account's `agent_count` after
-   * agents were added or removed is written with the account's next change (usually the
-   * `version` of `patchAccount`, one statement for both), or here.
+   * Writes what was held back, before the runner commits. An operation that adds or removes
+   * agents also raises the account's `version`; whatever the order of the two calls, the
+   * account row takes one UPDATE for both: `agent_count` and a bare `version` change of an
+   * account known active are held back until the account's next change, its next read, or
+   * here.
    */
   beforeCommit(): Promise<void> {
-    return this.#guard(() => this.#flushAgentCounts());
+    return this.#guard(() => this.#flushPending());
   }
 
   // Products
@@ -156,7 +163,7 @@ export class SqlStoreTransaction implements StoreTransaction {
 
   productUsage(): Promise<Map<string, ProductUsage>> {
     return this.#guard(async () => {
-      await this.#flushAgentCounts();
+      await this.#flushPending();
       const rows = await this.#rows<{ product_id: string; in_use: Numeric; max_agents: Numeric }>(Q.PRODUCT_USAGE, [this.#domainId]);
       return new Map(rows.map((row) => [row.product_id, { inUse: toNumber(row.in_use), maxAgents: toNumber(row.max_agents) }]));
     });
@@ -166,8 +173,10 @@ export class SqlStoreTransaction implements StoreTransaction {
 
   findAccount(accountId: string): Promise<AccountRecord | null> {
     return this.#guard(async () => {
+      await this.#flushPending();
       const [row] = await this.#rows<Selectable<AccountTable>>(Q.FIND_ACCOUNT, [accountId, this.#domainId]);
       if (!row) return null;
+      this.#knownActive.add(row.key);
       if (row.active_name_hash !== null) this.#nameHashes.set(row.key, { nameKey: row.name_key, hash: row.active_name_hash });
       const agents = await this.#loadAgents(row.key);
       return rowToAccount(row, [...agents.ids]);
@@ -195,6 +204,7 @@ export class SqlStoreTransaction implements StoreTransaction {
       );
       await this.#insertAgents(account.key, account.agentIds, 0);
       this.#agents.set(account.key, { ids: [...account.agentIds], nextPosition: account.agentIds.length });
+      if (account.resetAt === null) this.#knownActive.add(account.key);
       if (imageData) await this.#writeImage(account.key, imageData);
     });
   }
@@ -214,16 +224,12 @@ export class SqlStoreTransaction implements StoreTransaction {
         changes.push(['settings', JSON.stringify(patch.settings)]);
         this.#accountInfo.delete(accountKey);
       }
-      const agentCount = this.#pendingAgentCounts.get(accountKey);
-      if (agentCount !== undefined) changes.push(['agent_count', agentCount]);
-      changes.push(['version', version]);
-      const updated = await this.#affected(Q.patchAccountShape(changes.map(([column]) => column)), [
-        ...changes.map(([, value]) => value),
-        accountKey,
-        this.#domainId,
-      ]);
-      if (updated === 0) throw new Error(`no active account with key ${accountKey}`);
-      this.#pendingAgentCounts.delete(accountKey);
+      if (changes.length === 0 && this.#knownActive.has(accountKey)) {
+        // Only the version: held back to go with the agent count (see beforeCommit).
+        this.#pending.set(accountKey, { ...this.#pending.get(accountKey), version });
+        return;
+      }
+      await this.#writeAccountRow(accountKey, changes, version);
     });
   }
 
@@ -250,7 +256,7 @@ export class SqlStoreTransaction implements StoreTransaction {
       await this.#insertAgents(accountKey, memberIds, stored.nextPosition);
       const ids = [...stored.ids, ...memberIds];
       this.#agents.set(accountKey, { ids, nextPosition: stored.nextPosition + memberIds.length });
-      this.#pendingAgentCounts.set(accountKey, ids.length);
+      this.#pending.set(accountKey, { ...this.#pending.get(accountKey), agentCount: ids.length });
     });
   }
 
@@ -262,16 +268,17 @@ export class SqlStoreTransaction implements StoreTransaction {
       const removed = new Set(memberIds);
       const ids = stored.ids.filter((id) => !removed.has(id));
       this.#agents.set(accountKey, { ids, nextPosition: stored.nextPosition });
-      this.#pendingAgentCounts.set(accountKey, ids.length);
+      this.#pending.set(accountKey, { ...this.#pending.get(accountKey), agentCount: ids.length });
     });
   }
 
   markReset(accountKey: string, resetAt: Date, version: number): Promise<void> {
     return this.#guard(async () => {
-      await this.#flushAgentCounts();
+      await this.#flushPending();
       const updated = await this.#affected(Q.MARK_RESET, [toMillis(resetAt), version, accountKey, this.#domainId]);
       if (updated === 0) throw new Error(`no active account with key ${accountKey}`);
       this.#nameHashes.delete(accountKey);
+      this.#knownActive.delete(accountKey);
     });
   }
 
@@ -284,7 +291,7 @@ export class SqlStoreTransaction implements StoreTransaction {
 
   listAccounts(after: AccountListPosition | null, limit: number): Promise<AccountListRow[]> {
     return this.#guard(async () => {
-      await this.#flushAgentCounts();
+      await this.#flushPending();
       type Row = Pick<Selectable<AccountTable>, 'id' | 'name' | 'product_id' | 'contact_url' | 'activated_at' | 'agent_count'>;
       const rows = after
         ? await this.#rows<Row>(Q.LIST_ACCOUNTS_AFTER, [this.#domainId, toMillis(after.activatedAt), after.id, limit])
@@ -616,11 +623,29 @@ export class SqlStoreTransaction implements StoreTransaction {
     return known && known.nameKey === nameKey ? known.hash : nameKeyHash(nameKey);
   }
 
-  async #flushAgentCounts(): Promise<void> {
-    for (const [accountKey, count] of this.#pendingAgentCounts) {
-      await this.#run(Q.SET_AGENT_COUNT, [count, accountKey, this.#domainId]);
-      this.#pendingAgentCounts.delete(accountKey);
-    }
+  /**
+   * One UPDATE of an active account's row: `changes`, what was held back for it, and its
+   * version (kept as it is when `version` is undefined and none was held back).
+   */
+  async #writeAccountRow(accountKey: string, changes: [string, unknown][], version: number | undefined): Promise<void> {
+    const pending = this.#pending.get(accountKey);
+    this.#pending.delete(accountKey);
+    const columns = [...changes];
+    if (pending?.agentCount !== undefined) columns.push(['agent_count', pending.agentCount]);
+    const nextVersion = version ?? pending?.version;
+    if (nextVersion !== undefined) columns.push(['version', nextVersion]);
+    if (columns.length === 0) return;
+    const updated = await this.#affected(Q.patchAccountShape(columns.map(([column]) => column)), [
+      ...columns.map(([, value]) => value),
+      accountKey,
+      this.#domainId,
+    ]);
+    if (updated === 0) throw new Error(`no active account with key ${accountKey}`);
+  }
+
+  /** Writes every account row change held back. */
+  async #flushPending(): Promise<void> {
+    for (const accountKey of [...this.#pending.keys()]) await this.#writeAccountRow(accountKey, [], undefined);
   }
 
   /** The keys of the accounts of the filter's IDs (active or reset), or `null` without that filter. */

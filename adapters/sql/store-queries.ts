@@ -62,10 +62,6 @@ export const SET_ACCOUNT_IMAGE = queryShape('setAccountImage', (q, [fileName, by
     .where('domain_id', '=', domain),
 );
 
-export const SET_AGENT_COUNT = queryShape('setAgentCount', (q, [count, key, domain]) =>
-  q.updateTable('cx_accounts').set({ agent_count: count }).where('key', '=', key).where('domain_id', '=', domain),
-);
-
 /** Ends an active account: the `active_*` columns go `NULL`, so its ID and name are free. */
 export const MARK_RESET = queryShape('markReset', (q, [resetAt, version, key, domain]) =>
   q
@@ -281,21 +277,20 @@ export const accountsWithKeysShape = (count: number) =>
     ),
   );
 
-const CONTACT_ORDER = (q: any) => q.orderBy('added_at').orderBy('customer_id');
-
 export const LIST_CONTACTS_FIRST = queryShape('listContactsFirst', (q, [key, limit]) =>
-  CONTACT_ORDER(q.selectFrom('cx_contacts').selectAll().where('account_key', '=', key)).limit(limit),
+  q.selectFrom('cx_contacts').selectAll().where('account_key', '=', key).orderBy('added_at').orderBy('customer_id').limit(limit),
 );
 
 export const LIST_CONTACTS_AFTER = queryShape('listContactsAfter', (q, [key, at, customer, limit]) =>
-  CONTACT_ORDER(
-    q
-      .selectFrom('cx_contacts')
-      .selectAll()
-      .where('account_key', '=', key)
-      .where('added_at', '>=', at)
-      .where((eb: any) => eb.or([eb('added_at', '>', at), eb('customer_id', '>', customer)])),
-  ).limit(limit),
+  q
+    .selectFrom('cx_contacts')
+    .selectAll()
+    .where('account_key', '=', key)
+    .where('added_at', '>=', at)
+    .where((eb) => eb.or([eb('added_at', '>', at), eb('customer_id', '>', customer)]))
+    .orderBy('added_at')
+    .orderBy('customer_id')
+    .limit(limit),
 );
 
 /** The keys of every account of a domain, active or reset, as a subquery. */

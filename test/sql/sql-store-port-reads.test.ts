@@ -398,6 +398,42 @@ describe.each(factories)('SQL store port, second round: $name', (factory) => {
       expect((await read(store, 'globex', (tx) => tx.listBots())).map((found) => found.botId)).toEqual(['zz']);
     });
 
+    it('R12 R15 R16: a version change and an agent change of one transaction land together, in either order, and read back inside it', async () => {
+      const account = accountRecord({ domainId: 'acme', id: 'help', agentIds: ['u1'] });
+      await write(store, 'acme', (tx) => tx.insertAccount(account, null));
+      const inside = await write(store, 'acme', async (tx) => {
+        const found = (await tx.findAccount('help'))!;
+        await tx.patchAccount(found.key, {}, found.version + 1);
+        await tx.addAgents(found.key, ['u2', 'u3']);
+        const again = (await tx.findAccount('help'))!;
+        await tx.removeAgents(again.key, ['u1']);
+        await tx.patchAccount(again.key, {}, again.version + 1);
+        return { again, list: await tx.listAccounts(null, 10), usage: [...(await tx.productUsage())] };
+      });
+      expect(inside.again).toMatchObject({ version: 2, agentIds: ['u1', 'u2', 'u3'] });
+      expect(inside.list[0]).toMatchObject({ id: 'help', agentCount: 2 });
+      expect(inside.usage).toEqual([['basic', { inUse: 1, maxAgents: 2 }]]);
+      expect(await read(store, 'acme', (tx) => tx.findAccount('help'))).toMatchObject({ version: 3, agentIds: ['u2', 'u3'] });
+      expect((await read(store, 'acme', (tx) => tx.listAccounts(null, 10)))[0]).toMatchObject({ agentCount: 2 });
+      // Refused: nothing of it stays.
+      const refused = await store.transaction('acme', 'write', async (tx) => {
+        const found = (await tx.findAccount('help'))!;
+        await tx.addAgents(found.key, ['u4']);
+        await tx.patchAccount(found.key, {}, found.version + 1);
+        return err(ruleError('seat_limit_exceeded', 'no'));
+      });
+      expect(outcome(refused)).toBe('seat_limit_exceeded');
+      expect(await read(store, 'acme', (tx) => tx.findAccount('help'))).toMatchObject({ version: 3, agentIds: ['u2', 'u3'] });
+      // Reset in the same transaction as an agent change: both land.
+      await write(store, 'acme', async (tx) => {
+        const found = (await tx.findAccount('help'))!;
+        await tx.removeAgents(found.key, ['u3']);
+        await tx.patchAccount(found.key, {}, found.version + 1);
+        await tx.markReset(found.key, new Date(1), found.version + 2);
+      });
+      expect(await read(store, 'acme', (tx) => tx.activeAccountIdsOfAgent('u2'))).toEqual([]);
+    });
+
     it('R12: patchAccount sets only the given fields; a new name frees the old one; a reset account cannot be patched', async () => {
       const account = accountRecord({ domainId: 'acme', id: 'help', name: 'Help', description: 'Desk', productId: 'basic' });
       await write(store, 'acme', (tx) => tx.insertAccount(account, null));
