@@ -86,7 +86,14 @@ type HistoryReadRow = Omit<Selectable<HistoryTable>, 'seq' | 'domain_id'>;
  *
  * It remembers the products, agent lists and name hashes it read or wrote: every write of
  * the domain goes through it (the domain is locked), so they cannot change underneath, and a
- * change of agents costs no extra read.
+ * change of agents costs no extra read. It holds back an account's `agent_count` and a bare
+ * `version` change until the account's next change or read, or {@link beforeCommit}, so an
+ * operation writes the account row once.
+ *
+ * Events are numbered on the domain's `cx_domains.last_seq`: one statement raises it (and
+ * creates the row on SQLite, which locks no row) and answers the new value, one more writes
+ * the events. The domain is locked, so the numbers are gap-free and in commit order, and a
+ * rollback takes them back with everything else.
  *
  * Every method records the first statement that failed ({@link failure}): after a failed
  * statement PostgreSQL refuses the rest of the transaction (and COMMIT quietly rolls back),
