@@ -23,9 +23,13 @@ export type Sequence = ColumnType<number | string | bigint, never, never>;
 /** Bytes: a `Buffer` from Node drivers, a `Uint8Array` from PGlite. */
 export type Bytes = ColumnType<Uint8Array, Uint8Array, Uint8Array>;
 
-/** The row that write transactions of one domain lock (PostgreSQL, MySQL). */
+/**
+ * One row per domain: write transactions of the domain lock it (PostgreSQL, MySQL), and it
+ * holds the domain's highest event `seq` (`last_seq`, 0 before the first event).
+ */
 export interface DomainTable {
   domain_id: string;
+  last_seq: ColumnType<number | string | bigint, number | undefined, number>;
 }
 
 /** The `cx_products` table: one row per product of a domain. */
@@ -121,16 +125,52 @@ export interface BotTable {
   created_at: EpochMillis;
 }
 
-/** One history message; `seq` (auto-increment) orders messages of the same instant. */
+/**
+ * One history message. Reads page by `(sent_at, message_id)`; `seq` (auto-increment) keeps
+ * insertion order for the backup export. `domain_id` is the account's, copied so that the
+ * domain's messages are one index range.
+ */
 export interface HistoryTable {
   seq: Sequence;
   account_key: string;
+  domain_id: string;
+  message_id: string;
+  /** The account's name when the message was sent. */
+  account_name: string;
   customer_id: string;
   customer_name: string;
+  channel: string;
   sent_at: EpochMillis;
+  /** `customer`, `agent` or `account`. */
   sender_kind: string;
+  sender_id: string;
   sender_name: string;
   content: string;
+  /** The `seq` of the event that recorded the message; 0 for messages stored before events. */
+  event_seq: Count;
+}
+
+/** The domain's event log (R30): `seq` counts 1, 2, 3, … per domain. */
+export interface EventTable {
+  domain_id: string;
+  seq: Count;
+  type: string;
+  account_id: string | null;
+  account_uid: string | null;
+  at: EpochMillis;
+  actor: string | null;
+  /** The event's data as JSON text. */
+  data: string;
+}
+
+/** What a call with a transport message id answered (R47), by account and message id. */
+export interface ReceiptTable {
+  account_key: string;
+  message_id: string;
+  customer_id: string;
+  /** The answer as JSON text. */
+  answer: string;
+  at: EpochMillis;
 }
 
 /** The `cx_backup_jobs` table: history backup jobs and their lease. */
@@ -179,6 +219,8 @@ export interface CxDatabase {
   cx_room_agents: RoomAgentTable;
   cx_bots: BotTable;
   cx_history: HistoryTable;
+  cx_events: EventTable;
+  cx_receipts: ReceiptTable;
   cx_backup_jobs: BackupJobTable;
   cx_backup_chunks: BackupChunkTable;
 }

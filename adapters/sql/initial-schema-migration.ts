@@ -1,5 +1,38 @@
-import { sql, type ColumnDefinitionBuilder, type CreateTableBuilder, type Kysely, type Migration } from 'kysely';
-import { detectDialect, sqlCapabilities } from './sql-dialect.js';
+import {
+  MysqlAdapter,
+  PostgresAdapter,
+  SqliteAdapter,
+  sql,
+  type ColumnDefinitionBuilder,
+  type CreateTableBuilder,
+  type Kysely,
+  type Migration,
+} from 'kysely';
+
+// Frozen in time: this file imports nothing of the library. The dialect detection and the
+// column types below are copies, as they were when this migration was released, of what
+// `sql-dialect.ts` declared then; later changes there must not change this schema.
+
+type Dialect = 'sqlite' | 'postgres' | 'mysql';
+
+/** The dialect of a Kysely instance, from its adapter (Kysely's own or subclasses). */
+function dialectOf(db: Kysely<any>): Dialect | null {
+  const adapter = db.getExecutor().adapter;
+  if (adapter instanceof SqliteAdapter) return 'sqlite';
+  if (adapter instanceof PostgresAdapter) return 'postgres';
+  if (adapter instanceof MysqlAdapter) return 'mysql';
+  return null;
+}
+
+/** Column types per dialect, as released with this migration. */
+const TYPES = {
+  sqlite: { longText: 'text', bytes: 'blob', millis: 'integer', sequence: 'autoincrement', binaryColumnCollation: null },
+  postgres: { longText: 'text', bytes: 'bytea', millis: 'bigint', sequence: 'identity', binaryColumnCollation: '"C"' },
+  mysql: { longText: 'mediumtext', bytes: 'longblob', millis: 'bigint', sequence: 'autoincrement', binaryColumnCollation: null },
+} as const satisfies Record<
+  Dialect,
+  { longText: string; bytes: string; millis: string; sequence: 'autoincrement' | 'identity'; binaryColumnCollation: string | null }
+>;
 
 // Lengths of the identifiers the core validates (domain, member, customer ids: 128; product
 // ids: 64; account IDs: 20). Keys, room and job ids are the store's own (UUIDs), given room.
@@ -31,9 +64,9 @@ async function mysqlBinaryCollation(db: Kysely<any>): Promise<string> {
  */
 export const initialSchemaMigration: Migration = {
   async up(db: Kysely<any>): Promise<void> {
-    const dialect = detectDialect(db);
+    const dialect = dialectOf(db);
     if (!dialect) throw new Error('cx-accounts migrations need a SQLite, PostgreSQL or MySQL Kysely dialect');
-    const caps = sqlCapabilities(dialect);
+    const caps = { types: TYPES[dialect] as (typeof TYPES)[Dialect] };
     const tableOptions = dialect === 'mysql' ? sql.raw(`engine=InnoDB default charset=utf8mb4 collate=${await mysqlBinaryCollation(db)}`) : null;
     const table = (name: string): CreateTableBuilder<string, never> => {
       const builder = db.schema.createTable(name);

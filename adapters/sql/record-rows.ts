@@ -5,8 +5,12 @@ import type {
   BotRecord,
   Channel,
   ContactRecord,
+  EventDraft,
+  EventRecord,
   HistoryRecord,
   ProductRecord,
+  ReceiptRecord,
+  SenderKind,
 } from '../../src/ports/records.js';
 import type { AccountSettings } from '../../src/schedule/schedule-types.js';
 import type {
@@ -14,8 +18,10 @@ import type {
   BackupJobTable,
   BotTable,
   ContactTable,
+  EventTable,
   HistoryTable,
   ProductTable,
+  ReceiptTable,
 } from './cx-database.js';
 import { nameKeyHash } from './name-key-hash.js';
 import { toDate, toDateOrNull, toMillis, toMillisOrNull, toNumber } from './row-values.js';
@@ -41,7 +47,7 @@ export function rowToProduct(row: Selectable<ProductTable>): ProductRecord {
   return { productId: row.product_id, name: row.name, seatLimit: toNumber(row.seat_limit), quantity: toNumber(row.quantity) };
 }
 
-/** The columns of an account that `updateAccount` replaces, in a fixed order. */
+/** The columns of an account that may change after it is inserted, in a fixed order. */
 export const ACCOUNT_CHANGE_COLUMNS = [
   'name',
   'name_key',
@@ -178,15 +184,95 @@ export function rowToBot(row: Selectable<BotTable>): BotRecord {
   };
 }
 
-export function historyToRow(entry: HistoryRecord): Insertable<HistoryTable> {
+/** The columns of a history row the store writes, in a fixed order. */
+export const HISTORY_COLUMNS = [
+  'account_key',
+  'domain_id',
+  'message_id',
+  'account_name',
+  'customer_id',
+  'customer_name',
+  'channel',
+  'sent_at',
+  'sender_kind',
+  'sender_id',
+  'sender_name',
+  'content',
+  'event_seq',
+] as const;
+
+export function historyToRow(domainId: string, entry: HistoryRecord) {
   return {
     account_key: entry.accountKey,
+    domain_id: domainId,
+    message_id: entry.messageId,
+    account_name: entry.accountName,
     customer_id: entry.customerId,
     customer_name: entry.customerName,
+    channel: entry.channel,
     sent_at: toMillis(entry.sentAt),
     sender_kind: entry.senderKind,
+    sender_id: entry.senderId,
     sender_name: entry.senderName,
     content: entry.content,
+    event_seq: entry.eventSeq,
+  } satisfies Insertable<HistoryTable> & Record<(typeof HISTORY_COLUMNS)[number], unknown>;
+}
+
+/** A history record from a row of the columns reads select (everything but `domain_id` and `seq`). */
+export function rowToHistory(row: Omit<Selectable<HistoryTable>, 'seq' | 'domain_id'>): HistoryRecord {
+  return {
+    messageId: row.message_id,
+    accountKey: row.account_key,
+    accountName: row.account_name,
+    customerId: row.customer_id,
+    customerName: row.customer_name,
+    channel: row.channel as Channel,
+    sentAt: toDate(row.sent_at),
+    senderKind: row.sender_kind as SenderKind,
+    senderId: row.sender_id,
+    senderName: row.sender_name,
+    content: row.content,
+    eventSeq: toNumber(row.event_seq),
+  };
+}
+
+/** The columns of an event row, in a fixed order. */
+export const EVENT_COLUMNS = ['domain_id', 'seq', 'type', 'account_id', 'account_uid', 'at', 'actor', 'data'] as const;
+
+export function eventToRow(domainId: string, seq: number, event: EventDraft) {
+  return {
+    domain_id: domainId,
+    seq,
+    type: event.type,
+    account_id: event.accountId,
+    account_uid: event.accountUid,
+    at: toMillis(event.at),
+    actor: event.actor,
+    data: JSON.stringify(event.data),
+  } satisfies Insertable<EventTable> & Record<(typeof EVENT_COLUMNS)[number], unknown>;
+}
+
+export function rowToEvent(row: Selectable<EventTable>): EventRecord {
+  return {
+    seq: toNumber(row.seq),
+    domainId: row.domain_id,
+    type: row.type,
+    accountId: row.account_id,
+    accountUid: row.account_uid,
+    at: toDate(row.at),
+    actor: row.actor,
+    data: JSON.parse(row.data) as Record<string, unknown>,
+  };
+}
+
+export function rowToReceipt(row: Selectable<ReceiptTable>): ReceiptRecord {
+  return {
+    accountKey: row.account_key,
+    messageId: row.message_id,
+    customerId: row.customer_id,
+    answer: JSON.parse(row.answer) as unknown,
+    at: toDate(row.at),
   };
 }
 

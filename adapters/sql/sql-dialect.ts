@@ -25,6 +25,8 @@ export type SqlCapabilities = {
   readonly upsert: 'on-conflict' | 'on-duplicate-key';
   /** The store must queue its own calls: one connection, no pool (SQLite). */
   readonly singleConnection: boolean;
+  /** `INSERT … RETURNING` answers the written row (SQLite, PostgreSQL); else it is read back. */
+  readonly returning: boolean;
   /** Column types of the schema. */
   readonly types: {
     /** Long text (messages, settings JSON): MySQL's `text` stops at 64 KiB. */
@@ -50,6 +52,7 @@ const SQLITE: SqlCapabilities = {
   domainLock: 'database',
   upsert: 'on-conflict',
   singleConnection: true,
+  returning: true,
   types: { longText: 'text', bytes: 'blob', millis: 'integer', sequence: 'autoincrement', binaryColumnCollation: null },
 };
 
@@ -63,6 +66,7 @@ const POSTGRES: SqlCapabilities = {
   domainLock: 'row',
   upsert: 'on-conflict',
   singleConnection: false,
+  returning: true,
   types: { longText: 'text', bytes: 'bytea', millis: 'bigint', sequence: 'identity', binaryColumnCollation: '"C"' },
 };
 
@@ -74,6 +78,7 @@ const MYSQL: SqlCapabilities = {
   domainLock: 'row',
   upsert: 'on-duplicate-key',
   singleConnection: false,
+  returning: false,
   types: { longText: 'mediumtext', bytes: 'longblob', millis: 'bigint', sequence: 'autoincrement', binaryColumnCollation: null },
 };
 

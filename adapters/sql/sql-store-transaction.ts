@@ -2,34 +2,58 @@ import type { Compilable, DatabaseConnection, Kysely, QueryResult, Selectable } 
 import type {
   AccountListPosition,
   AccountListRow,
+  AccountPatch,
   AccountRecord,
   BackupJobRecord,
   BotRecord,
+  ContactPosition,
   ContactRecord,
+  EventDraft,
+  EventRecord,
+  HistoryFilter,
+  HistoryPosition,
   HistoryRecord,
+  HistoryRow,
   ProductRecord,
+  ReceiptRecord,
   RoomRecord,
+  StoredImage,
 } from '../../src/ports/records.js';
 import type { ProductUsage, StoreTransaction } from '../../src/ports/store.js';
 import { joinParts, splitParts } from './binary-parts.js';
-import type { AccountTable, BackupJobTable, BotTable, ContactTable, CxDatabase, ProductTable, RoomTable } from './cx-database.js';
+import type {
+  AccountTable,
+  BackupJobTable,
+  BotTable,
+  ContactTable,
+  CxDatabase,
+  EventTable,
+  HistoryTable,
+  ProductTable,
+  ReceiptTable,
+  RoomTable,
+} from './cx-database.js';
 import { nameKeyHash } from './name-key-hash.js';
 import type { PreparedQueries, QueryShape } from './prepared-queries.js';
 import {
-  ACCOUNT_CHANGE_COLUMNS,
   ACCOUNT_INSERT_COLUMNS,
-  accountChangeColumns,
   accountToRow,
   backupJobToRow,
   botToRow,
   contactToRow,
+  EVENT_COLUMNS,
+  eventToRow,
+  HISTORY_COLUMNS,
   historyToRow,
   productToRow,
   rowToAccount,
   rowToBackupJob,
   rowToBot,
   rowToContact,
+  rowToEvent,
+  rowToHistory,
   rowToProduct,
+  rowToReceipt,
 } from './record-rows.js';
 import { toDate, toDriverBytes, toMillis, toNumber } from './row-values.js';
 import type { SqlCapabilities } from './sql-dialect.js';
@@ -44,6 +68,17 @@ type Numeric = number | string | bigint;
 /** Most rows one multi-row statement writes (or values one IN list holds). */
 const ROWS_PER_STATEMENT = 1000;
 
+/** Most events one statement writes (8 values each). */
+const EVENTS_PER_STATEMENT = 500;
+
+/** Columns of an account row a transaction writes late, with the account's next change or before commit. */
+type PendingAccountChange = { agentCount?: number; version?: number };
+
+/** What a history read needs of an account: its ID and its time zone. */
+type AccountInfo = { id: string; timeZone: string };
+
+type HistoryReadRow = Omit<Selectable<HistoryTable>, 'seq' | 'domain_id'>;
+
 /**
  * The repository of one SQL transaction, bound to one driver connection and one domain.
  * Queries are built with `db` (which never runs them) and run on `connection`, most of them
@@ -51,7 +86,14 @@ const ROWS_PER_STATEMENT = 1000;
  *
  * It remembers the products, agent lists and name hashes it read or wrote: every write of
  * the domain goes through it (the domain is locked), so they cannot change underneath, and a
- * change of agents costs no extra read.
+ * change of agents costs no extra read. It holds back an account's `agent_count` and a bare
+ * `version` change until the account's next change or read, or {@link beforeCommit}, so an
+ * operation writes the account row once.
+ *
+ * Events are numbered on the domain's `cx_domains.last_seq`: one statement raises it (and
+ * creates the row on SQLite, which locks no row) and answers the new value, one more writes
+ * the events. The domain is locked, so the numbers are gap-free and in commit order, and a
+ * rollback takes them back with everything else.
  *
  * Every method records the first statement that failed ({@link failure}): after a failed
  * statement PostgreSQL refuses the rest of the transaction (and COMMIT quietly rolls back),
@@ -66,6 +108,11 @@ export class SqlStoreTransaction implements StoreTransaction {
   readonly #products = new Map<string, ProductRecord | null>();
   readonly #agents = new Map<string, StoredAgents>();
   readonly #nameHashes = new Map<string, { nameKey: string; hash: string }>();
+  /** Account row changes held back (see {@link beforeCommit}), by key. */
+  readonly #pending = new Map<string, PendingAccountChange>();
+  /** Keys of accounts read or inserted active in this transaction (and not reset since). */
+  readonly #knownActive = new Set<string>();
+  readonly #accountInfo = new Map<string, AccountInfo>();
   #failure: { error: unknown } | null = null;
 
   constructor(connection: DatabaseConnection, db: Kysely<CxDatabase>, caps: SqlCapabilities, queries: PreparedQueries, domainId: string) {
@@ -79,6 +126,17 @@ export class SqlStoreTransaction implements StoreTransaction {
   /** The first error a method rejected with, or `null`. Once set, the transaction must not commit. */
   failure(): { error: unknown } | null {
     return this.#failure;
+  }
+
+  /**
+   * Writes what was held back, before the runner commits. An operation that adds or removes
+   * agents also raises the account's `version`; whatever the order of the two calls, the
+   * account row takes one UPDATE for both: `agent_count` and a bare `version` change of an
+   * account known active are held back until the account's next change, its next read, or
+   * here.
+   */
+  beforeCommit(): Promise<void> {
+    return this.#guard(() => this.#flushPending());
   }
 
   // Products
@@ -112,6 +170,7 @@ export class SqlStoreTransaction implements StoreTransaction {
 
   productUsage(): Promise<Map<string, ProductUsage>> {
     return this.#guard(async () => {
+      await this.#flushPending();
       const rows = await this.#rows<{ product_id: string; in_use: Numeric; max_agents: Numeric }>(Q.PRODUCT_USAGE, [this.#domainId]);
       return new Map(rows.map((row) => [row.product_id, { inUse: toNumber(row.in_use), maxAgents: toNumber(row.max_agents) }]));
     });
@@ -121,8 +180,10 @@ export class SqlStoreTransaction implements StoreTransaction {
 
   findAccount(accountId: string): Promise<AccountRecord | null> {
     return this.#guard(async () => {
+      await this.#flushPending();
       const [row] = await this.#rows<Selectable<AccountTable>>(Q.FIND_ACCOUNT, [accountId, this.#domainId]);
       if (!row) return null;
+      this.#knownActive.add(row.key);
       if (row.active_name_hash !== null) this.#nameHashes.set(row.key, { nameKey: row.name_key, hash: row.active_name_hash });
       const agents = await this.#loadAgents(row.key);
       return rowToAccount(row, [...agents.ids]);
@@ -150,21 +211,81 @@ export class SqlStoreTransaction implements StoreTransaction {
       );
       await this.#insertAgents(account.key, account.agentIds, 0);
       this.#agents.set(account.key, { ids: [...account.agentIds], nextPosition: account.agentIds.length });
+      if (account.resetAt === null) this.#knownActive.add(account.key);
       if (imageData) await this.#writeImage(account.key, imageData);
     });
   }
 
-  updateAccount(account: AccountRecord, imageData?: Uint8Array | null): Promise<void> {
+  patchAccount(accountKey: string, patch: AccountPatch, version: number): Promise<void> {
     return this.#guard(async () => {
-      const changes = accountChangeColumns(account, account.resetAt === null ? this.#nameHashOf(account.key, account.nameKey) : null);
-      const updated = await this.#affected(Q.UPDATE_ACCOUNT, [
-        ...ACCOUNT_CHANGE_COLUMNS.map((column) => changes[column]),
-        account.key,
+      const changes: [string, unknown][] = [];
+      if (patch.name !== undefined) {
+        if (patch.nameKey === undefined) throw new Error('patchAccount: a name comes with its nameKey');
+        const hash = this.#nameHashOf(accountKey, patch.nameKey);
+        changes.push(['name', patch.name], ['name_key', patch.nameKey], ['active_name_hash', hash]);
+        this.#nameHashes.set(accountKey, { nameKey: patch.nameKey, hash });
+      }
+      if (patch.description !== undefined) changes.push(['description', patch.description]);
+      if (patch.productId !== undefined) changes.push(['product_id', patch.productId]);
+      if (patch.settings !== undefined) {
+        changes.push(['settings', JSON.stringify(patch.settings)]);
+        this.#accountInfo.delete(accountKey);
+      }
+      if (changes.length === 0 && this.#knownActive.has(accountKey)) {
+        // Only the version: held back to go with the agent count (see beforeCommit).
+        this.#pending.set(accountKey, { ...this.#pending.get(accountKey), version });
+        return;
+      }
+      await this.#writeAccountRow(accountKey, changes, version);
+    });
+  }
+
+  setAccountImage(accountKey: string, image: StoredImage | null): Promise<void> {
+    return this.#guard(async () => {
+      const info = image?.info ?? null;
+      const updated = await this.#affected(Q.SET_ACCOUNT_IMAGE, [
+        info?.fileName ?? null,
+        info?.byteLength ?? null,
+        info?.width ?? null,
+        info?.height ?? null,
+        accountKey,
         this.#domainId,
       ]);
-      if (updated === 0) throw new Error(`no account with key ${account.key}`);
-      await this.#writeAgents(account.key, account.agentIds);
-      if (imageData !== undefined) await this.#writeImage(account.key, imageData);
+      if (updated === 0) throw new Error(`no account with key ${accountKey}`);
+      await this.#writeImage(accountKey, image?.data ?? null);
+    });
+  }
+
+  addAgents(accountKey: string, memberIds: readonly string[]): Promise<void> {
+    return this.#guard(async () => {
+      if (memberIds.length === 0) return;
+      const stored = await this.#loadAgents(accountKey);
+      await this.#insertAgents(accountKey, memberIds, stored.nextPosition);
+      const ids = [...stored.ids, ...memberIds];
+      this.#agents.set(accountKey, { ids, nextPosition: stored.nextPosition + memberIds.length });
+      this.#pending.set(accountKey, { ...this.#pending.get(accountKey), agentCount: ids.length });
+    });
+  }
+
+  removeAgents(accountKey: string, memberIds: readonly string[]): Promise<void> {
+    return this.#guard(async () => {
+      if (memberIds.length === 0) return;
+      const stored = await this.#loadAgents(accountKey);
+      await this.#deleteAgents(accountKey, memberIds);
+      const removed = new Set(memberIds);
+      const ids = stored.ids.filter((id) => !removed.has(id));
+      this.#agents.set(accountKey, { ids, nextPosition: stored.nextPosition });
+      this.#pending.set(accountKey, { ...this.#pending.get(accountKey), agentCount: ids.length });
+    });
+  }
+
+  markReset(accountKey: string, resetAt: Date, version: number): Promise<void> {
+    return this.#guard(async () => {
+      await this.#flushPending();
+      const updated = await this.#affected(Q.MARK_RESET, [toMillis(resetAt), version, accountKey, this.#domainId]);
+      if (updated === 0) throw new Error(`no active account with key ${accountKey}`);
+      this.#nameHashes.delete(accountKey);
+      this.#knownActive.delete(accountKey);
     });
   }
 
@@ -177,6 +298,7 @@ export class SqlStoreTransaction implements StoreTransaction {
 
   listAccounts(after: AccountListPosition | null, limit: number): Promise<AccountListRow[]> {
     return this.#guard(async () => {
+      await this.#flushPending();
       type Row = Pick<Selectable<AccountTable>, 'id' | 'name' | 'product_id' | 'contact_url' | 'activated_at' | 'agent_count'>;
       const rows = after
         ? await this.#rows<Row>(Q.LIST_ACCOUNTS_AFTER, [this.#domainId, toMillis(after.activatedAt), after.id, limit])
@@ -208,6 +330,30 @@ export class SqlStoreTransaction implements StoreTransaction {
   putContact(contact: ContactRecord): Promise<void> {
     return this.#guard(async () => {
       await this.#once(upsertQuery(this.#db, this.#caps, 'cx_contacts', contactToRow(contact), ['account_key', 'customer_id']));
+    });
+  }
+
+  listContacts(accountKey: string, after: ContactPosition | null, limit: number): Promise<ContactRecord[]> {
+    return this.#guard(async () => {
+      const rows = after
+        ? await this.#rows<Selectable<ContactTable>>(Q.LIST_CONTACTS_AFTER, [accountKey, toMillis(after.addedAt), after.customerId, limit])
+        : await this.#rows<Selectable<ContactTable>>(Q.LIST_CONTACTS_FIRST, [accountKey, limit]);
+      return rows.map(rowToContact);
+    });
+  }
+
+  eraseCustomer(customerId: string): Promise<{ contacts: number; messages: number; rooms: number }> {
+    return this.#guard(async () => {
+      const domain = this.#domainId;
+      const rooms = await this.#rows<{ account_key: string; room_id: string }>(Q.CUSTOMER_ROOMS, [domain, customerId]);
+      for (const room of rooms) {
+        await this.#run(Q.DELETE_AGENTS_OF_ROOM, [room.account_key, room.room_id]);
+        await this.#run(Q.DELETE_ROOM, [room.account_key, room.room_id]);
+      }
+      const contacts = await this.#affected(Q.ERASE_CONTACTS, [domain, customerId]);
+      const messages = await this.#affected(Q.ERASE_HISTORY, [domain, customerId]);
+      await this.#run(Q.ERASE_RECEIPTS, [domain, customerId]);
+      return { contacts, messages, rooms: rooms.length };
     });
   }
 
@@ -250,6 +396,21 @@ export class SqlStoreTransaction implements StoreTransaction {
     });
   }
 
+  addRoomAgents(accountKey: string, roomId: string, memberIds: readonly string[]): Promise<void> {
+    return this.#guard(async () => {
+      if (memberIds.length === 0) return;
+      const [row] = await this.#rows<{ last: Numeric | null }>(Q.LAST_ROOM_AGENT_POSITION, [accountKey, roomId]);
+      const first = row?.last === null || row?.last === undefined ? 0 : toNumber(row.last) + 1;
+      for (let start = 0; start < memberIds.length; start += ROWS_PER_STATEMENT) {
+        const batch = memberIds.slice(start, start + ROWS_PER_STATEMENT);
+        await this.#run(
+          Q.insertRoomAgentsShape(batch.length),
+          batch.flatMap((memberId, index) => [accountKey, roomId, first + start + index, memberId]),
+        );
+      }
+    });
+  }
+
   deleteRooms(accountKey: string): Promise<number> {
     return this.#guard(async () => {
       await this.#run(Q.DELETE_ROOM_AGENTS, [accountKey]);
@@ -272,6 +433,30 @@ export class SqlStoreTransaction implements StoreTransaction {
     });
   }
 
+  listBots(accountKey?: string): Promise<BotRecord[]> {
+    return this.#guard(async () => {
+      const rows =
+        accountKey === undefined
+          ? await this.#rows<Selectable<BotTable>>(Q.LIST_BOTS, [this.#domainId])
+          : await this.#rows<Selectable<BotTable>>(Q.LIST_BOTS_OF_ACCOUNT, [this.#domainId, accountKey]);
+      // JavaScript order, as the memory store sorts: the database's collation may differ.
+      return rows.map(rowToBot).sort((a, b) => (a.botId < b.botId ? -1 : a.botId > b.botId ? 1 : 0));
+    });
+  }
+
+  attachBot(botId: string, accountKey: string, accountId: string): Promise<void> {
+    return this.#guard(async () => {
+      const updated = await this.#affected(Q.ATTACH_BOT, [accountKey, accountId, this.#domainId, botId]);
+      if (updated === 0) throw new Error(`no bot ${botId}`);
+    });
+  }
+
+  deleteBot(botId: string): Promise<void> {
+    return this.#guard(async () => {
+      await this.#run(Q.DELETE_BOT, [this.#domainId, botId]);
+    });
+  }
+
   resetBots(accountKey: string): Promise<{ deleted: number; kept: number }> {
     return this.#guard(async () => {
       const deleted = await this.#affected(Q.DELETE_ADMIN_BOTS, [accountKey]);
@@ -284,8 +469,100 @@ export class SqlStoreTransaction implements StoreTransaction {
 
   appendHistory(entry: HistoryRecord): Promise<void> {
     return this.#guard(async () => {
-      const row = historyToRow(entry);
-      await this.#run(Q.APPEND_HISTORY, [row.account_key, row.customer_id, row.customer_name, row.sent_at, row.sender_kind, row.sender_name, row.content]);
+      const row = historyToRow(this.#domainId, entry);
+      await this.#run(
+        Q.APPEND_HISTORY,
+        HISTORY_COLUMNS.map((column) => row[column]),
+      );
+    });
+  }
+
+  readHistory(filter: HistoryFilter, after: HistoryPosition | null, limit: number): Promise<HistoryRow[]> {
+    return this.#guard(async () => {
+      const keys = await this.#keysOfFilter(filter);
+      if (keys && keys.length === 0) return [];
+      const { shape, args } = this.#historyQuery(false, filter, keys ?? [], after);
+      const rows = await this.#rows<HistoryReadRow>(shape, [...args, limit]);
+      const info = await this.#accountInfoOf(rows.map((row) => row.account_key));
+      return rows.map((row) => {
+        const account = info.get(row.account_key)!;
+        return { ...rowToHistory(row), accountId: account.id, timeZone: account.timeZone };
+      });
+    });
+  }
+
+  countHistory(filter: HistoryFilter): Promise<number> {
+    return this.#guard(async () => {
+      const keys = await this.#keysOfFilter(filter);
+      if (keys && keys.length === 0) return 0;
+      const { shape, args } = this.#historyQuery(true, filter, keys ?? [], null);
+      const [row] = await this.#rows<{ count: Numeric }>(shape, args);
+      return row ? toNumber(row.count) : 0;
+    });
+  }
+
+  // Receipts
+
+  findReceipt(accountKey: string, messageId: string): Promise<ReceiptRecord | null> {
+    return this.#guard(async () => {
+      const [row] = await this.#rows<Selectable<ReceiptTable>>(Q.FIND_RECEIPT, [accountKey, messageId]);
+      return row ? rowToReceipt(row) : null;
+    });
+  }
+
+  putReceipt(receipt: ReceiptRecord): Promise<void> {
+    return this.#guard(async () => {
+      await this.#run(Q.INSERT_RECEIPT, [
+        receipt.accountKey,
+        receipt.messageId,
+        receipt.customerId,
+        JSON.stringify(receipt.answer ?? null),
+        toMillis(receipt.at),
+      ]);
+    });
+  }
+
+  // Events
+
+  appendEvents(events: readonly EventDraft[]): Promise<number[]> {
+    return this.#guard(async () => {
+      if (events.length === 0) return [];
+      // The domain's row is locked (or the database is), so no other writer moves last_seq
+      // before this transaction ends: the numbers are gap-free and in commit order, and a
+      // rollback takes them back with the events.
+      let last: number;
+      if (this.#caps.returning) {
+        const [row] = await this.#rows<{ last_seq: Numeric }>(Q.ADVANCE_LAST_SEQ_RETURNING, [this.#domainId, events.length]);
+        last = toNumber(row!.last_seq);
+      } else {
+        await this.#run(Q.ADVANCE_LAST_SEQ, [this.#domainId, events.length, events.length]);
+        const [row] = await this.#rows<{ last_seq: Numeric }>(Q.LAST_SEQ, [this.#domainId]);
+        last = toNumber(row!.last_seq);
+      }
+      const first = last - events.length + 1;
+      const seqs = events.map((_, index) => first + index);
+      for (let start = 0; start < events.length; start += EVENTS_PER_STATEMENT) {
+        const batch = events.slice(start, start + EVENTS_PER_STATEMENT);
+        await this.#run(
+          Q.insertEventsShape(batch.length),
+          batch.flatMap((event, index) => {
+            const row = eventToRow(this.#domainId, first + start + index, event);
+            return EVENT_COLUMNS.map((column) => row[column]);
+          }),
+        );
+      }
+      return seqs;
+    });
+  }
+
+  readEvents(after: number, limit: number): Promise<EventRecord[]> {
+    return this.#guard(async () => (await this.#rows<Selectable<EventTable>>(Q.READ_EVENTS, [this.#domainId, after, limit])).map(rowToEvent));
+  }
+
+  lastEventSeq(): Promise<number> {
+    return this.#guard(async () => {
+      const [row] = await this.#rows<{ last_seq: Numeric }>(Q.LAST_SEQ, [this.#domainId]);
+      return row ? toNumber(row.last_seq) : 0;
     });
   }
 
@@ -353,6 +630,85 @@ export class SqlStoreTransaction implements StoreTransaction {
     return known && known.nameKey === nameKey ? known.hash : nameKeyHash(nameKey);
   }
 
+  /**
+   * One UPDATE of an active account's row: `changes`, what was held back for it, and its
+   * version (kept as it is when `version` is undefined and none was held back).
+   */
+  async #writeAccountRow(accountKey: string, changes: [string, unknown][], version: number | undefined): Promise<void> {
+    const pending = this.#pending.get(accountKey);
+    this.#pending.delete(accountKey);
+    const columns = [...changes];
+    if (pending?.agentCount !== undefined) columns.push(['agent_count', pending.agentCount]);
+    const nextVersion = version ?? pending?.version;
+    if (nextVersion !== undefined) columns.push(['version', nextVersion]);
+    if (columns.length === 0) return;
+    const updated = await this.#affected(Q.patchAccountShape(columns.map(([column]) => column)), [
+      ...columns.map(([, value]) => value),
+      accountKey,
+      this.#domainId,
+    ]);
+    if (updated === 0) throw new Error(`no active account with key ${accountKey}`);
+  }
+
+  /** Writes every account row change held back. */
+  async #flushPending(): Promise<void> {
+    for (const accountKey of [...this.#pending.keys()]) await this.#writeAccountRow(accountKey, [], undefined);
+  }
+
+  /** The keys of the accounts of the filter's IDs (active or reset), or `null` without that filter. */
+  async #keysOfFilter(filter: HistoryFilter): Promise<string[] | null> {
+    if (filter.accountIds === undefined) return null;
+    const ids = [...new Set(filter.accountIds)];
+    const keys: string[] = [];
+    for (let start = 0; start < ids.length; start += ROWS_PER_STATEMENT) {
+      const batch = ids.slice(start, start + ROWS_PER_STATEMENT);
+      const rows = await this.#rows<{ key: string; id: string; settings: string }>(Q.accountsWithIdsShape(batch.length), [this.#domainId, ...batch]);
+      for (const row of rows) {
+        this.#rememberAccount(row);
+        keys.push(row.key);
+      }
+    }
+    return keys.sort();
+  }
+
+  /** The history query of a filter: its shape and its arguments but the limit. */
+  #historyQuery(count: boolean, filter: HistoryFilter, keys: readonly string[], after: HistoryPosition | null) {
+    const options: Q.HistoryShapeOptions = {
+      keys: keys.length,
+      customer: filter.customerId !== undefined,
+      from: filter.from !== undefined,
+      to: filter.to !== undefined,
+      upTo: filter.upToEventSeq !== undefined,
+      after: after !== null,
+    };
+    const args: unknown[] = [this.#domainId, ...keys];
+    if (filter.customerId !== undefined) args.push(filter.customerId);
+    if (filter.from !== undefined) args.push(toMillis(filter.from));
+    if (filter.to !== undefined) args.push(toMillis(filter.to));
+    if (filter.upToEventSeq !== undefined) args.push(filter.upToEventSeq);
+    if (after) args.push(toMillis(after.sentAt), after.messageId);
+    return { shape: Q.historyShape(count, options), args };
+  }
+
+  #rememberAccount(row: { key: string; id: string; settings: string }): void {
+    const timeZone = (JSON.parse(row.settings) as { timeZone?: unknown }).timeZone;
+    this.#accountInfo.set(row.key, { id: row.id, timeZone: typeof timeZone === 'string' ? timeZone : 'UTC' });
+  }
+
+  /** ID and time zone of accounts of the domain by key, read once per transaction. */
+  async #accountInfoOf(accountKeys: readonly string[]): Promise<Map<string, AccountInfo>> {
+    const missing = [...new Set(accountKeys)].filter((key) => !this.#accountInfo.has(key));
+    for (let start = 0; start < missing.length; start += ROWS_PER_STATEMENT) {
+      const batch = missing.slice(start, start + ROWS_PER_STATEMENT);
+      const rows = await this.#rows<{ key: string; id: string; settings: string }>(Q.accountsWithKeysShape(batch.length), [this.#domainId, ...batch]);
+      for (const row of rows) this.#rememberAccount(row);
+    }
+    for (const key of accountKeys) {
+      if (!this.#accountInfo.has(key)) throw new Error(`history of an account that is not stored: ${key}`);
+    }
+    return this.#accountInfo;
+  }
+
   async #loadAgents(accountKey: string): Promise<StoredAgents> {
     const cached = this.#agents.get(accountKey);
     if (cached) return cached;
@@ -378,29 +734,6 @@ export class SqlStoreTransaction implements StoreTransaction {
     for (let start = 0; start < memberIds.length; start += ROWS_PER_STATEMENT) {
       const batch = memberIds.slice(start, start + ROWS_PER_STATEMENT);
       await this.#run(Q.deleteAgentsShape(batch.length), [accountKey, ...batch]);
-    }
-  }
-
-  /** Brings the stored agents of an account to `next`, with as few statements as the change needs. */
-  async #writeAgents(accountKey: string, next: readonly string[]): Promise<void> {
-    const stored = await this.#loadAgents(accountKey);
-    const previous = stored.ids;
-    if (previous.length === next.length && previous.every((id, index) => id === next[index])) return;
-    const nextSet = new Set(next);
-    const previousSet = new Set(previous);
-    const kept = previous.filter((id) => nextSet.has(id));
-    const appended = next.slice(kept.length);
-    const isRemoveAndAppend = kept.every((id, index) => next[index] === id) && appended.every((id) => !previousSet.has(id));
-    if (isRemoveAndAppend) {
-      const removed = previous.filter((id) => !nextSet.has(id));
-      await this.#deleteAgents(accountKey, removed);
-      await this.#insertAgents(accountKey, appended, stored.nextPosition);
-      this.#agents.set(accountKey, { ids: [...next], nextPosition: stored.nextPosition + appended.length });
-    } else {
-      // Any other change (a reorder): rewrite the list.
-      await this.#run(Q.DELETE_ALL_AGENTS, [accountKey]);
-      await this.#insertAgents(accountKey, next, 0);
-      this.#agents.set(accountKey, { ids: [...next], nextPosition: next.length });
     }
   }
 

@@ -1,5 +1,6 @@
+import { sql } from 'kysely';
 import { queryShape, type QueryShape } from './prepared-queries.js';
-import { ACCOUNT_CHANGE_COLUMNS, ACCOUNT_INSERT_COLUMNS } from './record-rows.js';
+import { ACCOUNT_INSERT_COLUMNS, EVENT_COLUMNS, HISTORY_COLUMNS } from './record-rows.js';
 
 /**
  * The statements of the SQL store's transactions, one shape each (see `prepared-queries.ts`).
@@ -37,13 +38,38 @@ export const INSERT_ACCOUNT = queryShape('insertAccount', (q, params) =>
   q.insertInto('cx_accounts').values(Object.fromEntries(ACCOUNT_INSERT_COLUMNS.map((column, index) => [column, params[index]])) as never),
 );
 
-/** Arguments: the values of `ACCOUNT_CHANGE_COLUMNS`, then key, then domain. */
-export const UPDATE_ACCOUNT = queryShape('updateAccount', (q, params) =>
+/**
+ * Sets some columns of an active account of the domain. Arguments: the values of `columns`,
+ * then key, then domain. One shape per set of columns.
+ */
+export const patchAccountShape = (columns: readonly string[]) =>
+  sized(`patchAccount:${columns.join(',')}`, 0, () =>
+    queryShape(`patchAccount:${columns.join(',')}`, (q, params) =>
+      q
+        .updateTable('cx_accounts')
+        .set(Object.fromEntries(columns.map((column, index) => [column, params[index]])))
+        .where('key', '=', params[columns.length])
+        .where('domain_id', '=', params[columns.length + 1])
+        .where('active_id', 'is not', null),
+    ),
+  );
+
+export const SET_ACCOUNT_IMAGE = queryShape('setAccountImage', (q, [fileName, byteLength, width, height, key, domain]) =>
   q
     .updateTable('cx_accounts')
-    .set(Object.fromEntries(ACCOUNT_CHANGE_COLUMNS.map((column, index) => [column, params[index]])))
-    .where('key', '=', params[ACCOUNT_CHANGE_COLUMNS.length])
-    .where('domain_id', '=', params[ACCOUNT_CHANGE_COLUMNS.length + 1]),
+    .set({ image_file_name: fileName, image_byte_length: byteLength, image_width: width, image_height: height })
+    .where('key', '=', key)
+    .where('domain_id', '=', domain),
+);
+
+/** Ends an active account: the `active_*` columns go `NULL`, so its ID and name are free. */
+export const MARK_RESET = queryShape('markReset', (q, [resetAt, version, key, domain]) =>
+  q
+    .updateTable('cx_accounts')
+    .set({ reset_at: resetAt, version, active_id: null, active_domain_id: null, active_name_hash: null })
+    .where('key', '=', key)
+    .where('domain_id', '=', domain)
+    .where('active_id', 'is not', null),
 );
 
 export const ACCOUNT_AGENTS = queryShape('accountAgents', (q, [key]) =>
@@ -83,8 +109,6 @@ export const deleteAgentsShape = (count: number) =>
       q.deleteFrom('cx_account_agents').where('account_key', '=', key).where('member_id', 'in', members),
     ),
   );
-
-export const DELETE_ALL_AGENTS = queryShape('deleteAllAgents', (q, [key]) => q.deleteFrom('cx_account_agents').where('account_key', '=', key));
 
 export const DELETE_IMAGE = queryShape('deleteImage', (q, [key]) => q.deleteFrom('cx_account_images').where('account_key', '=', key));
 
@@ -159,16 +183,232 @@ export const DELETE_ADMIN_BOTS = queryShape('deleteAdminBots', (q, [key]) =>
 
 export const DETACH_BOTS = queryShape('detachBots', (q, [key]) => q.updateTable('cx_bots').set({ account_key: null }).where('account_key', '=', key));
 
-export const APPEND_HISTORY = queryShape('appendHistory', (q, [key, customer, customerName, sentAt, senderKind, senderName, content]) =>
-  q.insertInto('cx_history').values({
-    account_key: key,
-    customer_id: customer,
-    customer_name: customerName,
-    sent_at: sentAt,
-    sender_kind: senderKind,
-    sender_name: senderName,
-    content,
-  }),
+/** Arguments: the values of `HISTORY_COLUMNS`. */
+export const APPEND_HISTORY = queryShape('appendHistory', (q, params) =>
+  q.insertInto('cx_history').values(Object.fromEntries(HISTORY_COLUMNS.map((column, index) => [column, params[index]])) as never),
+);
+
+/** Columns of a history row as reads answer them. */
+const HISTORY_READ_COLUMNS = ['account_key', ...HISTORY_COLUMNS.filter((column) => column !== 'account_key' && column !== 'domain_id')] as const;
+
+/** Which filters a history read or count has (see {@link historyShape}). */
+export type HistoryShapeOptions = {
+  /** How many account keys the read is narrowed to (0: the whole domain). */
+  keys: number;
+  customer: boolean;
+  from: boolean;
+  to: boolean;
+  upTo: boolean;
+  /** Keyset position (reads only). */
+  after: boolean;
+};
+
+/** Above this many account keys, one ranged read over the domain's index replaces the union of per-account reads. */
+export const HISTORY_UNION_LIMIT = 16;
+
+/**
+ * A page (or the count) of a domain's history. Arguments, in order: domain; the account keys;
+ * customer; from; to; upTo (event seq); after sent_at, after message_id; limit (reads).
+ *
+ * A page reads `(sent_at, message_id)` order straight from an index: the domain's, the
+ * customer's in the domain, or each account's. Narrowed to several accounts (the incarnations
+ * of an ID), each account gives its first `limit` rows and the union is cut to `limit`: a late
+ * page costs what the first does.
+ */
+export const historyShape = (count: boolean, options: HistoryShapeOptions) => {
+  const name = `history${count ? 'Count' : 'Page'}:${options.keys}:${+options.customer}${+options.from}${+options.to}${+options.upTo}${+options.after}`;
+  return sized(name, options.keys, () =>
+    queryShape(name, (q, params) => {
+      let index = 0;
+      const domain = params[index++];
+      const keys = params.slice(index, (index += options.keys));
+      const customer = options.customer ? params[index++] : undefined;
+      const from = options.from ? params[index++] : undefined;
+      const to = options.to ? params[index++] : undefined;
+      const upTo = options.upTo ? params[index++] : undefined;
+      const afterAt = options.after ? params[index++] : undefined;
+      const afterId = options.after ? params[index++] : undefined;
+      const limit = count ? undefined : params[index++];
+      const base = (accountKey?: any) => {
+        let query = q.selectFrom('cx_history');
+        query = accountKey === undefined ? query.where('domain_id', '=', domain) : query.where('account_key', '=', accountKey);
+        if (options.customer) query = query.where('customer_id', '=', customer);
+        if (options.from) query = query.where('sent_at', '>=', from);
+        if (options.to) query = query.where('sent_at', '<', to);
+        if (options.upTo) query = query.where('event_seq', '<=', upTo);
+        if (options.after) {
+          // `a >= x and (a > x or b > y)`: the first term starts the index range everywhere.
+          query = query.where('sent_at', '>=', afterAt).where((eb) => eb.or([eb('sent_at', '>', afterAt), eb('message_id', '>', afterId)]));
+        }
+        return query;
+      };
+      if (count) {
+        const query = keys.length === 0 ? base() : base().where('account_key', 'in', keys);
+        // Filtering on the domain too keeps the count inside it whatever keys are given.
+        return (keys.length === 0 ? query : query.where('domain_id', '=', domain)).select((eb) => eb.fn.countAll().as('count'));
+      }
+      const page = (accountKey?: unknown) =>
+        base(accountKey).select(HISTORY_READ_COLUMNS).orderBy('sent_at').orderBy('message_id').limit(limit as number);
+      if (keys.length === 0) return page();
+      if (keys.length === 1) return page(keys[0]).where('domain_id', '=', domain);
+      if (keys.length > HISTORY_UNION_LIMIT) {
+        return base().where('account_key', 'in', keys).select(HISTORY_READ_COLUMNS).orderBy('sent_at').orderBy('message_id').limit(limit as number);
+      }
+      const parts = keys.map((key, part) => q.selectFrom(page(key).where('domain_id', '=', domain).as(`h${part}`)).selectAll());
+      const union = parts.slice(1).reduce((all, part) => all.unionAll(part), parts[0]!);
+      return q.selectFrom(union.as('h')).selectAll().orderBy('sent_at').orderBy('message_id').limit(limit as number);
+    }),
+  );
+};
+
+/** Arguments: domain, then the IDs. Every account of the domain, active or reset, with one of the IDs. */
+export const accountsWithIdsShape = (count: number) =>
+  sized('accountsWithIds', count, () =>
+    queryShape(`accountsWithIds:${count}`, (q, [domain, ...ids]) =>
+      q.selectFrom('cx_accounts').select(['key', 'id', 'settings']).where('domain_id', '=', domain).where('id', 'in', ids),
+    ),
+  );
+
+/** Arguments: domain, then the keys. */
+export const accountsWithKeysShape = (count: number) =>
+  sized('accountsWithKeys', count, () =>
+    queryShape(`accountsWithKeys:${count}`, (q, [domain, ...keys]) =>
+      q.selectFrom('cx_accounts').select(['key', 'id', 'settings']).where('domain_id', '=', domain).where('key', 'in', keys),
+    ),
+  );
+
+export const LIST_CONTACTS_FIRST = queryShape('listContactsFirst', (q, [key, limit]) =>
+  q.selectFrom('cx_contacts').selectAll().where('account_key', '=', key).orderBy('added_at').orderBy('customer_id').limit(limit),
+);
+
+export const LIST_CONTACTS_AFTER = queryShape('listContactsAfter', (q, [key, at, customer, limit]) =>
+  q
+    .selectFrom('cx_contacts')
+    .selectAll()
+    .where('account_key', '=', key)
+    .where('added_at', '>=', at)
+    .where((eb) => eb.or([eb('added_at', '>', at), eb('customer_id', '>', customer)]))
+    .orderBy('added_at')
+    .orderBy('customer_id')
+    .limit(limit),
+);
+
+/** The keys of every account of a domain, active or reset, as a subquery. */
+const domainAccountKeys = (q: Parameters<QueryShape['build']>[0], domain: any) =>
+  q.selectFrom('cx_accounts').select('key').where('domain_id', '=', domain);
+
+export const ERASE_CONTACTS = queryShape('eraseContacts', (q, [domain, customer]) =>
+  q.deleteFrom('cx_contacts').where('customer_id', '=', customer).where('account_key', 'in', domainAccountKeys(q, domain)),
+);
+
+export const ERASE_HISTORY = queryShape('eraseHistory', (q, [domain, customer]) =>
+  q.deleteFrom('cx_history').where('domain_id', '=', domain).where('customer_id', '=', customer),
+);
+
+export const ERASE_RECEIPTS = queryShape('eraseReceipts', (q, [domain, customer]) =>
+  q.deleteFrom('cx_receipts').where('customer_id', '=', customer).where('account_key', 'in', domainAccountKeys(q, domain)),
+);
+
+export const CUSTOMER_ROOMS = queryShape('customerRooms', (q, [domain, customer]) =>
+  q
+    .selectFrom('cx_rooms')
+    .select(['account_key', 'room_id'])
+    .where('customer_id', '=', customer)
+    .where('kind', '=', 'consultation')
+    .where('account_key', 'in', domainAccountKeys(q, domain)),
+);
+
+export const DELETE_ROOM = queryShape('deleteRoom', (q, [key, room]) =>
+  q.deleteFrom('cx_rooms').where('account_key', '=', key).where('room_id', '=', room),
+);
+
+export const DELETE_AGENTS_OF_ROOM = queryShape('deleteAgentsOfRoom', (q, [key, room]) =>
+  q.deleteFrom('cx_room_agents').where('account_key', '=', key).where('room_id', '=', room),
+);
+
+export const LAST_ROOM_AGENT_POSITION = queryShape('lastRoomAgentPosition', (q, [key, room]) =>
+  q
+    .selectFrom('cx_room_agents')
+    .select((eb) => eb.fn.max('position').as('last'))
+    .where('account_key', '=', key)
+    .where('room_id', '=', room),
+);
+
+/** Arguments: (key, room, position, member) per agent. */
+export const insertRoomAgentsShape = (count: number) =>
+  sized('insertRoomAgents', count, () =>
+    queryShape(`insertRoomAgents:${count}`, (q, params) =>
+      q.insertInto('cx_room_agents').values(
+        Array.from({ length: count }, (_, index) => ({
+          account_key: params[4 * index],
+          room_id: params[4 * index + 1],
+          position: params[4 * index + 2],
+          member_id: params[4 * index + 3],
+        })),
+      ),
+    ),
+  );
+
+export const LIST_BOTS = queryShape('listBots', (q, [domain]) => q.selectFrom('cx_bots').selectAll().where('domain_id', '=', domain));
+
+export const LIST_BOTS_OF_ACCOUNT = queryShape('listBotsOfAccount', (q, [domain, key]) =>
+  q.selectFrom('cx_bots').selectAll().where('domain_id', '=', domain).where('account_key', '=', key),
+);
+
+export const ATTACH_BOT = queryShape('attachBot', (q, [key, accountId, domain, bot]) =>
+  q.updateTable('cx_bots').set({ account_key: key, account_id: accountId }).where('domain_id', '=', domain).where('bot_id', '=', bot),
+);
+
+export const DELETE_BOT = queryShape('deleteBot', (q, [domain, bot]) =>
+  q.deleteFrom('cx_bots').where('domain_id', '=', domain).where('bot_id', '=', bot),
+);
+
+export const FIND_RECEIPT = queryShape('findReceipt', (q, [key, message]) =>
+  q.selectFrom('cx_receipts').selectAll().where('account_key', '=', key).where('message_id', '=', message),
+);
+
+export const INSERT_RECEIPT = queryShape('insertReceipt', (q, [key, message, customer, answer, at]) =>
+  q.insertInto('cx_receipts').values({ account_key: key, message_id: message, customer_id: customer, answer, at }),
+);
+
+/**
+ * Raises the domain's `last_seq` by a count and answers the new value, creating the domain's
+ * row when missing (SQLite takes no row lock, so it may not exist). Arguments: domain, count.
+ */
+export const ADVANCE_LAST_SEQ_RETURNING = queryShape('advanceLastSeq', (q, [domain, count]) =>
+  q
+    .insertInto('cx_domains')
+    .values({ domain_id: domain, last_seq: count })
+    .onConflict((conflict) => conflict.column('domain_id').doUpdateSet({ last_seq: sql<number>`cx_domains.last_seq + excluded.last_seq` }))
+    .returning('last_seq'),
+);
+
+/** {@link ADVANCE_LAST_SEQ_RETURNING} without RETURNING (MySQL): read it back with `LAST_SEQ`. Arguments: domain, count, count. */
+export const ADVANCE_LAST_SEQ = queryShape('advanceLastSeqMysql', (q, [domain, count, again]) =>
+  q
+    .insertInto('cx_domains')
+    .values({ domain_id: domain, last_seq: count })
+    .onDuplicateKeyUpdate({ last_seq: sql<number>`last_seq + ${again}` }),
+);
+
+export const LAST_SEQ = queryShape('lastSeq', (q, [domain]) => q.selectFrom('cx_domains').select('last_seq').where('domain_id', '=', domain));
+
+/** Arguments: the values of `EVENT_COLUMNS` per event. */
+export const insertEventsShape = (count: number) =>
+  sized('insertEvents', count, () =>
+    queryShape(`insertEvents:${count}`, (q, params) =>
+      q
+        .insertInto('cx_events')
+        .values(
+          Array.from({ length: count }, (_, row) =>
+            Object.fromEntries(EVENT_COLUMNS.map((column, index) => [column, params[row * EVENT_COLUMNS.length + index]])),
+          ) as never,
+        ),
+    ),
+  );
+
+export const READ_EVENTS = queryShape('readEvents', (q, [domain, after, limit]) =>
+  q.selectFrom('cx_events').selectAll().where('domain_id', '=', domain).where('seq', '>', after).orderBy('seq').limit(limit),
 );
 
 export const GET_BACKUP_JOB = queryShape('getBackupJob', (q, [domain, job]) =>

@@ -16,7 +16,7 @@ export const MAX_TRANSACTION_ATTEMPTS = 5;
 /** Domains whose `cx_domains` row is known to exist; past this many the memo starts over. */
 const KNOWN_DOMAINS_LIMIT = 10_000;
 
-type Work<T> = (tx: StoreTransaction) => Promise<Result<T, CxError>>;
+type Work<T> = (tx: StoreTransaction) => PromiseLike<Result<T, CxError>>;
 type Attempt<T> = { retry: false; result: Result<T, CxError> } | { retry: true; cause: unknown };
 
 /** Runs a task now, or queued behind the store's other tasks on a single-connection database. */
@@ -87,6 +87,7 @@ export function transactionRunner(db: Kysely<CxDatabase>, caps: SqlCapabilities)
         let thrown: { error: unknown } | null = null;
         try {
           result = await work(tx);
+          if (result?.isOk() && !tx.failure()) await tx.beforeCommit();
         } catch (error) {
           thrown = { error };
         }

@@ -140,6 +140,15 @@ async function invariantViolations(db: Kysely<CxDatabase>): Promise<string[]> {
     .where((eb) => eb.or([eb('active_id', 'is not', null), eb('active_domain_id', 'is not', null), eb('active_name_hash', 'is not', null)]))
     .execute();
   for (const account of resetStillActive) found.push(`${account.id}: reset but still marked active`);
+  // R30: every domain's events are numbered 1..N with no gap, and last_seq is N.
+  const events = await db.selectFrom('cx_events').select(['domain_id', 'seq']).orderBy('domain_id').orderBy('seq').execute();
+  const seqsOf = new Map<string, number[]>();
+  for (const event of events) seqsOf.set(event.domain_id, [...(seqsOf.get(event.domain_id) ?? []), Number(event.seq)]);
+  for (const domain of await db.selectFrom('cx_domains').select(['domain_id', 'last_seq']).execute()) {
+    const seqs = seqsOf.get(domain.domain_id) ?? [];
+    if (seqs.some((seq, index) => seq !== index + 1)) found.push(`${domain.domain_id}: event seq has a gap or a repeat`);
+    if (Number(domain.last_seq) !== seqs.length) found.push(`${domain.domain_id}: last_seq ${domain.last_seq} but ${seqs.length} events`);
+  }
   return found;
 }
 

@@ -101,7 +101,7 @@ describe.each(backends)('migrations: $name', (backend) => {
   it('migrate twice: the second run changes nothing (fast path and Migrator alike); down and up again', async () => {
     const { db, done } = await backend.open();
     try {
-      expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: ['0001_initial_schema'] });
+      expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: ['0001_initial_schema', '0002_events_and_history_reads'] });
       expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: [] });
       const again = await migrator(db).migrateToLatest();
       expect(again.error).toBeUndefined();
@@ -109,11 +109,86 @@ describe.each(backends)('migrations: $name', (backend) => {
       const tables = (await db.introspection.getTables()).map((table) => table.name);
       for (const table of CX_TABLES) expect(tables).toContain(table);
 
+      const downOne = await migrator(db).migrateDown();
+      expect(downOne.error).toBeUndefined();
+      const afterOne = await db.introspection.getTables();
+      expect(afterOne.map((table) => table.name)).not.toContain('cx_events');
+      expect(afterOne.find((table) => table.name === 'cx_history')!.columns.map((column) => column.name)).not.toContain('message_id');
       const down = await migrator(db).migrateDown();
       expect(down.error).toBeUndefined();
       const left = (await db.introspection.getTables()).map((table) => table.name).filter((name) => CX_TABLES.includes(name as never));
       expect(left).toEqual([]);
-      expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: ['0001_initial_schema'] });
+      expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: ['0001_initial_schema', '0002_events_and_history_reads'] });
+    } finally {
+      await done();
+    }
+  });
+
+  it('0002 fills in the new history columns of rows stored before it (auto_reply becomes account)', async () => {
+    const { db, done } = await backend.open();
+    try {
+      const first = await migrator(db).migrateTo('0001_initial_schema');
+      expect(first.error).toBeUndefined();
+      const account = (key: string, id: string, name: string, resetAt: number | null) => ({
+        key, domain_id: 'acme', id, name, name_key: name.toLowerCase(), active_id: resetAt === null ? id : null,
+        active_domain_id: resetAt === null ? 'acme' : null, active_name_hash: resetAt === null ? `hash-${key}` : null,
+        product_id: 'basic', agent_count: 1, contact_url: `https://x.test/${key}`, activated_at: 1000, reset_at: resetAt, version: 1,
+        settings: JSON.stringify({ timeZone: 'Asia/Seoul' }),
+      });
+      await db.insertInto('cx_accounts').values([account('k1', 'help', 'Help', null), account('k0', 'help', 'Old help', 500)]).execute();
+      await db.insertInto('cx_contacts').values({ account_key: 'k1', customer_id: 'c1', name: 'Lee', channel: 'line', added_at: 1 }).execute();
+      const message = (key: string, customer: string, kind: string, content: string, at: number) => ({
+        account_key: key, customer_id: customer, customer_name: 'Lee', sent_at: at, sender_kind: kind, sender_name: 'N', content,
+      });
+      for (const row of [
+        message('k1', 'c1', 'customer', 'hi', 10),
+        message('k1', 'c1', 'auto_reply', 'away', 10),
+        message('k1', 'c1', 'agent', 'hello', 11),
+        message('k0', 'c2', 'customer', 'old', 5),
+      ]) {
+        await db.insertInto('cx_history').values(row).execute();
+      }
+      expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: ['0002_events_and_history_reads'] });
+      const rows = await db
+        .selectFrom('cx_history')
+        .select(['seq', 'domain_id', 'message_id', 'account_name', 'channel', 'sender_kind', 'sender_id', 'event_seq', 'content'])
+        .orderBy('seq')
+        .execute();
+      expect(rows.map((row) => ({ ...row, seq: Number(row.seq), event_seq: Number(row.event_seq) }))).toEqual([
+        { seq: 1, domain_id: 'acme', message_id: 'm00000000000000000001', account_name: 'Help', channel: 'line', sender_kind: 'customer', sender_id: 'c1', event_seq: 0, content: 'hi' },
+        { seq: 2, domain_id: 'acme', message_id: 'm00000000000000000002', account_name: 'Help', channel: 'line', sender_kind: 'account', sender_id: 'help', event_seq: 0, content: 'away' },
+        { seq: 3, domain_id: 'acme', message_id: 'm00000000000000000003', account_name: 'Help', channel: 'line', sender_kind: 'agent', sender_id: '', event_seq: 0, content: 'hello' },
+        { seq: 4, domain_id: 'acme', message_id: 'm00000000000000000004', account_name: 'Old help', channel: 'lineworks', sender_kind: 'customer', sender_id: 'c2', event_seq: 0, content: 'old' },
+      ]);
+      // Required from now on (SQLite keeps the defaults it needed to add them).
+      if (backend.dialect !== 'sqlite') await expect(sql`insert into cx_history (account_key, customer_id, customer_name, sent_at, sender_kind, sender_name, content) values ('k1', 'c1', 'x', 1, 'customer', 'x', 'x')`.execute(db)).rejects.toThrow();
+      const store = createSqlStore(db, { dialect: backend.dialect });
+      const read = await store.transaction('acme', 'read', async (tx) => ok(await tx.readHistory({ accountIds: ['help'] }, null, 10)));
+      expect(read._unsafeUnwrap().map((row) => [row.content, row.accountId, row.timeZone])).toEqual([
+        ['old', 'help', 'Asia/Seoul'],
+        ['hi', 'help', 'Asia/Seoul'],
+        ['away', 'help', 'Asia/Seoul'],
+        ['hello', 'help', 'Asia/Seoul'],
+      ]);
+    } finally {
+      await done();
+    }
+  });
+
+  it.skipIf(backend.dialect !== 'mysql')('MySQL: 0002 stopped halfway (DDL commits at once) runs again and completes', async () => {
+    const { db, done } = await backend.open();
+    try {
+      (await migrateCxSchema(db))._unsafeUnwrap();
+      // As if the run had stopped after the history columns: later steps not done, not recorded.
+      await sql`delete from cx_migrations where name = '0002_events_and_history_reads'`.execute(db);
+      await sql`drop table cx_receipts`.execute(db);
+      await sql`drop index cx_contacts_account_order on cx_contacts`.execute(db);
+      expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: ['0002_events_and_history_reads'] });
+      const tables = await db.introspection.getTables();
+      expect(tables.map((table) => table.name)).toContain('cx_receipts');
+      const { rows } = await sql<{ n: number }>`select count(*) as n from information_schema.statistics
+        where table_schema = database() and index_name = 'cx_contacts_account_order'`.execute(db);
+      expect(Number(rows[0]!.n)).toBeGreaterThan(0);
     } finally {
       await done();
     }

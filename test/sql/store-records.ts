@@ -34,15 +34,26 @@ export function accountRecord(fields: Partial<AccountRecord> & { domainId: strin
 }
 
 /** A history message of an account. */
-export function historyRecord(accountKey: string, sentAt: string | Date, content: string): HistoryRecord {
+export function historyRecord(
+  accountKey: string,
+  sentAt: string | Date,
+  content: string,
+  fields: Partial<HistoryRecord> = {},
+): HistoryRecord {
   return {
+    messageId: `msg-${content}`,
     accountKey,
+    accountName: 'Account',
     customerId: 'c1',
     customerName: 'Customer',
+    channel: 'lineworks',
     sentAt: new Date(sentAt),
     senderKind: 'customer',
+    senderId: 'c1',
     senderName: 'Customer',
     content,
+    eventSeq: 0,
+    ...fields,
   };
 }
 
