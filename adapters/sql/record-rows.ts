@@ -75,7 +75,8 @@ export function accountChangeColumns(account: AccountRecord, nameHash?: string |
   return {
     name: account.name,
     name_key: account.nameKey,
-    active_id: active ? account.id : null,
+    // Lower-cased: IDs are unique case-insensitively across domains (R6), by this column's unique index.
+    active_id: active ? account.id.toLowerCase() : null,
     active_domain_id: active ? account.domainId : null,
     active_name_hash: active ? (nameHash ?? nameKeyHash(account.nameKey)) : null,
     description: account.description,

@@ -181,7 +181,7 @@ export class SqlStoreTransaction implements StoreTransaction {
   findAccount(accountId: string): Promise<AccountRecord | null> {
     return this.#guard(async () => {
       await this.#flushPending();
-      const [row] = await this.#rows<Selectable<AccountTable>>(Q.FIND_ACCOUNT, [accountId, this.#domainId]);
+      const [row] = await this.#rows<Selectable<AccountTable>>(Q.FIND_ACCOUNT, [accountId.toLowerCase(), this.#domainId]);
       if (!row) return null;
       this.#knownActive.add(row.key);
       if (row.active_name_hash !== null) this.#nameHashes.set(row.key, { nameKey: row.name_key, hash: row.active_name_hash });
@@ -191,7 +191,7 @@ export class SqlStoreTransaction implements StoreTransaction {
   }
 
   isAccountIdActive(accountId: string): Promise<boolean> {
-    return this.#guard(async () => (await this.#rows(Q.IS_ACCOUNT_ID_ACTIVE, [accountId])).length > 0);
+    return this.#guard(async () => (await this.#rows(Q.IS_ACCOUNT_ID_ACTIVE, [accountId.toLowerCase()])).length > 0);
   }
 
   isAccountNameActive(nameKey: string, exceptKey?: string): Promise<boolean> {
@@ -658,7 +658,7 @@ export class SqlStoreTransaction implements StoreTransaction {
   /** The keys of the accounts of the filter's IDs (active or reset), or `null` without that filter. */
   async #keysOfFilter(filter: HistoryFilter): Promise<string[] | null> {
     if (filter.accountIds === undefined) return null;
-    const ids = [...new Set(filter.accountIds)];
+    const ids = [...new Set(filter.accountIds.map((id) => id.toLowerCase()))];
     const keys: string[] = [];
     for (let start = 0; start < ids.length; start += ROWS_PER_STATEMENT) {
       const batch = ids.slice(start, start + ROWS_PER_STATEMENT);

@@ -265,7 +265,9 @@ export const historyShape = (count: boolean, options: HistoryShapeOptions) => {
 export const accountsWithIdsShape = (count: number) =>
   sized('accountsWithIds', count, () =>
     queryShape(`accountsWithIds:${count}`, (q, [domain, ...ids]) =>
-      q.selectFrom('cx_accounts').select(['key', 'id', 'settings']).where('domain_id', '=', domain).where('id', 'in', ids),
+      // IDs compare case-insensitively (R6); the IDs given are lower-cased by the caller. A
+      // domain has few accounts, so reading its rows by the (domain_id, id) index is cheap.
+      q.selectFrom('cx_accounts').select(['key', 'id', 'settings']).where('domain_id', '=', domain).where(sql`lower(${sql.ref('id')})`, 'in', ids),
     ),
   );
 

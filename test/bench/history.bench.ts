@@ -100,13 +100,18 @@ async function seed(file: string, rows: number): Promise<void> {
       const fromAgent = next() < 0.45;
       const content = `${CONTENTS[Math.floor(next() * CONTENTS.length)]!}${next() < 0.5 ? ` #${index}` : ''}`;
       batch.push({
+        messageId: `m${String(index).padStart(12, '0')}`,
         accountKey: keys[account]!,
+        accountName: names[account]!,
         customerId: customer,
         customerName: customer,
+        channel: 'line',
         sentAt: new Date(start + index * 30_000),
         senderKind: fromAgent ? 'agent' : 'customer',
+        senderId: fromAgent ? 'agent1' : customer,
         senderName: fromAgent ? 'Bench Agent' : customer,
         content,
+        eventSeq: 0,
       });
     }
     const written = await store.transaction(DOMAIN, 'write', async (tx) => {
