@@ -21,7 +21,7 @@ export function decodeAccountCursor(cursor: string): Result<AccountListPosition,
   } catch {
     return err(refused());
   }
-  const match = /^(\d{1,16}):([a-z0-9]{1,20})$/.exec(text);
+  const match = /^(\d{1,16}):([a-z0-9][A-Za-z0-9]{0,19})$/.exec(text);
   if (!match) return err(refused());
   const activatedAt = new Date(Number(match[1]));
   if (Number.isNaN(activatedAt.getTime())) return err(refused());
