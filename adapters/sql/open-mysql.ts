@@ -1,6 +1,6 @@
 import { Kysely, MysqlDialect } from 'kysely';
 import type { CxDatabase } from './cx-database.js';
-import { openFailure, openMigratedStore, type ClosableStore } from './open-migrated-store.js';
+import { openFailure, openMigratedStore, type ClosableStore, type SqlOpenOptions } from './open-migrated-store.js';
 
 /**
  * Connection settings of {@link openMysql}.
@@ -30,7 +30,7 @@ export type MysqlConfig = {
  *
  * @category Stores
  */
-export async function openMysql(config: MysqlConfig): Promise<ClosableStore> {
+export async function openMysql(config: MysqlConfig, options: SqlOpenOptions = {}): Promise<ClosableStore> {
   const what = 'MySQL database';
   let pool;
   try {
@@ -43,5 +43,5 @@ export async function openMysql(config: MysqlConfig): Promise<ClosableStore> {
     throw openFailure(what, cause);
   }
   const db = new Kysely<CxDatabase>({ dialect: new MysqlDialect({ pool }) });
-  return openMigratedStore(db, 'mysql', what);
+  return openMigratedStore(db, 'mysql', what, options);
 }

@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type { CxDatabase } from './cx-database.js';
-import { openFailure, openMigratedStore, type ClosableStore } from './open-migrated-store.js';
+import { openFailure, openMigratedStore, type ClosableStore, type SqlOpenOptions } from './open-migrated-store.js';
 import { isPGliteLike, pgliteDialect, type PGliteLike } from './pglite-dialect.js';
 
 /**
@@ -36,10 +36,10 @@ export type PostgresConfig = {
  *
  * @category Stores
  */
-export async function openPostgres(config: PostgresConfig | PGliteLike): Promise<ClosableStore> {
+export async function openPostgres(config: PostgresConfig | PGliteLike, options: SqlOpenOptions = {}): Promise<ClosableStore> {
   if (isPGliteLike(config)) {
     const db = new Kysely<CxDatabase>({ dialect: pgliteDialect(config) });
-    return openMigratedStore(db, 'postgres', 'PGlite database');
+    return openMigratedStore(db, 'postgres', 'PGlite database', options);
   }
   const what = 'PostgreSQL database';
   let pool;
@@ -56,5 +56,5 @@ export async function openPostgres(config: PostgresConfig | PGliteLike): Promise
     throw openFailure(what, cause);
   }
   const db = new Kysely<CxDatabase>({ dialect: new PostgresDialect({ pool }) });
-  return openMigratedStore(db, 'postgres', what);
+  return openMigratedStore(db, 'postgres', what, options);
 }
