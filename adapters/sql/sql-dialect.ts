@@ -142,14 +142,16 @@ export function sessionLockLimits(dialect: SqlDialectName, lockTimeoutMs: number
 }
 
 /**
- * Statements run right after a write transaction begins (R49). PostgreSQL: `lock_timeout` for
- * the wait at the domain's row lock, and `statement_timeout` (twice as long) so that no
- * statement of a write runs unbounded; both local to the transaction, in one statement (it
- * works on PGlite, which takes one statement a query).
+ * Statements run right after a write transaction begins (R49). PostgreSQL: `lock_timeout` and
+ * `statement_timeout`, both `lockTimeoutMs` and local to the transaction, in one statement (it
+ * works on PGlite, which takes one statement a query). Both are needed: `lock_timeout` counts
+ * each lock wait afresh, and a writer queued behind other waiters of a row waits twice (for the
+ * row's tuple lock, then for the holder's transaction); `statement_timeout` bounds the whole
+ * `SELECT … FOR UPDATE`. No statement of a write runs longer than `lockTimeoutMs`.
  */
 export function writeTransactionLimits(dialect: SqlDialectName, lockTimeoutMs: number): string[] {
   if (dialect !== 'postgres') return [];
   return [
-    `select set_config('lock_timeout', '${lockTimeoutMs}', true), set_config('statement_timeout', '${lockTimeoutMs * 2}', true)`,
+    `select set_config('lock_timeout', '${lockTimeoutMs}', true), set_config('statement_timeout', '${lockTimeoutMs}', true)`,
   ];
 }

@@ -92,12 +92,29 @@ export function transactionRunner(
 
   // The driver connection itself (Kysely's `ConnectionProvider`): statements go straight to
   // the driver, built by `db`, with nothing rebuilt per transaction.
-  const attempt = <T>(domainId: string, mode: TransactionMode, work: Work<T>): Promise<Attempt<T>> =>
+  /**
+   * SQLite: the wait in the store's own queue is part of the wait for the write lock, so the
+   * busy wait gets what is left of `lockTimeoutMs` (R49), and nothing when it is spent. Rounded
+   * up to tenths of `lockTimeoutMs`, so the statement cache sees a few distinct pragmas only.
+   */
+  let busyTimeout = lockTimeoutMs;
+  const limitLockWait = async (connection: DatabaseConnection, queuedAt: number) => {
+    const remaining = lockTimeoutMs - (performance.now() - queuedAt);
+    if (remaining < 1) throw lockWaitTimedOut(lockTimeoutMs);
+    const step = Math.max(1, Math.ceil(lockTimeoutMs / 10));
+    const bounded = Math.min(lockTimeoutMs, Math.ceil(remaining / step) * step);
+    if (bounded === busyTimeout) return;
+    await connection.executeQuery(rawStatement(`pragma busy_timeout = ${bounded}`));
+    busyTimeout = bounded;
+  };
+
+  const attempt = <T>(domainId: string, mode: TransactionMode, work: Work<T>, queuedAt: number): Promise<Attempt<T>> =>
     db.getExecutor().provideConnection(async (connection) => {
       const writing = mode !== 'read';
       const rowLock = writing && caps.domainLock === 'row';
       try {
         await limitSession(connection);
+        if (writing && caps.domainLock === 'database') await limitLockWait(connection, queuedAt);
         if (rowLock) await ensureDomainRow(connection, domainId);
         for (const statement of writing ? beginWrite : beginRead) await connection.executeQuery(statement);
         if (rowLock) await lockDomain(connection, domainId);
@@ -137,7 +154,8 @@ export function transactionRunner(
       for (let attemptNumber = 1; ; attemptNumber++) {
         let outcome: Attempt<T>;
         try {
-          outcome = await exclusive(() => attempt(domainId, mode, work));
+          const queuedAt = performance.now();
+          outcome = await exclusive(() => attempt(domainId, mode, work, queuedAt));
         } catch (error) {
           // Acquiring a connection failed (closed store, unreachable server).
           outcome = classify<T>(error);
@@ -170,6 +188,11 @@ function classify<T>(error: unknown): Attempt<T> {
   }
   if (isRetryableFailure(error)) return { retry: true, cause: error };
   return { retry: false, result: err(storeFailure(error)) };
+}
+
+/** A write that waited `lockTimeoutMs` in the store's queue without reaching the database's lock. */
+function lockWaitTimedOut(lockTimeoutMs: number): Error {
+  return Object.assign(new Error(`could not take the write lock within ${lockTimeoutMs} ms (lockTimeoutMs)`), { code: 'CX_LOCK_TIMEOUT' });
 }
 
 /** The connection was lost while `COMMIT` ran: nobody can know whether the change was kept (R27). */
