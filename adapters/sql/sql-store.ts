@@ -18,8 +18,8 @@ export type SqlStoreOptions = {
   /**
    * How long a write waits for its domain's lock, in ms (default 5,000; R49). A write that
    * cannot take it in time fails with `store_failure` (`outcome: 'rolled_back'`) instead of
-   * waiting on: SQLite's `busy_timeout`; PostgreSQL's `lock_timeout` (and a `statement_timeout`
-   * of twice as long) local to each write transaction; MySQL/MariaDB's
+   * waiting on: SQLite's `busy_timeout`; PostgreSQL's `lock_timeout` and `statement_timeout`
+   * local to each write transaction; MySQL/MariaDB's
    * `innodb_lock_wait_timeout` and `lock_wait_timeout` of the session, in whole seconds (at
    * least 1).
    */
