@@ -9,7 +9,8 @@ import type { Store } from '../../src/ports/store.js';
  * calls would leave them pending forever (pg's pool never answers the requests it queued).
  *
  * Calls made after `close()`: `transaction` answers `store_failure` ("the store is closed");
- * other methods reject (the port's way to fail); a history stream fails on its next read.
+ * other methods reject (the port's way to fail), and streams fail on their first read; a stream
+ * opened before fails on its next read.
  * A call in flight is one that has been made and has not settled; for a stream, each read
  * (`next()`) in progress — a stream nobody reads holds no connection, so close does not wait for it.
  *
@@ -49,7 +50,7 @@ export function settleBeforeClose<S extends Store>(store: S, destroy: () => Prom
     wrapped[name] = (...args: unknown[]) => {
       if (closing) {
         if (name === 'transaction') return Promise.resolve(err(storeFailure(closedError(), 'storage failed: the store is closed')));
-        return Promise.reject(closedError());
+        return closedAnswer(closedError());
       }
       const answer: unknown = (member as (...rest: unknown[]) => unknown).apply(store, args);
       if (answer instanceof Promise) return track(answer);
@@ -70,6 +71,18 @@ export function settleBeforeClose<S extends Store>(store: S, destroy: () => Prom
 
 function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
   return typeof value === 'object' && value !== null && typeof (value as { [Symbol.asyncIterator]?: unknown })[Symbol.asyncIterator] === 'function';
+}
+
+/**
+ * The answer of a method called after close, whatever it returns: awaited, it rejects; iterated
+ * (a history stream), it throws on the first read. Nothing is rejected until someone asks, so
+ * an answer nobody reads is no unhandled rejection.
+ */
+function closedAnswer(error: Error): PromiseLike<never> & AsyncIterable<never> {
+  return {
+    then: (_onFulfilled, onRejected) => Promise.reject(error).then(undefined, onRejected),
+    [Symbol.asyncIterator]: () => failingIterator<never>(error),
+  };
 }
 
 function failingIterator<T>(error: Error): AsyncIterator<T> {
