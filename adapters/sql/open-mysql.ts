@@ -21,7 +21,12 @@ export type MysqlConfig = {
  *
  * Rejects — only here, at setup — with an `Error` saying why when the server cannot be
  * reached or the schema cannot be migrated (the driver's error is its `cause`). Every
- * operation afterwards answers a `Result`. `close()` ends the pool.
+ * operation afterwards answers a `Result`. `close()` waits for the calls in flight to settle,
+ * then ends the pool.
+ *
+ * `options.lockTimeoutMs` (default 5,000) bounds how long a write waits for its domain's lock
+ * (R49): the session's `innodb_lock_wait_timeout` and `lock_wait_timeout`, in whole seconds
+ * (at least 1).
  *
  * @example
  * ```ts

@@ -23,7 +23,11 @@ export type PostgresConfig = {
  * reached or the schema cannot be migrated (the driver's error is its `cause`). Every
  * operation afterwards answers a `Result`.
  *
- * `close()` ends the pool it made; a PGlite instance you passed stays open (it is yours).
+ * `options.lockTimeoutMs` (default 5,000) bounds how long a write waits for its domain's lock
+ * (R49): `lock_timeout` and `statement_timeout` of each write transaction.
+ *
+ * `close()` waits for the calls in flight to settle, then ends the pool it made; a PGlite
+ * instance you passed stays open (it is yours).
  *
  * @example
  * ```ts
