@@ -1,6 +1,6 @@
 import { Kysely, SqliteDialect } from 'kysely';
 import type { CxDatabase } from './cx-database.js';
-import { migrateCxSchema } from './cx-migrations.js';
+import { CX_MIGRATION_TABLE, cxMigrations, migrateCxSchema } from './cx-migrations.js';
 import { openFailure, openMigratedStore, type ClosableStore, type SqlOpenOptions } from './open-migrated-store.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, isLockTimeout } from './sql-dialect.js';
 import { sharedSqliteStore, sqliteFileKey } from './sqlite-file-registry.js';
@@ -67,7 +67,7 @@ async function openConnection(filename: string, lockTimeoutMs: number, what: str
     throw openFailure(what, cause);
   }
   const db = new Kysely<CxDatabase>({ dialect: new SqliteDialect({ database: cachingSqliteDatabase(database) }) });
-  if (inFile) {
+  if (inFile && needsMigration(database)) {
     // Kysely's migrator takes no lock on SQLite: two processes would both create the tables.
     // Under the write lock, the first one migrates; the others wait, then find nothing to do.
     try {
@@ -81,4 +81,18 @@ async function openConnection(filename: string, lockTimeoutMs: number, what: str
     }
   }
   return openMigratedStore(db, 'sqlite', what, { lockTimeoutMs });
+}
+
+/**
+ * Whether the file lacks a migration, read without taking the write lock: a file already
+ * migrated opens without waiting for another process's write.
+ */
+function needsMigration(database: { prepare(sql: string): { all(): unknown[] } }): boolean {
+  try {
+    const rows = database.prepare(`select name from ${CX_MIGRATION_TABLE}`).all() as { name: string }[];
+    const done = new Set(rows.map((row) => row.name));
+    return !Object.keys(cxMigrations).every((name) => done.has(name));
+  } catch {
+    return true;
+  }
 }
