@@ -90,8 +90,6 @@ export function transactionRunner(
     limitedConnections.add(connection);
   };
 
-  // The driver connection itself (Kysely's `ConnectionProvider`): statements go straight to
-  // the driver, built by `db`, with nothing rebuilt per transaction.
   /**
    * SQLite: the wait in the store's own queue is part of the wait for the write lock, so the
    * busy wait gets what is left of `lockTimeoutMs` (R49), and nothing when it is spent. Rounded
@@ -108,6 +106,8 @@ export function transactionRunner(
     busyTimeout = bounded;
   };
 
+  // The driver connection itself (Kysely's `ConnectionProvider`): statements go straight to
+  // the driver, built by `db`, with nothing rebuilt per transaction.
   const attempt = <T>(domainId: string, mode: TransactionMode, work: Work<T>, queuedAt: number): Promise<Attempt<T>> =>
     db.getExecutor().provideConnection(async (connection) => {
       const writing = mode !== 'read';
