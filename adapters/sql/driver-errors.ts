@@ -52,6 +52,15 @@ export function isRetryableFailure(error: unknown): boolean {
 }
 
 /**
+ * Whether a failure is a lock wait that ran out (R49): PostgreSQL `55P03` (`lock_timeout`) or
+ * `57014` (`statement_timeout`), MySQL 1205, SQLite `SQLITE_BUSY` after `busy_timeout`.
+ */
+export function isLockWaitTimeout(error: unknown): boolean {
+  const { code, errno } = fields(error);
+  return code === '55P03' || code === '57014' || errno === 1205 || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_TIMEOUT';
+}
+
+/**
  * Whether a failure means the connection to the database was lost (so a `COMMIT` sent on it
  * may or may not have been applied, R27): a socket error, the driver's "connection lost"
  * errors, or the server ending the session (PostgreSQL class `08` and `57P01`–`57P03`;

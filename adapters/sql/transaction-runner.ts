@@ -4,7 +4,7 @@ import { ruleError, storeFailure, type CxError } from '../../src/errors.js';
 import type { StoreTransaction, TransactionMode } from '../../src/ports/store.js';
 import { serialQueue } from '../memory/serial-queue.js';
 import type { CxDatabase } from './cx-database.js';
-import { describeFailure, isConnectionLost, isRetryableFailure, violatedUniqueRule } from './driver-errors.js';
+import { describeFailure, isConnectionLost, isLockWaitTimeout, isRetryableFailure, violatedUniqueRule } from './driver-errors.js';
 import { preparedQueries, rawStatement } from './prepared-queries.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, sessionLockLimits, writeTransactionLimits, type SqlCapabilities } from './sql-dialect.js';
 import { SqlStoreTransaction } from './sql-store-transaction.js';
@@ -92,15 +92,15 @@ export function transactionRunner(
 
   /**
    * SQLite: the wait in the store's own queue is part of the wait for the write lock, so the
-   * busy wait gets what is left of `lockTimeoutMs` (R49), and nothing when it is spent. Rounded
-   * up to tenths of `lockTimeoutMs`, so the statement cache sees a few distinct pragmas only.
+   * busy wait gets what is left of `lockTimeoutMs` (R49); when it is spent, the lock is tried
+   * once (1 ms), so a write fails only if the lock is taken indeed. Rounded up to tenths of
+   * `lockTimeoutMs`, so the statement cache sees a few distinct pragmas only.
    */
   let busyTimeout = lockTimeoutMs;
   const limitLockWait = async (connection: DatabaseConnection, queuedAt: number) => {
     const remaining = lockTimeoutMs - (performance.now() - queuedAt);
-    if (remaining < 1) throw lockWaitTimedOut(lockTimeoutMs);
     const step = Math.max(1, Math.ceil(lockTimeoutMs / 10));
-    const bounded = Math.min(lockTimeoutMs, Math.ceil(remaining / step) * step);
+    const bounded = remaining < 1 ? 1 : Math.min(lockTimeoutMs, Math.ceil(remaining / step) * step);
     if (bounded === busyTimeout) return;
     await connection.executeQuery(rawStatement(`pragma busy_timeout = ${bounded}`));
     busyTimeout = bounded;
@@ -187,12 +187,11 @@ function classify<T>(error: unknown): Attempt<T> {
     };
   }
   if (isRetryableFailure(error)) return { retry: true, cause: error };
+  if (isLockWaitTimeout(error)) {
+    const message = `storage failed: could not take the domain's lock within lockTimeoutMs (${describeFailure(error)})`;
+    return { retry: false, result: err(storeFailure(error, message)) };
+  }
   return { retry: false, result: err(storeFailure(error)) };
-}
-
-/** A write that waited `lockTimeoutMs` in the store's queue without reaching the database's lock. */
-function lockWaitTimedOut(lockTimeoutMs: number): Error {
-  return Object.assign(new Error(`could not take the write lock within ${lockTimeoutMs} ms (lockTimeoutMs)`), { code: 'CX_LOCK_TIMEOUT' });
 }
 
 /** The connection was lost while `COMMIT` ran: nobody can know whether the change was kept (R27). */

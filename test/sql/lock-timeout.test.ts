@@ -109,6 +109,7 @@ for (const target of targets) {
       const writes = await Promise.all([timedWrite(store, 'acme', 'a1'), timedWrite(store, 'acme', 'a2'), timedWrite(store, 'acme', 'a3')]);
       for (const { result, millis } of writes) {
         expect(result.isErr() && result.error).toMatchObject({ code: 'store_failure', outcome: 'rolled_back' });
+        expect(result.isErr() && result.error.message).toContain("could not take the domain's lock within lockTimeoutMs");
         expect(millis).toBeLessThan(LOCK_TIMEOUT_MS + SLACK_MS);
       }
       // Reads never wait for a writer.
@@ -132,3 +133,14 @@ for (const target of targets) {
     });
   });
 }
+
+describe('lockTimeoutMs option', () => {
+  it('R49: a lockTimeoutMs that is not a whole number of milliseconds from 1 is refused at open, saying why', async () => {
+    for (const lockTimeoutMs of [0, -1, 1.5, Number.NaN, Number.POSITIVE_INFINITY, '5000' as unknown as number]) {
+      await expect(openSqlite(':memory:', { lockTimeoutMs })).rejects.toThrow(/lockTimeoutMs must be a whole number of milliseconds/);
+    }
+    const store = await openSqlite(':memory:', { lockTimeoutMs: 1 });
+    expect((await timedWrite(store, 'acme', 'p')).result.isOk()).toBe(true);
+    await store.close();
+  });
+});
