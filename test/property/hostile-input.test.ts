@@ -11,7 +11,8 @@ import { weeklyHoursPatchSchema } from '../../src/schedule/weekly-hours.js';
 import { accountIdSchema, customerIdSchema, domainIdSchema, memberIdSchema, messageIdSchema, productIdSchema } from '../../src/validation/identifiers.js';
 import { messageTimeSchema } from '../../src/validation/message-time.js';
 import { parseInput } from '../../src/validation/parse-input.js';
-import { nameField, proseField } from '../../src/validation/text-fields.js';
+import { nameField, proseField, textField } from '../../src/validation/text-fields.js';
+import { extremeDateMaker, hostileMaker, invisibleNameMaker, revokedProxy } from '../../testing/conformance/hostile-values.js';
 
 /** Schemas shaped like the operations' inputs, built from the exported field schemas. */
 const schemas: Record<string, z.ZodType> = {
@@ -24,7 +25,7 @@ const schemas: Record<string, z.ZodType> = {
   }),
   receiveMessage: z.strictObject({
     customerId: customerIdSchema,
-    content: proseField(5000),
+    content: textField({ min: 1, max: 5000 }),
     channel: z.enum(['lineworks', 'line', 'mail']),
     at: messageTimeSchema.optional(),
     messageId: messageIdSchema.optional(),
@@ -37,77 +38,13 @@ const schemas: Record<string, z.ZodType> = {
   at: messageTimeSchema,
 };
 
-/** A revoked proxy: every trap throws, `Array.isArray` and `instanceof` included. */
-function revokedProxy(target: object = {}): object {
-  const { proxy, revoke } = Proxy.revocable(target, {});
-  revoke();
-  return proxy;
-}
-
-const throwingProxy = new Proxy(
-  {},
-  {
-    get: () => {
-      throw new Error('trap');
-    },
-    ownKeys: () => {
-      throw new Error('trap');
-    },
-    getPrototypeOf: () => {
-      throw new Error('trap');
-    },
-  },
-);
-
-/**
- * fast-check looks into generated values (to clone or print them), which a revoked proxy
- * forbids: the arbitraries below generate makers of values, called inside the property.
- */
-type Maker = () => unknown;
-const make = (value: () => unknown): fc.Arbitrary<Maker> => fc.constant(value);
-const plain = (arbitrary: fc.Arbitrary<unknown>): fc.Arbitrary<Maker> => arbitrary.map((value) => () => value);
-
-const extremeDate = fc.oneof(
-  plain(fc.constantFrom(8.64e15, -8.64e15, Number.NaN, 253402300800000, -1).map((time) => new Date(time))),
-  make(() => revokedProxy(new Date(0))),
-);
-
-const invisibleName = plain(fc.constantFrom('\u3164', '\u2800', 'a\u200Bb', '\u202Eevil', '\u0301', 'x\u2028y', '\uFEFF', '\u115F\u1160', '\uFFA0'));
-
-const revoked = fc.oneof(make(() => revokedProxy()), make(() => revokedProxy([])));
-
-/** An object of makers, made into an object of values. */
-const shape = (fields: Record<string, fc.Arbitrary<Maker>>): fc.Arbitrary<Maker> =>
-  fc.record(fields).map((makers) => () => Object.fromEntries(Object.entries(makers).map(([key, maker]) => [key, maker()])));
-
-/** Values that try every path of a schema: arbitrary, then each hostile kind in the places that matter. */
-const hostile: fc.Arbitrary<Maker> = fc.oneof(
-  plain(fc.anything({ withBigInt: true, withDate: true, withMap: true, withSet: true, withTypedArray: true, withNullPrototype: true })),
-  revoked,
-  make(() => throwingProxy),
-  extremeDate,
-  invisibleName,
-  shape({
-    productId: fc.oneof(plain(fc.constantFrom('basic', 'q\u0000', '\ud800')), revoked),
-    name: fc.oneof(plain(fc.constant('Help')), invisibleName, revoked),
-    id: fc.oneof(plain(fc.constantFrom('help', 'Help')), revoked),
-    agentIds: fc.oneof(plain(fc.constant(['u1'])), revoked, make(() => [revokedProxy()])),
-  }),
-  shape({
-    customerId: fc.oneof(plain(fc.constant('c1')), revoked),
-    content: fc.oneof(plain(fc.constant('hi')), revoked),
-    channel: fc.oneof(plain(fc.constant('line')), revoked),
-    at: extremeDate,
-  }),
-);
-
 /** The path of each issue, to check the issue points into the input and names a field. */
 const issuesOf = (result: ReturnType<typeof parseInput>) => (result.isErr() && result.error.code === 'validation' ? result.error.issues : []);
 
 describe('R27 R48: parseInput on hostile input (property)', () => {
   it('R27: never throws, and answers ok or a validation error with issues, on every schema', () => {
     fc.assert(
-      fc.property(fc.constantFrom(...Object.keys(schemas)), hostile, (name, makeInput) => {
+      fc.property(fc.constantFrom(...Object.keys(schemas)), hostileMaker, (name, makeInput) => {
         const input = makeInput();
         let result;
         try {
@@ -150,7 +87,7 @@ describe('R27 R48: parseInput on hostile input (property)', () => {
 
   it('R48: extreme dates and invisible names never pass', () => {
     fc.assert(
-      fc.property(extremeDate, invisibleName, (makeAt, makeName) => {
+      fc.property(extremeDateMaker, invisibleNameMaker, (makeAt, makeName) => {
         const at = makeAt();
         const name = makeName();
         expect(issuesOf(parseInput(schemas.at!, at, 'at'))[0]?.path).toBe('at');
