@@ -109,6 +109,8 @@ export function isSqlDialectName(value: unknown): value is SqlDialectName {
 /**
  * How long a write waits for its domain's lock by default, in ms (R49): then it fails with
  * `store_failure` (`outcome: 'rolled_back'`) instead of waiting on.
+ *
+ * @category Stores
  */
 export const DEFAULT_LOCK_TIMEOUT_MS = 5000;
 
