@@ -37,14 +37,50 @@ export function violatedUniqueRule(error: unknown): UniqueRule | null {
 
 /**
  * Whether running the transaction again may succeed: a deadlock or serialization failure
- * (PostgreSQL `40001`, `40P01`; MySQL 1213 deadlock, 1205 lock wait timeout) or a busy
- * SQLite database (another process held the write lock past `busy_timeout`).
+ * (PostgreSQL `40001`, `40P01`; MySQL 1213 deadlock) or a SQLite database caught mid-recovery
+ * or with a stale snapshot (`SQLITE_BUSY_RECOVERY`, `SQLITE_BUSY_SNAPSHOT`).
+ *
+ * A lock wait that ran out (MySQL 1205, a plain `SQLITE_BUSY` after `busy_timeout`,
+ * PostgreSQL `55P03` after `lock_timeout`) is not retried: the write has waited
+ * `lockTimeoutMs` already, and R49 bounds the wait to that.
  */
 export function isRetryableFailure(error: unknown): boolean {
-  const { code, errno } = fields(error);
+  const { code } = fields(error);
   if (code === '40001' || code === '40P01') return true;
-  if (errno === 1213 || errno === 1205 || code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT') return true;
-  return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+  if (fields(error).errno === 1213 || code === 'ER_LOCK_DEADLOCK') return true;
+  return code === 'SQLITE_BUSY_RECOVERY' || code === 'SQLITE_BUSY_SNAPSHOT';
+}
+
+/**
+ * Whether a failure is a lock wait that ran out (R49): PostgreSQL `55P03` (`lock_timeout`) or
+ * `57014` (`statement_timeout`), MySQL 1205, SQLite `SQLITE_BUSY` after `busy_timeout`.
+ */
+export function isLockWaitTimeout(error: unknown): boolean {
+  const { code, errno } = fields(error);
+  return code === '55P03' || code === '57014' || errno === 1205 || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_TIMEOUT';
+}
+
+/**
+ * Whether a failure means the connection to the database was lost (so a `COMMIT` sent on it
+ * may or may not have been applied, R27): a socket error, the driver's "connection lost"
+ * errors, or the server ending the session (PostgreSQL class `08` and `57P01`–`57P03`;
+ * MySQL/MariaDB 2006, 2013, 1927, 1053).
+ */
+export function isConnectionLost(error: unknown): boolean {
+  const { code, errno, message } = fields(error);
+  if (typeof code === 'string') {
+    if (code.startsWith('08') || code === '57P01' || code === '57P02' || code === '57P03') return true;
+    if (
+      ['ECONNRESET', 'EPIPE', 'ECONNREFUSED', 'ETIMEDOUT', 'ENOTCONN', 'PROTOCOL_CONNECTION_LOST', 'ER_CONNECTION_KILLED', 'ER_SERVER_SHUTDOWN'].includes(code)
+    ) {
+      return true;
+    }
+  }
+  if (errno === 2006 || errno === 2013 || errno === 1927 || errno === 1053) return true;
+  const text = typeof message === 'string' ? message : '';
+  return /Connection terminated|connection is closed|Can't add new command when connection is in closed state|Client has encountered a connection error/i.test(
+    text,
+  );
 }
 
 /** A readable one-line description of any thrown value. */

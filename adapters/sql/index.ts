@@ -17,10 +17,10 @@
 export { openSqlite } from './open-sqlite.js';
 export { openPostgres, type PostgresConfig } from './open-postgres.js';
 export { openMysql, type MysqlConfig } from './open-mysql.js';
-export type { ClosableStore } from './open-migrated-store.js';
+export type { ClosableStore, SqlOpenOptions } from './open-migrated-store.js';
 export { createSqlStore, type SqlStoreOptions } from './sql-store.js';
 export { cxMigrations, migrateCxSchema, CX_MIGRATION_TABLE, CX_MIGRATION_LOCK_TABLE, type CxMigrationReport } from './cx-migrations.js';
-export type { SqlDialectName } from './sql-dialect.js';
+export { DEFAULT_LOCK_TIMEOUT_MS, type SqlDialectName } from './sql-dialect.js';
 export type { PGliteLike } from './pglite-dialect.js';
 export { MAX_TRANSACTION_ATTEMPTS } from './transaction-runner.js';
 export type * from './cx-database.js';

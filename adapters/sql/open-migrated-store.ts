@@ -1,8 +1,10 @@
 import type { Kysely } from 'kysely';
 import type { Store } from '../../src/ports/store.js';
 import type { CxDatabase } from './cx-database.js';
+import type { SqlStoreOptions } from './sql-store.js';
 import { migrateCxSchema } from './cx-migrations.js';
 import type { SqlDialectName } from './sql-dialect.js';
+import { settleBeforeClose } from './settling-close.js';
 import { createSqlStore } from './sql-store.js';
 
 /**
@@ -11,8 +13,24 @@ import { createSqlStore } from './sql-store.js';
  * @category Stores
  */
 export type ClosableStore = Store & {
-  /** Closes the connection or pool the opener made. Later calls answer `store_failure`. */
+  /**
+   * Closes the connection or pool the opener made, once every call in flight has settled
+   * (R49). Later calls answer `store_failure`.
+   */
   close(): Promise<void>;
+};
+
+/**
+ * Options every opener takes.
+ *
+ * @category Stores
+ */
+export type SqlOpenOptions = {
+  /**
+   * How long a write waits for its domain's lock, in ms (default 5,000; R49); then it fails
+   * with `store_failure` (`outcome: 'rolled_back'`). See {@link SqlStoreOptions.lockTimeoutMs}.
+   */
+  lockTimeoutMs?: number;
 };
 
 /**
@@ -21,19 +39,27 @@ export type ClosableStore = Store & {
  *
  * @category Stores
  */
-export async function openMigratedStore(db: Kysely<CxDatabase>, dialect: SqlDialectName, what: string): Promise<ClosableStore> {
+export async function openMigratedStore(
+  db: Kysely<CxDatabase>,
+  dialect: SqlDialectName,
+  what: string,
+  options: SqlOpenOptions = {},
+): Promise<ClosableStore> {
+  let store;
+  try {
+    // Built first: it checks the options before anything touches the database.
+    store = createSqlStore(db, { dialect, ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}) });
+  } catch (cause) {
+    await db.destroy().catch(() => undefined);
+    throw openFailure(what, cause);
+  }
   const migrated = await migrateCxSchema(db);
   if (migrated.isErr()) {
     await db.destroy().catch(() => undefined);
     const cause = migrated.error.code === 'store_failure' ? migrated.error.cause : migrated.error;
     throw new Error(`cx-accounts: cannot open ${what}: ${migrated.error.message}`, { cause });
   }
-  const store = createSqlStore(db, { dialect });
-  let closed: Promise<void> | null = null;
-  return {
-    ...store,
-    close: () => (closed ??= db.destroy()),
-  };
+  return settleBeforeClose(store, () => db.destroy());
 }
 
 /**

@@ -1,6 +1,6 @@
 import { Kysely, MysqlDialect } from 'kysely';
 import type { CxDatabase } from './cx-database.js';
-import { openFailure, openMigratedStore, type ClosableStore } from './open-migrated-store.js';
+import { openFailure, openMigratedStore, type ClosableStore, type SqlOpenOptions } from './open-migrated-store.js';
 
 /**
  * Connection settings of {@link openMysql}.
@@ -21,7 +21,12 @@ export type MysqlConfig = {
  *
  * Rejects — only here, at setup — with an `Error` saying why when the server cannot be
  * reached or the schema cannot be migrated (the driver's error is its `cause`). Every
- * operation afterwards answers a `Result`. `close()` ends the pool.
+ * operation afterwards answers a `Result`. `close()` waits for the calls in flight to settle,
+ * then ends the pool.
+ *
+ * `options.lockTimeoutMs` (default 5,000) bounds how long a write waits for its domain's lock
+ * (R49): the session's `innodb_lock_wait_timeout` and `lock_wait_timeout`, in whole seconds
+ * (at least 1).
  *
  * @example
  * ```ts
@@ -30,7 +35,7 @@ export type MysqlConfig = {
  *
  * @category Stores
  */
-export async function openMysql(config: MysqlConfig): Promise<ClosableStore> {
+export async function openMysql(config: MysqlConfig, options: SqlOpenOptions = {}): Promise<ClosableStore> {
   const what = 'MySQL database';
   let pool;
   try {
@@ -43,5 +48,5 @@ export async function openMysql(config: MysqlConfig): Promise<ClosableStore> {
     throw openFailure(what, cause);
   }
   const db = new Kysely<CxDatabase>({ dialect: new MysqlDialect({ pool }) });
-  return openMigratedStore(db, 'mysql', what);
+  return openMigratedStore(db, 'mysql', what, options);
 }

@@ -1,6 +1,6 @@
 import { Kysely, PostgresDialect } from 'kysely';
 import type { CxDatabase } from './cx-database.js';
-import { openFailure, openMigratedStore, type ClosableStore } from './open-migrated-store.js';
+import { openFailure, openMigratedStore, type ClosableStore, type SqlOpenOptions } from './open-migrated-store.js';
 import { isPGliteLike, pgliteDialect, type PGliteLike } from './pglite-dialect.js';
 
 /**
@@ -23,7 +23,11 @@ export type PostgresConfig = {
  * reached or the schema cannot be migrated (the driver's error is its `cause`). Every
  * operation afterwards answers a `Result`.
  *
- * `close()` ends the pool it made; a PGlite instance you passed stays open (it is yours).
+ * `options.lockTimeoutMs` (default 5,000) bounds how long a write waits for its domain's lock
+ * (R49): `lock_timeout` and `statement_timeout` of each write transaction.
+ *
+ * `close()` waits for the calls in flight to settle, then ends the pool it made; a PGlite
+ * instance you passed stays open (it is yours).
  *
  * @example
  * ```ts
@@ -36,10 +40,10 @@ export type PostgresConfig = {
  *
  * @category Stores
  */
-export async function openPostgres(config: PostgresConfig | PGliteLike): Promise<ClosableStore> {
+export async function openPostgres(config: PostgresConfig | PGliteLike, options: SqlOpenOptions = {}): Promise<ClosableStore> {
   if (isPGliteLike(config)) {
     const db = new Kysely<CxDatabase>({ dialect: pgliteDialect(config) });
-    return openMigratedStore(db, 'postgres', 'PGlite database');
+    return openMigratedStore(db, 'postgres', 'PGlite database', options);
   }
   const what = 'PostgreSQL database';
   let pool;
@@ -56,5 +60,5 @@ export async function openPostgres(config: PostgresConfig | PGliteLike): Promise
     throw openFailure(what, cause);
   }
   const db = new Kysely<CxDatabase>({ dialect: new PostgresDialect({ pool }) });
-  return openMigratedStore(db, 'postgres', what);
+  return openMigratedStore(db, 'postgres', what, options);
 }

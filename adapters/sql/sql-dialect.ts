@@ -110,3 +110,55 @@ export function detectDialect(db: Kysely<any>): SqlDialectName | null {
 export function isSqlDialectName(value: unknown): value is SqlDialectName {
   return value === 'sqlite' || value === 'postgres' || value === 'mysql';
 }
+
+/**
+ * How long a write waits for its domain's lock by default, in ms (R49): then it fails with
+ * `store_failure` (`outcome: 'rolled_back'`) instead of waiting on.
+ *
+ * @category Stores
+ */
+export const DEFAULT_LOCK_TIMEOUT_MS = 5000;
+
+/**
+ * Whether a value is a usable `lockTimeoutMs`: a whole number of milliseconds, 1 to 2³¹ − 1.
+ */
+export function isLockTimeout(value: unknown): value is number {
+  return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 2_147_483_647;
+}
+
+/**
+ * Statements that bound the lock waits of a connection's session (R49), run once on each
+ * connection before its first transaction:
+ * - SQLite: `busy_timeout`, how long `BEGIN IMMEDIATE` waits for another connection's write lock.
+ * - MySQL/MariaDB: `innodb_lock_wait_timeout` (row locks, whole seconds, at least 1) and
+ *   `lock_wait_timeout` (metadata locks); session-wide, because the domain row is upserted
+ *   before the transaction begins, and that upsert waits for the row's lock too.
+ * - PostgreSQL: none; {@link writeTransactionLimits} bounds each write transaction instead.
+ */
+export function sessionLockLimits(dialect: SqlDialectName, lockTimeoutMs: number): string[] {
+  switch (dialect) {
+    case 'sqlite':
+      return [`pragma busy_timeout = ${lockTimeoutMs}`];
+    case 'mysql': {
+      const seconds = Math.max(1, Math.ceil(lockTimeoutMs / 1000));
+      return [`set session innodb_lock_wait_timeout = ${seconds}, lock_wait_timeout = ${seconds}`];
+    }
+    case 'postgres':
+      return [];
+  }
+}
+
+/**
+ * Statements run right after a write transaction begins (R49). PostgreSQL: `lock_timeout` and
+ * `statement_timeout`, both `lockTimeoutMs` and local to the transaction, in one statement (it
+ * works on PGlite, which takes one statement a query). Both are needed: `lock_timeout` counts
+ * each lock wait afresh, and a writer queued behind other waiters of a row waits twice (for the
+ * row's tuple lock, then for the holder's transaction); `statement_timeout` bounds the whole
+ * `SELECT … FOR UPDATE`. No statement of a write runs longer than `lockTimeoutMs`.
+ */
+export function writeTransactionLimits(dialect: SqlDialectName, lockTimeoutMs: number): string[] {
+  if (dialect !== 'postgres') return [];
+  return [
+    `select set_config('lock_timeout', '${lockTimeoutMs}', true), set_config('statement_timeout', '${lockTimeoutMs}', true)`,
+  ];
+}

@@ -4,7 +4,7 @@ import { appendBackupChunk, deleteBackupChunks, readBackupChunks } from './backu
 import { listExpiredBackupJobs, listRunnableBackupJobs } from './backup-job-queues.js';
 import type { CxDatabase } from './cx-database.js';
 import { exportHistoryRows } from './history-export.js';
-import { isSqlDialectName, sqlCapabilities, type SqlDialectName } from './sql-dialect.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, isLockTimeout, isSqlDialectName, sqlCapabilities, type SqlDialectName } from './sql-dialect.js';
 import { transactionRunner } from './transaction-runner.js';
 
 /**
@@ -15,6 +15,15 @@ import { transactionRunner } from './transaction-runner.js';
 export type SqlStoreOptions = {
   /** Which database the Kysely instance talks to. PGlite is `postgres`. */
   dialect: SqlDialectName;
+  /**
+   * How long a write waits for its domain's lock, in ms (default 5,000; R49). A write that
+   * cannot take it in time fails with `store_failure` (`outcome: 'rolled_back'`) instead of
+   * waiting on: SQLite's `busy_timeout`; PostgreSQL's `lock_timeout` and `statement_timeout`
+   * local to each write transaction; MySQL/MariaDB's
+   * `innodb_lock_wait_timeout` and `lock_wait_timeout` of the session, in whole seconds (at
+   * least 1).
+   */
+  lockTimeoutMs?: number;
 };
 
 /**
@@ -49,11 +58,15 @@ export function createSqlStore(db: Kysely<CxDatabase>, options: SqlStoreOptions)
   if (!isSqlDialectName(options?.dialect)) {
     throw new TypeError(`createSqlStore: dialect must be 'sqlite', 'postgres' or 'mysql', got ${String(options?.dialect)}`);
   }
+  const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  if (!isLockTimeout(lockTimeoutMs)) {
+    throw new TypeError(`createSqlStore: lockTimeoutMs must be a whole number of milliseconds from 1 to 2147483647, got ${String(lockTimeoutMs)}`);
+  }
   const caps = sqlCapabilities(options.dialect);
   // The store reads rows by their column names: plugins of the caller's instance (such as
   // CamelCasePlugin) must not rename them.
   db = db.withoutPlugins();
-  const { transaction, exclusive } = transactionRunner(db, caps);
+  const { transaction, exclusive } = transactionRunner(db, caps, { lockTimeoutMs });
   return {
     transaction,
     exportHistory: (domainId) => exportHistoryRows(db, exclusive, domainId),

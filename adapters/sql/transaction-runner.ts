@@ -4,9 +4,9 @@ import { ruleError, storeFailure, type CxError } from '../../src/errors.js';
 import type { StoreTransaction, TransactionMode } from '../../src/ports/store.js';
 import { serialQueue } from '../memory/serial-queue.js';
 import type { CxDatabase } from './cx-database.js';
-import { describeFailure, isRetryableFailure, violatedUniqueRule } from './driver-errors.js';
+import { describeFailure, isConnectionLost, isLockWaitTimeout, isRetryableFailure, violatedUniqueRule } from './driver-errors.js';
 import { preparedQueries, rawStatement } from './prepared-queries.js';
-import type { SqlCapabilities } from './sql-dialect.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, sessionLockLimits, writeTransactionLimits, type SqlCapabilities } from './sql-dialect.js';
 import { SqlStoreTransaction } from './sql-store-transaction.js';
 import { ENSURE_DOMAIN_ON_CONFLICT, ENSURE_DOMAIN_ON_DUPLICATE, LOCK_DOMAIN } from './store-queries.js';
 
@@ -42,14 +42,25 @@ export type TransactionRunner = {
  * - A deadlock or serialization failure reruns `work` from the start, up to
  *   {@link MAX_TRANSACTION_ATTEMPTS} times; then `store_failure`. `work` must therefore be
  *   safe to run again (operations read, decide and write inside it, so they are).
+ * - Lock waits are bounded by `lockTimeoutMs` (R49): a write that cannot take its domain's lock
+ *   in time fails with `store_failure` (`outcome: 'rolled_back'`) and is not retried.
+ * - A connection lost while `COMMIT` runs answers `store_failure` with `outcome: 'unknown'`
+ *   (the change may have been kept, R27); it is not retried.
  * - Nothing throws out: every other failure is `store_failure` with the driver's error as `cause`.
  */
-export function transactionRunner(db: Kysely<CxDatabase>, caps: SqlCapabilities): TransactionRunner {
+export function transactionRunner(
+  db: Kysely<CxDatabase>,
+  caps: SqlCapabilities,
+  options: { lockTimeoutMs?: number } = {},
+): TransactionRunner {
   const knownDomains = new Set<string>();
   const queries = preparedQueries(db);
   const queue = serialQueue();
   const exclusive: Exclusive = caps.singleConnection ? queue : (task) => task();
-  const beginWrite = caps.beginWrite.map(rawStatement);
+  const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  const beginWrite = [...caps.beginWrite, ...writeTransactionLimits(caps.dialect, lockTimeoutMs)].map(rawStatement);
+  const sessionLimits = sessionLockLimits(caps.dialect, lockTimeoutMs).map(rawStatement);
+  const limitedConnections = new WeakSet<DatabaseConnection>();
   const beginRead = caps.beginRead.map(rawStatement);
   const commit = rawStatement('commit');
 
@@ -72,13 +83,38 @@ export function transactionRunner(db: Kysely<CxDatabase>, caps: SqlCapabilities)
     await queries.run(connection, LOCK_DOMAIN, [domainId]);
   };
 
+  /** Bounds the lock waits of a connection's session, once per connection (drivers keep one object per connection). */
+  const limitSession = async (connection: DatabaseConnection) => {
+    if (limitedConnections.has(connection)) return;
+    for (const statement of sessionLimits) await connection.executeQuery(statement);
+    limitedConnections.add(connection);
+  };
+
+  /**
+   * SQLite: the wait in the store's own queue is part of the wait for the write lock, so the
+   * busy wait gets what is left of `lockTimeoutMs` (R49); when it is spent, the lock is tried
+   * once (1 ms), so a write fails only if the lock is taken indeed. Rounded up to tenths of
+   * `lockTimeoutMs`, so the statement cache sees a few distinct pragmas only.
+   */
+  let busyTimeout = lockTimeoutMs;
+  const limitLockWait = async (connection: DatabaseConnection, queuedAt: number) => {
+    const remaining = lockTimeoutMs - (performance.now() - queuedAt);
+    const step = Math.max(1, Math.ceil(lockTimeoutMs / 10));
+    const bounded = remaining < 1 ? 1 : Math.min(lockTimeoutMs, Math.ceil(remaining / step) * step);
+    if (bounded === busyTimeout) return;
+    await connection.executeQuery(rawStatement(`pragma busy_timeout = ${bounded}`));
+    busyTimeout = bounded;
+  };
+
   // The driver connection itself (Kysely's `ConnectionProvider`): statements go straight to
   // the driver, built by `db`, with nothing rebuilt per transaction.
-  const attempt = <T>(domainId: string, mode: TransactionMode, work: Work<T>): Promise<Attempt<T>> =>
+  const attempt = <T>(domainId: string, mode: TransactionMode, work: Work<T>, queuedAt: number): Promise<Attempt<T>> =>
     db.getExecutor().provideConnection(async (connection) => {
       const writing = mode !== 'read';
       const rowLock = writing && caps.domainLock === 'row';
       try {
+        await limitSession(connection);
+        if (writing && caps.domainLock === 'database') await limitLockWait(connection, queuedAt);
         if (rowLock) await ensureDomainRow(connection, domainId);
         for (const statement of writing ? beginWrite : beginRead) await connection.executeQuery(statement);
         if (rowLock) await lockDomain(connection, domainId);
@@ -100,7 +136,12 @@ export function transactionRunner(db: Kysely<CxDatabase>, caps: SqlCapabilities)
           await rollbackQuietly(connection);
           return { retry: false, result: result ?? err(storeFailure(new Error('transaction work answered nothing'))) };
         }
-        await connection.executeQuery(commit);
+        try {
+          await connection.executeQuery(commit);
+        } catch (error) {
+          if (isConnectionLost(error)) return { retry: false, result: err(commitOutcomeUnknown(error)) };
+          throw error;
+        }
         return { retry: false, result };
       } catch (error) {
         await rollbackQuietly(connection);
@@ -114,7 +155,8 @@ export function transactionRunner(db: Kysely<CxDatabase>, caps: SqlCapabilities)
       for (let attemptNumber = 1; ; attemptNumber++) {
         let outcome: Attempt<T>;
         try {
-          outcome = await exclusive(() => attempt(domainId, mode, work));
+          const queuedAt = performance.now();
+          outcome = await exclusive(() => attempt(domainId, mode, work, queuedAt));
         } catch (error) {
           // Acquiring a connection failed (closed store, unreachable server).
           outcome = classify<T>(error);
@@ -146,7 +188,20 @@ function classify<T>(error: unknown): Attempt<T> {
     };
   }
   if (isRetryableFailure(error)) return { retry: true, cause: error };
+  if (isLockWaitTimeout(error)) {
+    const message = `storage failed: could not take the domain's lock within lockTimeoutMs (${describeFailure(error)})`;
+    return { retry: false, result: err(storeFailure(error, message)) };
+  }
   return { retry: false, result: err(storeFailure(error)) };
+}
+
+/** The connection was lost while `COMMIT` ran: nobody can know whether the change was kept (R27). */
+function commitOutcomeUnknown(error: unknown): CxError {
+  return storeFailure(
+    error,
+    `storage failed while committing: the connection was lost, so the change may or may not have been kept (${describeFailure(error)}); retrying with the same messageId is safe`,
+    'unknown',
+  );
 }
 
 const ROLLBACK = rawStatement('rollback');

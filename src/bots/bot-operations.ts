@@ -7,9 +7,9 @@ import { inAccountTransaction } from '../accounts/account-transaction.js';
 import type { OperationContext } from '../operation-context.js';
 import type { BotRecord } from '../ports/records.js';
 import { runOperation } from '../run-operation.js';
-import { accountIdSchema, domainIdSchema, opaqueId } from '../validation/identifiers.js';
+import { accountIdSchema, botIdSchema, domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
-import { textField } from '../validation/text-fields.js';
+import { nameField } from '../validation/text-fields.js';
 
 /**
  * An inquiry bot of an account. `origin` decides its fate on reset (R24).
@@ -25,11 +25,9 @@ export type Bot = {
   createdAt: Date;
 };
 
-const botIdSchema = opaqueId('botId', 64);
-
 const registerSchema = z.strictObject({
   botId: botIdSchema,
-  name: textField({ min: 1, max: 50, trim: true, forbidControl: true }),
+  name: nameField(50),
   origin: z.enum(['admin', 'dev_console']),
 });
 

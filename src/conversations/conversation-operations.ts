@@ -12,7 +12,7 @@ import type { StoreTransaction } from '../ports/store.js';
 import { newMessageId } from '../internal/message-id.js';
 import { randomId } from '../random-id.js';
 import { runOperation } from '../run-operation.js';
-import { domainIdSchema, memberIdSchema, opaqueId, transportMessageIdSchema } from '../validation/identifiers.js';
+import { customerIdSchema, domainIdSchema, memberIdSchema, messageIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import { textField } from '../validation/text-fields.js';
 import { decideAwayReply, decideWelcomeReply, type AutoReply } from './auto-reply.js';
@@ -39,7 +39,6 @@ export type Room = {
 export const MAX_MESSAGE_LENGTH = 10_000;
 
 const channelSchema = z.enum(['lineworks', 'line', 'mail']);
-const customerIdSchema = opaqueId('customerId');
 const contentSchema = textField({ min: 1, max: MAX_MESSAGE_LENGTH });
 
 const addContactSchema = z.strictObject({
@@ -53,7 +52,7 @@ const receiveSchema = z.strictObject({
   content: contentSchema,
   channel: channelSchema,
   at: messageTimeSchema.optional(),
-  messageId: transportMessageIdSchema.optional(),
+  messageId: messageIdSchema.optional(),
 });
 
 const sendSchema = z.strictObject({
@@ -61,7 +60,7 @@ const sendSchema = z.strictObject({
   customerId: customerIdSchema,
   content: contentSchema,
   at: messageTimeSchema.optional(),
-  messageId: transportMessageIdSchema.optional(),
+  messageId: messageIdSchema.optional(),
 });
 
 const openRoomSchema = z

@@ -7,7 +7,7 @@ import type { OperationContext } from '../operation-context.js';
 import type { Channel, HistoryFilter, HistoryRow, SenderKind } from '../ports/records.js';
 import { runOperation } from '../run-operation.js';
 import { transact } from '../run-transaction.js';
-import { accountIdSchema, domainIdSchema, opaqueId } from '../validation/identifiers.js';
+import { accountIdSchema, customerIdSchema, domainIdSchema } from '../validation/identifiers.js';
 import { messageTimeSchema } from '../validation/message-time.js';
 import { parseInput } from '../validation/parse-input.js';
 
@@ -66,7 +66,7 @@ export type Page<T> = { items: T[]; nextCursor: string | null };
 const historyQuerySchema = z
   .strictObject({
     accountId: accountIdSchema.optional(),
-    customerId: opaqueId('customerId').optional(),
+    customerId: customerIdSchema.optional(),
     from: messageTimeSchema.optional(),
     to: messageTimeSchema.optional(),
     limit: z.number().int().min(1).max(500).optional(),

@@ -4,7 +4,7 @@ import { newEvent } from '../events/new-event.js';
 import type { OperationContext } from '../operation-context.js';
 import { runOperation } from '../run-operation.js';
 import { transact } from '../run-transaction.js';
-import { domainIdSchema, opaqueId } from '../validation/identifiers.js';
+import { customerIdSchema, domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 
 /**
@@ -13,8 +13,6 @@ import { parseInput } from '../validation/parse-input.js';
  * @category Conversations
  */
 export type ErasureReport = { contacts: number; messages: number; rooms: number };
-
-const customerIdSchema = opaqueId('customerId');
 
 /**
  * The `customers` operations.

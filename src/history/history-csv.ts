@@ -40,6 +40,22 @@ const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
  */
 const NEEDS_ENCODING = /[",\r\n]|^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 
+/** Where `sent_at` is in a record. */
+const SENT_AT_INDEX = HISTORY_CSV_COLUMNS.indexOf('sent_at');
+
+/**
+ * The options the encoder hands csv-stringify: R26's, and no formula guard on `sent_at`. That
+ * cell is written by the library, not by a person; its only leading sign is that of an ISO
+ * 8601 expanded year (a local time past 9999), which a guard would corrupt.
+ */
+const ENCODE_OPTIONS = {
+  ...CSV_STRINGIFY_OPTIONS,
+  cast: {
+    string: (value: string, context: { index: number }) =>
+      context.index === SENT_AT_INDEX && (value.startsWith('+') || value.startsWith('-')) ? { value, escape_formulas: false } : value,
+  },
+};
+
 /** Whether csv-stringify's formula guard prefixes this cell with `'` (R26 plus the full-width forms). */
 export function needsFormulaGuard(cell: string): boolean {
   return FORMULA_START.test(cell);
@@ -72,7 +88,7 @@ export async function* encodeHistoryCsv(
 ): AsyncGenerator<Uint8Array, void, undefined> {
   const chunkBytes = Math.max(MIN_CHUNK_BYTES, Math.floor(options.chunkBytes ?? DEFAULT_CHUNK_BYTES));
   const { stringify } = await import('csv-stringify/sync');
-  const encode = (records: string[][]): string => stringify(records, CSV_STRINGIFY_OPTIONS);
+  const encode = (records: string[][]): string => stringify(records, ENCODE_OPTIONS);
   const chunks = new ChunkWriter(chunkBytes);
 
   yield* chunks.write(UTF8_BOM + encode([[...HISTORY_CSV_COLUMNS]]));
@@ -88,7 +104,8 @@ export async function* encodeHistoryCsv(
   };
   for await (const row of rows) {
     const record = [row.accountId, row.accountName, row.customerName, formatSentAt(row.sentAt, row.timeZone), row.senderName, row.content];
-    if (record.some((cell) => NEEDS_ENCODING.test(cell))) {
+    // sent_at is the library's own text, never quoted nor guarded: only the other cells decide.
+    if (record.some((cell, index) => index !== SENT_AT_INDEX && NEEDS_ENCODING.test(cell))) {
       toEncode.push(record);
     } else {
       // csv-stringify would give back these cells unchanged; its per-cell work costs ~4 µs a row,

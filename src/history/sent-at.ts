@@ -1,6 +1,8 @@
 import { zoneOffsets } from '../schedule/zone-offsets.js';
 
 const MINUTE_MS = 60_000;
+/** The range of a JavaScript `Date`, either side of 1970. */
+const MAX_TIME_MS = 8.64e15;
 
 /**
  * An instant as ISO 8601 local time with its UTC offset in a time zone, to the millisecond:
@@ -10,7 +12,11 @@ const MINUTE_MS = 60_000;
  * Offsets come from the runtime's zone data through `@date-fns/tz` (via the shared
  * {@link zoneOffsets} cache, which costs O(1) an instant instead of ~2 µs for `Intl`).
  *
- * @throws RangeError for a time zone the runtime does not know (account zones are checked when set).
+ * Never throws (R48: a backup never fails on a stored time). Times that R48 lets in
+ * (1970–9999) always come out as above. Anything else still gives a string: a local time past
+ * the range of `Date`, or in a zone the runtime does not know, is written in UTC with `+00:00`
+ * (the instant stays exact); a year outside 0000–9999 is written the ISO 8601 expanded way
+ * (`+275760-09-13T00:00:00.000+00:00`); an invalid `Date` is written `invalid date`.
  *
  * @example
  * ```ts
@@ -20,13 +26,24 @@ const MINUTE_MS = 60_000;
  */
 export function formatSentAt(sentAt: Date, timeZone: string): string {
   const time = sentAt.getTime();
+  if (!Number.isFinite(time) || Math.abs(time) > MAX_TIME_MS) return 'invalid date';
   // Whole minutes: the local mean times of old dates have second offsets ISO 8601 cannot write,
   // and the local time printed must agree with the offset printed.
-  const offsetMinutes = Math.round(zoneOffsets(timeZone).offsetAt(time) / MINUTE_MS);
+  let offsetMinutes = Math.round(offsetAt(time, timeZone) / MINUTE_MS);
+  if (!Number.isFinite(offsetMinutes) || Math.abs(time + offsetMinutes * MINUTE_MS) > MAX_TIME_MS) offsetMinutes = 0;
   const local = new Date(time + offsetMinutes * MINUTE_MS).toISOString(); // 'YYYY-MM-DDTHH:mm:ss.sssZ'
   const sign = offsetMinutes < 0 ? '-' : '+';
   const absolute = Math.abs(offsetMinutes);
   return `${local.slice(0, -1)}${sign}${pad2(Math.floor(absolute / 60))}:${pad2(absolute % 60)}`;
+}
+
+/** The zone's offset at `time` in ms; 0 for a zone the runtime does not know. */
+function offsetAt(time: number, timeZone: string): number {
+  try {
+    return zoneOffsets(timeZone).offsetAt(time);
+  } catch {
+    return 0;
+  }
 }
 
 function pad2(value: number): string {

@@ -6,9 +6,9 @@ import type { ProductRecord } from '../ports/records.js';
 import { newEvent } from '../events/new-event.js';
 import { runOperation } from '../run-operation.js';
 import { transact } from '../run-transaction.js';
-import { domainIdSchema, opaqueId } from '../validation/identifiers.js';
+import { domainIdSchema, productIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
-import { textField, typeName } from '../validation/text-fields.js';
+import { nameField, typeName } from '../validation/text-fields.js';
 
 /**
  * A purchased product (R1): `seatLimit` agents per account, bought `quantity` times.
@@ -49,8 +49,8 @@ function wholeNumber(min: number) {
 }
 
 const productInputSchema = z.strictObject({
-  productId: opaqueId('productId', 64),
-  name: textField({ min: 1, max: 50, trim: true, forbidControl: true }),
+  productId: productIdSchema,
+  name: nameField(50),
   seatLimit: wholeNumber(1),
   quantity: wholeNumber(0),
 });

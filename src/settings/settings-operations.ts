@@ -2,7 +2,7 @@ import { err, ok, safeTry, type Result, type ResultAsync } from 'neverthrow';
 import { z } from 'zod';
 import { invalid, notFound, ruleError, type CxError } from '../errors.js';
 import { newEvent } from '../events/new-event.js';
-import { opaqueId } from '../validation/identifiers.js';
+import { holidayIdSchema } from '../validation/identifiers.js';
 import type { Account } from '../accounts/account-view.js';
 import { changeAccount, type ChangeOptions } from '../accounts/change-account.js';
 import type { OperationContext } from '../operation-context.js';
@@ -13,7 +13,7 @@ import { WEEKDAYS, type AccountSettings, type Holiday, type TimeRange, type Week
 import { timeZoneSchema } from '../schedule/time-zone.js';
 import { weeklyHoursPatchSchema } from '../schedule/weekly-hours.js';
 import { parseInput } from '../validation/parse-input.js';
-import { textField } from '../validation/text-fields.js';
+import { proseField } from '../validation/text-fields.js';
 
 /**
  * What `settings.update` takes (R18, R19); omitted fields keep their value.
@@ -43,12 +43,12 @@ export type SettingsInput = {
  */
 export type HolidayInput = { start: string; end: string; label?: string };
 
-const messageSchema = textField({ min: 0, max: 500 });
+const messageSchema = proseField(500);
 
 type HolidayListEntry = { id?: string | undefined; start: string; end: string; label?: string | undefined };
 
 const holidayListSchema = z.array(
-  z.union([holidayInputSchema, z.strictObject({ id: opaqueId('holiday id', 64), start: civilDateSchema, end: civilDateSchema, label: z.string().optional() })]),
+  z.union([holidayInputSchema, z.strictObject({ id: holidayIdSchema, start: civilDateSchema, end: civilDateSchema, label: z.string().optional() })]),
   { error: 'must be the whole list of holidays' },
 ).max(1000, 'at most 1000 holidays');
 
@@ -223,7 +223,7 @@ export function holidayOperations(context: OperationContext): HolidayOperations 
     remove: (domainId, accountId, holidayId, options) =>
       runOperation(() =>
         safeTry(async function* () {
-          const id = yield* parseInput(opaqueId('holidayId', 64), holidayId, 'holidayId');
+          const id = yield* parseInput(holidayIdSchema, holidayId, 'holidayId');
           return await changeAccount(context, domainId, accountId, options, (account) => {
             const holidays = account.settings.holidays.filter((holiday) => holiday.id !== id);
             if (holidays.length === account.settings.holidays.length) return err(notFound('holiday', id));

@@ -22,26 +22,46 @@ export function toValidationIssues(error: z.ZodError, prefix = ''): ValidationIs
 
 /**
  * Validates an unknown input with a zod schema, answering a `validation` error instead of throwing.
- * Never throws, whatever `input` is (getters that throw, proxies, cycles included).
+ * Never throws, whatever `input` is (getters that throw, proxies — revoked ones too —, cycles).
+ *
+ * zod builds issue messages only when they are first read, after `safeParse` has returned:
+ * they are read here, inside the `try`, so that a message function meeting a hostile input
+ * cannot throw later in the caller (where it would look like a storage failure).
+ *
+ * @example
+ * ```ts
+ * parseInput(z.strictObject({ name: z.string() }), { nmae: 'x' });
+ * // err({ code: 'validation', issues: [{ path: 'name', message: 'required' }, { path: '', message: 'unknown field(s): nmae' }] })
+ * ```
  */
 export function parseInput<S extends z.ZodType>(
   schema: S,
   input: unknown,
   prefix = '',
 ): Result<z.output<S>, CxError> {
-  let parsed: z.ZodSafeParseResult<z.output<S>>;
   try {
-    parsed = schema.safeParse(input, { error: friendlyMessage }) as z.ZodSafeParseResult<z.output<S>>;
+    const parsed = schema.safeParse(input, { error: friendlyMessage }) as z.ZodSafeParseResult<z.output<S>>;
+    if (parsed.success) return ok(parsed.data);
+    return err(validationError(toValidationIssues(parsed.error, prefix)));
   } catch (cause) {
     // zod itself does not throw, but user objects with throwing getters or proxies can.
     return err(validationError([{ path: prefix, message: `could not read the input: ${describe(cause)}` }]));
   }
-  if (parsed.success) return ok(parsed.data);
-  return err(validationError(toValidationIssues(parsed.error, prefix)));
 }
 
-/** Messages a person can act on, for the issues our schemas leave to zod's defaults. */
+/**
+ * Messages a person can act on, for the issues our schemas leave to zod's defaults. Never
+ * throws: an input it cannot describe gets a plain message.
+ */
 function friendlyMessage(issue: z.core.$ZodRawIssue): string | undefined {
+  try {
+    return describeIssue(issue);
+  } catch {
+    return 'invalid value';
+  }
+}
+
+function describeIssue(issue: z.core.$ZodRawIssue): string | undefined {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return 'required';
@@ -61,19 +81,23 @@ function friendlyMessage(issue: z.core.$ZodRawIssue): string | undefined {
           : `must be at most ${issue.maximum}, got ${String(issue.input)}`;
     case 'invalid_value':
       return `must be one of ${issue.values.map((value) => JSON.stringify(value)).join(', ')}, got ${preview(issue.input)}`;
+    case 'invalid_union':
+      return `does not match any allowed shape, got ${typeName(issue.input)}`;
     default:
       return undefined;
   }
 }
 
 function lengthOf(input: unknown): string {
-  return typeof input === 'string' || Array.isArray(input) ? String(input.length) : typeName(input);
+  if (typeof input === 'string') return String(input.length);
+  const type = typeName(input);
+  return type === 'array' ? String((input as unknown[]).length) : type;
 }
 
 /** A short, safe rendering of a wrong value for a message. */
 function preview(input: unknown): string {
   if (typeof input === 'string') return JSON.stringify(input.length > 40 ? `${input.slice(0, 40)}…` : input);
-  if (typeof input === 'number' || typeof input === 'boolean') return String(input);
+  if (typeof input === 'number' || typeof input === 'boolean' || typeof input === 'bigint') return String(input);
   return typeName(input);
 }
 
