@@ -37,14 +37,40 @@ export function violatedUniqueRule(error: unknown): UniqueRule | null {
 
 /**
  * Whether running the transaction again may succeed: a deadlock or serialization failure
- * (PostgreSQL `40001`, `40P01`; MySQL 1213 deadlock, 1205 lock wait timeout) or a busy
- * SQLite database (another process held the write lock past `busy_timeout`).
+ * (PostgreSQL `40001`, `40P01`; MySQL 1213 deadlock — on Galera also a certification
+ * conflict at commit —, 1205 lock wait timeout), a Galera node not ready (1047, see
+ * {@link isWsrepNotReady}), or a busy SQLite database (another process held the write lock
+ * past `busy_timeout`).
  */
 export function isRetryableFailure(error: unknown): boolean {
   const { code, errno } = fields(error);
   if (code === '40001' || code === '40P01') return true;
   if (errno === 1213 || errno === 1205 || code === 'ER_LOCK_DEADLOCK' || code === 'ER_LOCK_WAIT_TIMEOUT') return true;
+  if (isWsrepNotReady(error)) return true;
   return typeof code === 'string' && code.startsWith('SQLITE_BUSY');
+}
+
+/**
+ * Whether the error is how MySQL/MariaDB reports losing a conflict: `ER_LOCK_DEADLOCK`
+ * (1213). On a Galera cluster this is also the answer to a transaction refused by
+ * certification at `COMMIT` (another node committed a write to the same rows first) or
+ * aborted midway by a replicated write ("brute-force abort"). Under many writers of one
+ * domain on several nodes a transaction can lose this way several times in a row, so the
+ * runner allows it more attempts than other retryable failures.
+ */
+export function isConflictAbort(error: unknown): boolean {
+  const { code, errno } = fields(error);
+  return errno === 1213 || code === 'ER_LOCK_DEADLOCK';
+}
+
+/**
+ * Whether a Galera node refused the statement because it is not (yet, or no longer) part
+ * of the primary component: error 1047 "WSREP has not yet prepared node for application
+ * use". Another attempt a moment later may find it synced again.
+ */
+export function isWsrepNotReady(error: unknown): boolean {
+  const { code, errno, message } = fields(error);
+  return (errno === 1047 || code === 'ER_UNKNOWN_COM_ERROR') && text(message).includes('WSREP');
 }
 
 /** A readable one-line description of any thrown value. */
