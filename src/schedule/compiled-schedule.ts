@@ -145,9 +145,49 @@ function weekEntryIsCurrent(entry: WeekEntry, weeklyHours: WeeklyHours): boolean
 function weekEntryOf(weeklyHours: WeeklyHours): WeekEntry {
   const cached = weekCache.get(weeklyHours);
   if (cached !== undefined && weekEntryIsCurrent(cached, weeklyHours)) return cached;
-  const entry = compileWeek(weeklyHours);
+  const key = weekContentKey(weeklyHours);
+  const table = key === null ? undefined : weekTablesByContent.get(key);
+  const entry = table === undefined ? compileWeek(weeklyHours) : { ...entryLists(weeklyHours), table };
+  if (key !== null && table === undefined) {
+    if (weekTablesByContent.size >= WEEK_TABLES_LIMIT) weekTablesByContent.clear();
+    weekTablesByContent.set(key, entry.table);
+  }
   weekCache.set(weeklyHours, entry);
   return entry;
+}
+
+// A store reads settings afresh in every transaction (new objects, the same hours), so weeks
+// are also kept by content: the message hot path then never rebuilds a week's minute table.
+// Tables are shared and only ever read.
+const weekTablesByContent = new Map<string, WeekTable>();
+const WEEK_TABLES_LIMIT = 1024;
+
+/** The ranges of a week as one string, or `null` for a shape `compileWeek` must reject. */
+function weekContentKey(weeklyHours: WeeklyHours): string | null {
+  let key = '';
+  for (const weekday of WEEKDAYS) {
+    const ranges = weeklyHours[weekday] as unknown;
+    if (!Array.isArray(ranges)) return null;
+    key += '|';
+    for (const range of ranges as ({ from?: unknown; to?: unknown } | null)[]) {
+      if (typeof range?.from !== 'string' || typeof range.to !== 'string') return null;
+      key += `${range.from}-${range.to},`;
+    }
+  }
+  return key;
+}
+
+function entryLists(weeklyHours: WeeklyHours): Omit<WeekEntry, 'table'> {
+  return {
+    mon: weeklyHours.mon,
+    tue: weeklyHours.tue,
+    wed: weeklyHours.wed,
+    thu: weeklyHours.thu,
+    fri: weeklyHours.fri,
+    sat: weeklyHours.sat,
+    sun: weeklyHours.sun,
+    lengths: WEEKDAYS.map((day) => weeklyHours[day].length),
+  };
 }
 
 function compileWeek(weeklyHours: WeeklyHours): WeekEntry {
@@ -169,17 +209,7 @@ function compileWeek(weeklyHours: WeeklyHours): WeekEntry {
     const before = open[minute === 0 ? MINUTES_PER_WEEK - 1 : minute - 1];
     if (open[minute] !== before) changes.push(minute);
   }
-  return {
-    table: { open, changes: Int32Array.from(changes) },
-    mon: weeklyHours.mon,
-    tue: weeklyHours.tue,
-    wed: weeklyHours.wed,
-    thu: weeklyHours.thu,
-    fri: weeklyHours.fri,
-    sat: weeklyHours.sat,
-    sun: weeklyHours.sun,
-    lengths: WEEKDAYS.map((day) => weeklyHours[day].length),
-  };
+  return { ...entryLists(weeklyHours), table: { open, changes: Int32Array.from(changes) } };
 }
 
 function mergeHolidays(holidays: readonly Holiday[]): { starts: number[]; ends: number[] } {
