@@ -26,9 +26,9 @@ export type SqlStoreOptions = {
  * database write lock and an in-process queue on SQLite); unique indexes back the ID and
  * name rules across domains; deadlocks and serialization failures are retried up to 5 times
  * (a MySQL deadlock, Galera's certification conflict, up to 16). `transaction` may
- * therefore run `work` more than once. Calls on SQLite are queued on the one connection; do not iterate
- * `exportHistory` or `readBackupChunks`, nor call the backup chunk methods, from inside
- * `transaction`'s work on SQLite (they would wait for it).
+ * therefore run `work` more than once. Calls on SQLite are queued on the one connection; do
+ * not iterate `exportHistory` or `readBackupChunks`, nor call the backup chunk methods, from
+ * inside `transaction`'s work on SQLite (they would wait for it).
  *
  * Instants are stored as epoch milliseconds in 64-bit integer columns on every database:
  * exact to the millisecond, ordered the same everywhere, no time-zone settings involved.
