@@ -103,6 +103,9 @@ export function compiledSchedule(settings: AccountSettings): CompiledSchedule {
   ) {
     return cached.compiled;
   }
+  const contentKey = scheduleContentKey(settings);
+  const known = contentKey === null ? undefined : schedulesByContent.get(contentKey);
+  if (known !== undefined) return known;
   const weekEntry = weekEntryOf(settings.weeklyHours);
   const { starts, ends } = mergeHolidays(settings.holidays);
   const compiled: CompiledSchedule = {
@@ -119,6 +122,10 @@ export function compiledSchedule(settings: AccountSettings): CompiledSchedule {
     holidayCount: settings.holidays.length,
     timeZone: settings.timeZone,
   });
+  if (contentKey !== null) {
+    if (schedulesByContent.size >= SCHEDULES_BY_CONTENT_LIMIT) schedulesByContent.clear();
+    schedulesByContent.set(contentKey, compiled);
+  }
   return compiled;
 }
 
@@ -145,26 +152,26 @@ function weekEntryIsCurrent(entry: WeekEntry, weeklyHours: WeeklyHours): boolean
 function weekEntryOf(weeklyHours: WeeklyHours): WeekEntry {
   const cached = weekCache.get(weeklyHours);
   if (cached !== undefined && weekEntryIsCurrent(cached, weeklyHours)) return cached;
-  const key = weekContentKey(weeklyHours);
-  const table = key === null ? undefined : weekTablesByContent.get(key);
-  const entry = table === undefined ? compileWeek(weeklyHours) : { ...entryLists(weeklyHours), table };
-  if (key !== null && table === undefined) {
-    if (weekTablesByContent.size >= WEEK_TABLES_LIMIT) weekTablesByContent.clear();
-    weekTablesByContent.set(key, entry.table);
-  }
+  const entry = compileWeek(weeklyHours);
   weekCache.set(weeklyHours, entry);
   return entry;
 }
 
-// A store reads settings afresh in every transaction (new objects, the same hours), so weeks
-// are also kept by content: the message hot path then never rebuilds a week's minute table.
-// Tables are shared and only ever read.
-const weekTablesByContent = new Map<string, WeekTable>();
-const WEEK_TABLES_LIMIT = 1024;
+// A store reads settings afresh in every transaction: new objects, the same content. So
+// compiled schedules are also kept by content, and a hit skips both the compilation and the
+// per-object caches (whose entries would only pile up for objects seen once). Compiled
+// schedules are shared and only ever read.
+const schedulesByContent = new Map<string, CompiledSchedule>();
+const SCHEDULES_BY_CONTENT_LIMIT = 1024;
 
-/** The ranges of a week as one string, or `null` for a shape `compileWeek` must reject. */
-function weekContentKey(weeklyHours: WeeklyHours): string | null {
-  let key = '';
+/**
+ * The time zone, week and holidays of settings as one string, or `null` for a shape the
+ * compilation must look at (and reject).
+ */
+function scheduleContentKey(settings: AccountSettings): string | null {
+  const { timeZone, weeklyHours, holidays } = settings;
+  if (typeof timeZone !== 'string' || typeof weeklyHours !== 'object' || weeklyHours === null || !Array.isArray(holidays)) return null;
+  let key = timeZone;
   for (const weekday of WEEKDAYS) {
     const ranges = weeklyHours[weekday] as unknown;
     if (!Array.isArray(ranges)) return null;
@@ -173,6 +180,11 @@ function weekContentKey(weeklyHours: WeeklyHours): string | null {
       if (typeof range?.from !== 'string' || typeof range.to !== 'string') return null;
       key += `${range.from}-${range.to},`;
     }
+  }
+  key += '|';
+  for (const holiday of holidays as ({ start?: unknown; end?: unknown } | null)[]) {
+    if (typeof holiday?.start !== 'string' || typeof holiday.end !== 'string') return null;
+    key += `${holiday.start}/${holiday.end},`;
   }
   return key;
 }
