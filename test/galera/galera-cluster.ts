@@ -7,10 +7,13 @@
  * `afterAll` stops only a cluster it started itself (the script stops its nodes by pid).
  *
  * Set `CX_GALERA_URLS` (comma-separated `mysql://…` URLs of three nodes) to test an existing
- * cluster instead; nothing is started or stopped then.
+ * cluster instead; nothing is started or stopped then. Two runs at once on one machine
+ * would share the default ports and folder: give the second its own `CX_GALERA_PORT`,
+ * `CX_GALERA_GCOMM_PORT` and `CX_GALERA_DIR` (the script reads them too).
  */
 import { execFile } from 'node:child_process';
 import { existsSync } from 'node:fs';
+import { delimiter, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll } from 'vitest';
@@ -33,6 +36,10 @@ export function galeraPrerequisites(): true | string {
     '/usr/bin/rsync',
   ];
   const missing = needed.filter((file) => !existsSync(file));
+  const path = (process.env.PATH ?? '').split(delimiter).filter(Boolean);
+  for (const tool of ['mariadb', 'mariadb-install-db']) {
+    if (!path.some((folder) => existsSync(join(folder, tool)))) missing.push(tool);
+  }
   return missing.length === 0 ? true : `missing ${missing.join(', ')}`;
 }
 
