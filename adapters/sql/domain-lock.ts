@@ -11,8 +11,11 @@ import { queryShape } from './prepared-queries.js';
  * cluster, where row locks are node-local: two write transactions of one domain on different
  * nodes both carry this row in their write sets, so certification refuses the later one at
  * commit (MySQL error 1213), and the transaction runner runs it again on fresh data.
- * The cost is one small row version per write transaction (on PostgreSQL a HOT update: the
- * column is in no index).
+ * Why on every row-locking database and not only on MySQL: whether a MariaDB server is a
+ * Galera node cannot be told from the driver (and `wsrep_on` can change at run time), one
+ * statement keeps one code path (capabilities decide nothing here), and the price is small:
+ * one row version per write transaction (on PostgreSQL a HOT update: the column is in no
+ * index; `test/bench/message-hot-path.bench.ts` measures it next to `SELECT … FOR UPDATE`).
  *
  * Argument: the domain. Answers one affected row, or none when the row is missing.
  */
