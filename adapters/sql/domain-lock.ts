@@ -5,8 +5,10 @@ import { queryShape } from './prepared-queries.js';
  * Takes, and holds until the transaction ends, the lock of a domain's writes (PostgreSQL,
  * MySQL/MariaDB): raises the `lock_version` of the domain's `cx_domains` row.
  *
- * An `UPDATE` takes the same exclusive row lock as `SELECT … FOR UPDATE` on every row-locking
- * database, so one statement serves PostgreSQL, MySQL and MariaDB alike — and because it
+ * Against other writers an `UPDATE` locks the row as `SELECT … FOR UPDATE` does (on
+ * PostgreSQL it takes `FOR NO KEY UPDATE`, which every other write transaction of the domain,
+ * updating the same row, still waits for), so one statement serves PostgreSQL, MySQL and
+ * MariaDB alike — and because it
  * *writes* the row, it also serialises the domain across the nodes of a MariaDB Galera
  * cluster, where row locks are node-local: two write transactions of one domain on different
  * nodes both carry this row in their write sets, so certification refuses the later one at
