@@ -7,7 +7,9 @@ import type { CxAccounts } from '../../../src/cx-accounts.js';
 import { memoryDirectory } from '../../../adapters/memory/memory-directory.js';
 import type { MemberDirectory } from '../../../src/ports/member-directory.js';
 
+/** The domains the workers share. */
 export const STRESS_DOMAINS = ['d0', 'd1', 'd2'] as const;
+/** The members of every domain. */
 export const STRESS_MEMBERS = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6'] as const;
 // Few IDs shared by every domain, and names that collide after NFKC + lower-casing.
 const IDS = ['a', 'b', 'c', 'd', 'e', 'f', 'g', 'h'];
