@@ -30,6 +30,8 @@ export type Bytes = ColumnType<Uint8Array, Uint8Array, Uint8Array>;
 export interface DomainTable {
   domain_id: string;
   last_seq: ColumnType<number | string | bigint, number | undefined, number>;
+  /** Raised by every write transaction of the domain, so that it writes this row (migration 0003; see `domain-lock.ts`). */
+  lock_version: ColumnType<number | string | bigint, number | undefined, number>;
 }
 
 /** The `cx_products` table: one row per product of a domain. */

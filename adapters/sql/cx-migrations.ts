@@ -2,6 +2,7 @@ import { Migrator, type Kysely, type Migration } from 'kysely';
 import { err, ok, type Result } from 'neverthrow';
 import { storeFailure, type CxError } from '../../src/errors.js';
 import { eventsAndHistoryReadsMigration } from './events-and-history-reads-migration.js';
+import { domainLockVersionMigration } from './domain-lock-version-migration.js';
 import { initialSchemaMigration } from './initial-schema-migration.js';
 
 /**
@@ -44,6 +45,7 @@ export const CX_MIGRATION_LOCK_TABLE = 'cx_migration_lock';
 export const cxMigrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial_schema': initialSchemaMigration,
   '0002_events_and_history_reads': eventsAndHistoryReadsMigration,
+  '0003_domain_lock_version': domainLockVersionMigration,
 });
 
 /**

@@ -37,7 +37,8 @@ export function violatedUniqueRule(error: unknown): UniqueRule | null {
 
 /**
  * Whether running the transaction again may succeed: a deadlock or serialization failure
- * (PostgreSQL `40001`, `40P01`; MySQL 1213 deadlock) or a SQLite database caught mid-recovery
+ * (PostgreSQL `40001`, `40P01`; MySQL 1213 deadlock — on Galera also a certification conflict
+ * at commit —), a Galera node not ready (1047, see {@link isWsrepNotReady}), or a SQLite database caught mid-recovery
  * or with a stale snapshot (`SQLITE_BUSY_RECOVERY`, `SQLITE_BUSY_SNAPSHOT`).
  *
  * A lock wait that ran out (MySQL 1205, a plain `SQLITE_BUSY` after `busy_timeout`,
@@ -48,6 +49,7 @@ export function isRetryableFailure(error: unknown): boolean {
   const { code } = fields(error);
   if (code === '40001' || code === '40P01') return true;
   if (fields(error).errno === 1213 || code === 'ER_LOCK_DEADLOCK') return true;
+  if (isWsrepNotReady(error)) return true;
   return code === 'SQLITE_BUSY_RECOVERY' || code === 'SQLITE_BUSY_SNAPSHOT';
 }
 
@@ -81,6 +83,29 @@ export function isConnectionLost(error: unknown): boolean {
   return /Connection terminated|connection is closed|Can't add new command when connection is in closed state|Client has encountered a connection error/i.test(
     text,
   );
+}
+
+/**
+ * Whether the error is how MySQL/MariaDB reports losing a conflict: `ER_LOCK_DEADLOCK`
+ * (1213). On a Galera cluster this is also the answer to a transaction refused by
+ * certification at `COMMIT` (another node committed a write to the same rows first) or
+ * aborted midway by a replicated write ("brute-force abort"). Under many writers of one
+ * domain on several nodes a transaction can lose this way several times in a row, so the
+ * runner allows it more attempts than other retryable failures.
+ */
+export function isConflictAbort(error: unknown): boolean {
+  const { code, errno } = fields(error);
+  return errno === 1213 || code === 'ER_LOCK_DEADLOCK';
+}
+
+/**
+ * Whether a Galera node refused the statement because it is not (yet, or no longer) part
+ * of the primary component: error 1047 "WSREP has not yet prepared node for application
+ * use". Another attempt a moment later may find it synced again.
+ */
+export function isWsrepNotReady(error: unknown): boolean {
+  const { code, errno, message } = fields(error);
+  return (errno === 1047 || code === 'ER_UNKNOWN_COM_ERROR') && text(message).includes('WSREP');
 }
 
 /** A readable one-line description of any thrown value. */

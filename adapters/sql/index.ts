@@ -22,5 +22,5 @@ export { createSqlStore, type SqlStoreOptions } from './sql-store.js';
 export { cxMigrations, migrateCxSchema, CX_MIGRATION_TABLE, CX_MIGRATION_LOCK_TABLE, type CxMigrationReport } from './cx-migrations.js';
 export { DEFAULT_LOCK_TIMEOUT_MS, type SqlDialectName } from './sql-dialect.js';
 export type { PGliteLike } from './pglite-dialect.js';
-export { MAX_TRANSACTION_ATTEMPTS } from './transaction-runner.js';
+export { MAX_CONFLICT_ATTEMPTS, MAX_TRANSACTION_ATTEMPTS } from './transaction-runner.js';
 export type * from './cx-database.js';

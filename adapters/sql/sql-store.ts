@@ -30,13 +30,14 @@ export type SqlStoreOptions = {
  * Opens a {@link Store} on your own Kysely instance. The schema must be migrated first
  * ({@link migrateCxSchema}); the store does not close `db` — you do.
  *
- * Concurrency: write transactions of one domain are serialised (a row lock on the domain in
- * `cx_domains` on PostgreSQL and MySQL; the database write lock and an in-process queue on
- * SQLite); unique indexes back the ID and name rules across domains; deadlocks and
- * serialization failures are retried up to 5 times. `transaction` may therefore run `work`
- * more than once. Calls on SQLite are queued on the one connection; do not iterate
- * `exportHistory` or `readBackupChunks`, nor call the backup chunk methods, from inside
- * `transaction`'s work on SQLite (they would wait for it).
+ * Concurrency: write transactions of one domain are serialised (an update of the domain's
+ * `cx_domains` row on PostgreSQL and MySQL, which also holds across Galera nodes; the
+ * database write lock and an in-process queue on SQLite); unique indexes back the ID and
+ * name rules across domains; deadlocks and serialization failures are retried up to 5 times
+ * (a MySQL deadlock, Galera's certification conflict, up to 16). `transaction` may
+ * therefore run `work` more than once. Calls on SQLite are queued on the one connection; do
+ * not iterate `exportHistory` or `readBackupChunks`, nor call the backup chunk methods, from
+ * inside `transaction`'s work on SQLite (they would wait for it).
  *
  * Instants are stored as epoch milliseconds in 64-bit integer columns on every database:
  * exact to the millisecond, ordered the same everywhere, no time-zone settings involved.

@@ -4,14 +4,25 @@ import { ruleError, storeFailure, type CxError } from '../../src/errors.js';
 import type { StoreTransaction, TransactionMode } from '../../src/ports/store.js';
 import { serialQueue } from '../memory/serial-queue.js';
 import type { CxDatabase } from './cx-database.js';
-import { describeFailure, isConnectionLost, isLockWaitTimeout, isRetryableFailure, violatedUniqueRule } from './driver-errors.js';
+import { describeFailure, isConflictAbort, isConnectionLost, isLockWaitTimeout, isRetryableFailure, violatedUniqueRule } from './driver-errors.js';
 import { preparedQueries, rawStatement } from './prepared-queries.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, sessionLockLimits, writeTransactionLimits, type SqlCapabilities } from './sql-dialect.js';
 import { SqlStoreTransaction } from './sql-store-transaction.js';
-import { ENSURE_DOMAIN_ON_CONFLICT, ENSURE_DOMAIN_ON_DUPLICATE, LOCK_DOMAIN } from './store-queries.js';
+import { LOCK_DOMAIN_BY_WRITE } from './domain-lock.js';
+import { ENSURE_DOMAIN_ON_CONFLICT, ENSURE_DOMAIN_ON_DUPLICATE } from './store-queries.js';
 
 /** How often a transaction runs at most when the database reports a deadlock or serialization failure. */
 export const MAX_TRANSACTION_ATTEMPTS = 5;
+
+/**
+ * How often a transaction runs at most when MySQL/MariaDB answers `ER_LOCK_DEADLOCK` (1213):
+ * on a Galera cluster that is a certification conflict with another node, and with many
+ * writers of one domain spread over the nodes one transaction may lose several rounds.
+ */
+export const MAX_CONFLICT_ATTEMPTS = 16;
+
+/** Longest pause between two attempts, in milliseconds (before jitter). */
+const MAX_BACKOFF_MILLIS = 200;
 
 /** Domains whose `cx_domains` row is known to exist; past this many the memo starts over. */
 const KNOWN_DOMAINS_LIMIT = 10_000;
@@ -34,13 +45,16 @@ export type TransactionRunner = {
  * - All or nothing: `work` runs between `BEGIN` and `COMMIT` on one connection; when it
  *   answers `err`, rejects, or any statement fails, the transaction is rolled back.
  * - Writes of one domain are serialised: on PostgreSQL and MySQL the domain's `cx_domains`
- *   row is created if missing (once per process, outside the transaction) and locked with
- *   `SELECT … FOR UPDATE` first thing; on SQLite `BEGIN IMMEDIATE` takes the database's write
- *   lock and the store queues its transactions on its one connection.
+ *   row is created if missing (once per process, outside the transaction) and locked by an
+ *   `UPDATE` of it first thing (a write, so Galera's certification sees it too); on SQLite
+ *   `BEGIN IMMEDIATE` takes the database's write lock and the store queues its transactions
+ *   on its one connection.
  * - Reads run in a read-only transaction (one snapshot on PostgreSQL and MySQL), without the lock.
  * - A unique-index violation of the account ID or name answers `id_taken` / `name_taken`.
  * - A deadlock or serialization failure reruns `work` from the start, up to
- *   {@link MAX_TRANSACTION_ATTEMPTS} times; then `store_failure`. `work` must therefore be
+ *   {@link MAX_TRANSACTION_ATTEMPTS} times ({@link MAX_CONFLICT_ATTEMPTS} for a MySQL deadlock,
+ *   which on Galera is a certification conflict, also when `COMMIT` itself is refused);
+ *   then `store_failure`. `work` must therefore be
  *   safe to run again (operations read, decide and write inside it, so they are).
  * - Lock waits are bounded by `lockTimeoutMs` (R49): a write that cannot take its domain's lock
  *   in time fails with `store_failure` (`outcome: 'rolled_back'`) and is not retried.
@@ -75,12 +89,15 @@ export function transactionRunner(
     knownDomains.add(domainId);
   };
 
-  /** Locks the domain's row; should the row have gone (deleted by hand), makes it again first. */
+  /**
+   * Locks the domain's row by writing it (see `domain-lock.ts`: a write also serialises the
+   * nodes of a Galera cluster); should the row have gone (deleted by hand), makes it again first.
+   */
   const lockDomain = async (connection: DatabaseConnection, domainId: string) => {
-    const locked = await queries.run(connection, LOCK_DOMAIN, [domainId]);
-    if (locked.rows.length > 0) return;
+    const locked = await queries.run(connection, LOCK_DOMAIN_BY_WRITE, [domainId]);
+    if (Number(locked.numAffectedRows ?? 0) > 0) return;
     await insertDomainRow(connection, domainId);
-    await queries.run(connection, LOCK_DOMAIN, [domainId]);
+    await queries.run(connection, LOCK_DOMAIN_BY_WRITE, [domainId]);
   };
 
   /** Bounds the lock waits of a connection's session, once per connection (drivers keep one object per connection). */
@@ -162,7 +179,7 @@ export function transactionRunner(
           outcome = classify<T>(error);
         }
         if (!outcome.retry) return outcome.result;
-        if (attemptNumber >= MAX_TRANSACTION_ATTEMPTS) {
+        if (attemptNumber >= (isConflictAbort(outcome.cause) ? MAX_CONFLICT_ATTEMPTS : MAX_TRANSACTION_ATTEMPTS)) {
           return err(
             storeFailure(
               outcome.cause,
@@ -214,9 +231,9 @@ async function rollbackQuietly(connection: DatabaseConnection): Promise<void> {
   }
 }
 
-/** Randomised, growing pause before a retry, so colliding transactions do not collide again. */
+/** Randomised, growing (up to a cap) pause before a retry, so colliding transactions do not collide again. */
 function backoffMillis(attemptNumber: number): number {
-  return Math.random() * 10 * 2 ** attemptNumber;
+  return Math.random() * Math.min(MAX_BACKOFF_MILLIS, 10 * 2 ** attemptNumber);
 }
 
 function delay(millis: number): Promise<void> {

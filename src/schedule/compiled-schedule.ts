@@ -103,6 +103,9 @@ export function compiledSchedule(settings: ScheduleSettings): CompiledSchedule {
   ) {
     return cached.compiled;
   }
+  const contentKey = scheduleContentKey(settings);
+  const known = contentKey === null ? undefined : schedulesByContent.get(contentKey);
+  if (known !== undefined) return known;
   const weekEntry = weekEntryOf(settings.weeklyHours);
   const { starts, ends } = mergeHolidays(settings.holidays);
   const compiled: CompiledSchedule = {
@@ -119,6 +122,10 @@ export function compiledSchedule(settings: ScheduleSettings): CompiledSchedule {
     holidayCount: settings.holidays.length,
     timeZone: settings.timeZone,
   });
+  if (contentKey !== null) {
+    if (schedulesByContent.size >= SCHEDULES_BY_CONTENT_LIMIT) schedulesByContent.clear();
+    schedulesByContent.set(contentKey, compiled);
+  }
   return compiled;
 }
 
@@ -150,6 +157,51 @@ function weekEntryOf(weeklyHours: WeeklyHours): WeekEntry {
   return entry;
 }
 
+// A store reads settings afresh in every transaction: new objects, the same content. So
+// compiled schedules are also kept by content, and a hit skips both the compilation and the
+// per-object caches (whose entries would only pile up for objects seen once). Compiled
+// schedules are shared and only ever read.
+const schedulesByContent = new Map<string, CompiledSchedule>();
+const SCHEDULES_BY_CONTENT_LIMIT = 1024;
+
+/**
+ * The time zone, week and holidays of settings as one string, or `null` for a shape the
+ * compilation must look at (and reject).
+ */
+function scheduleContentKey(settings: ScheduleSettings): string | null {
+  const { timeZone, weeklyHours, holidays } = settings;
+  if (typeof timeZone !== 'string' || typeof weeklyHours !== 'object' || weeklyHours === null || !Array.isArray(holidays)) return null;
+  let key = timeZone;
+  for (const weekday of WEEKDAYS) {
+    const ranges = weeklyHours[weekday] as unknown;
+    if (!Array.isArray(ranges)) return null;
+    key += '|';
+    for (const range of ranges as ({ from?: unknown; to?: unknown } | null)[]) {
+      if (typeof range?.from !== 'string' || typeof range.to !== 'string') return null;
+      key += `${range.from}-${range.to},`;
+    }
+  }
+  key += '|';
+  for (const holiday of holidays as ({ start?: unknown; end?: unknown } | null)[]) {
+    if (typeof holiday?.start !== 'string' || typeof holiday.end !== 'string') return null;
+    key += `${holiday.start}/${holiday.end},`;
+  }
+  return key;
+}
+
+function entryLists(weeklyHours: WeeklyHours): Omit<WeekEntry, 'table'> {
+  return {
+    mon: weeklyHours.mon,
+    tue: weeklyHours.tue,
+    wed: weeklyHours.wed,
+    thu: weeklyHours.thu,
+    fri: weeklyHours.fri,
+    sat: weeklyHours.sat,
+    sun: weeklyHours.sun,
+    lengths: WEEKDAYS.map((day) => weeklyHours[day].length),
+  };
+}
+
 function compileWeek(weeklyHours: WeeklyHours): WeekEntry {
   const open = new Uint8Array(MINUTES_PER_WEEK);
   WEEKDAYS.forEach((weekday, dayIndex) => {
@@ -169,17 +221,7 @@ function compileWeek(weeklyHours: WeeklyHours): WeekEntry {
     const before = open[minute === 0 ? MINUTES_PER_WEEK - 1 : minute - 1];
     if (open[minute] !== before) changes.push(minute);
   }
-  return {
-    table: { open, changes: Int32Array.from(changes) },
-    mon: weeklyHours.mon,
-    tue: weeklyHours.tue,
-    wed: weeklyHours.wed,
-    thu: weeklyHours.thu,
-    fri: weeklyHours.fri,
-    sat: weeklyHours.sat,
-    sun: weeklyHours.sun,
-    lengths: WEEKDAYS.map((day) => weeklyHours[day].length),
-  };
+  return { ...entryLists(weeklyHours), table: { open, changes: Int32Array.from(changes) } };
 }
 
 function mergeHolidays(holidays: readonly Holiday[]): { starts: number[]; ends: number[] } {

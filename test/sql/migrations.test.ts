@@ -4,7 +4,7 @@
  */
 import { PGlite } from '@electric-sql/pglite';
 import Database from 'better-sqlite3';
-import { Kysely, Migrator, MysqlDialect, PostgresDialect, SqliteDialect, sql } from 'kysely';
+import { Kysely, Migrator, MysqlDialect, NO_MIGRATIONS, PostgresDialect, SqliteDialect, sql } from 'kysely';
 import { createPool } from 'mysql2';
 import { ok } from 'neverthrow';
 import pg from 'pg';
@@ -101,7 +101,7 @@ describe.each(backends)('migrations: $name', (backend) => {
   it('migrate twice: the second run changes nothing (fast path and Migrator alike); down and up again', async () => {
     const { db, done } = await backend.open();
     try {
-      expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: ['0001_initial_schema', '0002_events_and_history_reads'] });
+      expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: Object.keys(cxMigrations) });
       expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: [] });
       const again = await migrator(db).migrateToLatest();
       expect(again.error).toBeUndefined();
@@ -109,16 +109,16 @@ describe.each(backends)('migrations: $name', (backend) => {
       const tables = (await db.introspection.getTables()).map((table) => table.name);
       for (const table of CX_TABLES) expect(tables).toContain(table);
 
-      const downOne = await migrator(db).migrateDown();
+      const downOne = await migrator(db).migrateTo('0001_initial_schema');
       expect(downOne.error).toBeUndefined();
       const afterOne = await db.introspection.getTables();
       expect(afterOne.map((table) => table.name)).not.toContain('cx_events');
       expect(afterOne.find((table) => table.name === 'cx_history')!.columns.map((column) => column.name)).not.toContain('message_id');
-      const down = await migrator(db).migrateDown();
+      const down = await migrator(db).migrateTo(NO_MIGRATIONS);
       expect(down.error).toBeUndefined();
       const left = (await db.introspection.getTables()).map((table) => table.name).filter((name) => CX_TABLES.includes(name as never));
       expect(left).toEqual([]);
-      expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: ['0001_initial_schema', '0002_events_and_history_reads'] });
+      expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: Object.keys(cxMigrations) });
     } finally {
       await done();
     }
@@ -148,7 +148,7 @@ describe.each(backends)('migrations: $name', (backend) => {
       ]) {
         await db.insertInto('cx_history').values(row).execute();
       }
-      expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: ['0002_events_and_history_reads'] });
+      expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: Object.keys(cxMigrations).slice(1) });
       const rows = await db
         .selectFrom('cx_history')
         .select(['seq', 'domain_id', 'message_id', 'account_name', 'channel', 'sender_kind', 'sender_id', 'event_seq', 'content'])
@@ -180,10 +180,11 @@ describe.each(backends)('migrations: $name', (backend) => {
     try {
       (await migrateCxSchema(db))._unsafeUnwrap();
       // As if the run had stopped after the history columns: later steps not done, not recorded.
-      await sql`delete from cx_migrations where name = '0002_events_and_history_reads'`.execute(db);
+      await sql`delete from cx_migrations where name in ('0002_events_and_history_reads', '0003_domain_lock_version')`.execute(db);
+      await sql`alter table cx_domains drop column lock_version`.execute(db);
       await sql`drop table cx_receipts`.execute(db);
       await sql`drop index cx_contacts_account_order on cx_contacts`.execute(db);
-      expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: ['0002_events_and_history_reads'] });
+      expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: Object.keys(cxMigrations).slice(1) });
       const tables = await db.introspection.getTables();
       expect(tables.map((table) => table.name)).toContain('cx_receipts');
       const { rows } = await sql<{ n: number }>`select count(*) as n from information_schema.statistics
