@@ -80,7 +80,7 @@ const INDEXES: readonly [string, string, readonly string[]][] = [
  * - PostgreSQL: `cx_contacts.customer_id` compares byte-wise (`collate "C"`), as
  *   JavaScript orders, for contacts paging; so does the new `cx_history.message_id`.
  *
- * SQLite runs it in one transaction, PostgreSQL in the migrator's; MySQL commits each DDL
+ * SQLite runs it in one savepoint (so inside `openSqlite`'s lock too), PostgreSQL in the migrator's; MySQL commits each DDL
  * statement, so there every step is skipped when already done and the backfill only touches
  * rows that do not have their values yet.
  */
@@ -88,12 +88,15 @@ export const eventsAndHistoryReadsMigration: Migration = {
   async up(db: Kysely<any>): Promise<void> {
     const dialect = dialectOf(db);
     if (dialect === 'sqlite') {
-      await sql`begin immediate`.execute(db);
+      // A savepoint, not BEGIN: `openSqlite` may already hold the file's write lock in a
+      // transaction (several processes opening one new file), and a savepoint nests in it.
+      await sql`savepoint cx_0002`.execute(db);
       try {
         await upgrade(db, dialect);
-        await sql`commit`.execute(db);
+        await sql`release cx_0002`.execute(db);
       } catch (error) {
-        await sql`rollback`.execute(db).catch(() => undefined);
+        await sql`rollback to cx_0002`.execute(db).catch(() => undefined);
+        await sql`release cx_0002`.execute(db).catch(() => undefined);
         throw error;
       }
     } else {

@@ -24,9 +24,6 @@ export const MAX_CONFLICT_ATTEMPTS = 16;
 /** Longest pause between two attempts, in milliseconds (before jitter). */
 const MAX_BACKOFF_MILLIS = 200;
 
-/** Domains whose `cx_domains` row is known to exist; past this many the memo starts over. */
-const KNOWN_DOMAINS_LIMIT = 10_000;
-
 type Work<T> = (tx: StoreTransaction) => PromiseLike<Result<T, CxError>>;
 type Attempt<T> = { retry: false; result: Result<T, CxError> } | { retry: true; cause: unknown };
 
@@ -45,8 +42,7 @@ export type TransactionRunner = {
  * - All or nothing: `work` runs between `BEGIN` and `COMMIT` on one connection; when it
  *   answers `err`, rejects, or any statement fails, the transaction is rolled back.
  * - Writes of one domain are serialised: on PostgreSQL and MySQL the domain's `cx_domains`
- *   row is created if missing (once per process, outside the transaction) and locked by an
- *   `UPDATE` of it first thing (a write, so Galera's certification sees it too); on SQLite
+ *   row is locked by an `UPDATE` of it first thing (created when missing) (a write, so Galera's certification sees it too); on SQLite
  *   `BEGIN IMMEDIATE` takes the database's write lock and the store queues its transactions
  *   on its one connection.
  * - Reads run in a read-only transaction (one snapshot on PostgreSQL and MySQL), without the lock.
@@ -67,7 +63,6 @@ export function transactionRunner(
   caps: SqlCapabilities,
   options: { lockTimeoutMs?: number } = {},
 ): TransactionRunner {
-  const knownDomains = new Set<string>();
   const queries = preparedQueries(db);
   const queue = serialQueue();
   const exclusive: Exclusive = caps.singleConnection ? queue : (task) => task();
@@ -81,17 +76,11 @@ export function transactionRunner(
   const insertDomainRow = (connection: DatabaseConnection, domainId: string) =>
     queries.run(connection, caps.upsert === 'on-conflict' ? ENSURE_DOMAIN_ON_CONFLICT : ENSURE_DOMAIN_ON_DUPLICATE, [domainId]);
 
-  /** Creates the lock row of a domain, outside the transaction, unless known to exist. */
-  const ensureDomainRow = async (connection: DatabaseConnection, domainId: string) => {
-    if (knownDomains.has(domainId)) return;
-    await insertDomainRow(connection, domainId);
-    if (knownDomains.size >= KNOWN_DOMAINS_LIMIT) knownDomains.clear();
-    knownDomains.add(domainId);
-  };
-
   /**
    * Locks the domain's row by writing it (see `domain-lock.ts`: a write also serialises the
-   * nodes of a Galera cluster); should the row have gone (deleted by hand), makes it again first.
+   * nodes of a Galera cluster). The first write of a new domain finds no row and makes it, in
+   * the transaction: so every wait, this one included, is bounded by `lockTimeoutMs` (an insert
+   * outside it would wait unbounded behind a writer frozen while holding the row, R49).
    */
   const lockDomain = async (connection: DatabaseConnection, domainId: string) => {
     const locked = await queries.run(connection, LOCK_DOMAIN_BY_WRITE, [domainId]);
@@ -132,7 +121,6 @@ export function transactionRunner(
       try {
         await limitSession(connection);
         if (writing && caps.domainLock === 'database') await limitLockWait(connection, queuedAt);
-        if (rowLock) await ensureDomainRow(connection, domainId);
         for (const statement of writing ? beginWrite : beginRead) await connection.executeQuery(statement);
         if (rowLock) await lockDomain(connection, domainId);
         const tx = new SqlStoreTransaction(connection, db, caps, queries, domainId);

@@ -14,10 +14,24 @@ import { pgliteFactory, sqliteMemoryFactory, useSqlStoreCleanup, type SqlStoreFa
 
 useSqlStoreCleanup();
 
-/** Observed state without the random parts. */
+/** Fields whose values are random (contact URL tokens, uids, message and room ids). */
+const RANDOM_FIELDS = new Set(['contactUrl', 'uid', 'accountUid', 'messageId', 'roomId', 'roomIds', 'deletedRoomIds']);
+
+/**
+ * Observed state with each random value replaced by its rank of first appearance, so two
+ * stores that made the same things in the same order compare equal while a mix-up (one uid
+ * where another belongs) still shows.
+ */
 async function observed(fixture: ReturnType<typeof makeFixture>) {
   const state = await observe(fixture.cx);
-  return JSON.parse(JSON.stringify(state, (key, value) => (key === 'contactUrl' ? '<random>' : value)));
+  const ranks = new Map<string, string>();
+  const rank = (value: unknown): unknown => {
+    if (Array.isArray(value)) return value.map(rank);
+    if (typeof value !== 'string') return value;
+    if (!ranks.has(value)) ranks.set(value, `<random ${ranks.size + 1}>`);
+    return ranks.get(value);
+  };
+  return JSON.parse(JSON.stringify(state, (key, value) => (RANDOM_FIELDS.has(key) ? rank(value) : value)));
 }
 
 async function runBoth(factory: SqlStoreFactory, commands: AccountCommand[]) {
