@@ -8,3 +8,13 @@
  * @module cx-accounts/testing
  */
 export { describeStoreConformance, type ConformanceOptions, type StoreFactory } from './describe-store-conformance.js';
+export { describeBackupConformance } from './conformance/backups.js';
+export {
+  hookedStore,
+  historyFixture,
+  parseBackup,
+  parseJsonlBackup,
+  type HistoryFixture,
+  type HistoryRead,
+  type HistoryReadHooks,
+} from './backup-fixture.js';

@@ -8,10 +8,9 @@ import type {
   BotRecord,
   ContactRecord,
   EventRecord,
-  HistoryExportRow,
   HistoryFilter,
+  HistoryPosition,
   HistoryRecord,
-  HistoryRow,
   ProductRecord,
   ReceiptRecord,
   RoomRecord,
@@ -120,29 +119,6 @@ export function memoryStore(): Store {
       });
     },
 
-    async *exportHistory(domainId: string): AsyncIterable<HistoryExportRow> {
-      const keys = [...(state.allAccounts.get(domainId) ?? [])];
-      const accounts = keys
-        .map((key) => state.accounts.get(key)!)
-        .sort((a, b) => a.activatedAt.getTime() - b.activatedAt.getTime() || (a.key < b.key ? -1 : 1));
-      for (const account of accounts) {
-        const entries = [...(state.history.get(account.key) ?? [])];
-        // A stable sort keeps insertion order among messages of the same instant.
-        entries.sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime());
-        for (const entry of entries) {
-          yield {
-            accountId: account.id,
-            accountName: account.name,
-            timeZone: account.settings.timeZone,
-            customerName: entry.customerName,
-            sentAt: new Date(entry.sentAt),
-            senderName: entry.senderName,
-            content: entry.content,
-          };
-        }
-      }
-    },
-
     async appendBackupChunk(domainId, jobId, seq, data) {
       const chunks = state.backupChunks.get(pair(domainId, jobId)) ?? [];
       chunks[seq] = data.slice();
@@ -167,7 +143,7 @@ export function memoryStore(): Store {
     async listExpiredBackupJobs(before, limit) {
       return oldestBackupJobs(state, limit, (job) =>
         (job.status === 'ready' && job.readyAt !== null && job.readyAt < before) ||
-        (job.status === 'failed' && job.requestedAt < before),
+        ((job.status === 'failed' || job.status === 'cancelled') && job.requestedAt < before),
       );
     },
   };
@@ -256,22 +232,30 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     if (!account) throw new Error(`no account with key ${key}`);
     return account;
   };
-  /** Copies of the messages of the domain that match `filter`, in (sentAt, messageId) order. */
-  const historyRows = (filter: HistoryFilter): HistoryRow[] => {
+  /**
+   * The messages of the domain that match `filter` and come after `after`, in (sentAt,
+   * messageId) order, as references: callers copy only what they answer.
+   */
+  const matchingHistory = (filter: HistoryFilter, after: HistoryPosition | null): { entry: HistoryRecord; account: AccountRecord }[] => {
     const ids = filter.accountIds ? new Set(filter.accountIds.map(idKey)) : null;
-    const rows: HistoryRow[] = [];
+    const from = filter.from?.getTime();
+    const to = filter.to?.getTime();
+    const afterTime = after?.sentAt.getTime();
+    const rows: { entry: HistoryRecord; account: AccountRecord }[] = [];
     for (const key of state.allAccounts.get(domainId) ?? []) {
       const account = state.accounts.get(key)!;
       if (ids && !ids.has(idKey(account.id))) continue;
       for (const entry of state.history.get(key) ?? []) {
+        const time = entry.sentAt.getTime();
         if (filter.customerId !== undefined && entry.customerId !== filter.customerId) continue;
-        if (filter.from && entry.sentAt.getTime() < filter.from.getTime()) continue;
-        if (filter.to && entry.sentAt.getTime() >= filter.to.getTime()) continue;
+        if (from !== undefined && time < from) continue;
+        if (to !== undefined && time >= to) continue;
         if (filter.upToEventSeq !== undefined && entry.eventSeq > filter.upToEventSeq) continue;
-        rows.push({ ...copy(entry), accountId: account.id, timeZone: account.settings.timeZone });
+        if (afterTime !== undefined && (time < afterTime || (time === afterTime && entry.messageId <= after!.messageId))) continue;
+        rows.push({ entry, account });
       }
     }
-    return rows.sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || compareText(a.messageId, b.messageId));
+    return rows.sort((a, b) => a.entry.sentAt.getTime() - b.entry.sentAt.getTime() || compareText(a.entry.messageId, b.entry.messageId));
   };
   const accountsOfDomain = (): AccountRecord[] =>
     (state.activeOrder.get(domainId) ?? []).map((key) => state.accounts.get(key)!);
@@ -499,16 +483,12 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
       undo.push(() => list.pop());
     },
     async readHistory(filter, after, limit) {
-      const rows = historyRows(filter).filter(
-        (row) =>
-          after === null ||
-          row.sentAt.getTime() > after.sentAt.getTime() ||
-          (row.sentAt.getTime() === after.sentAt.getTime() && row.messageId > after.messageId),
-      );
-      return rows.slice(0, limit);
+      return matchingHistory(filter, after)
+        .slice(0, limit)
+        .map(({ entry, account }) => ({ ...copy(entry), accountId: account.id, timeZone: account.settings.timeZone }));
     },
     async countHistory(filter) {
-      return historyRows(filter).length;
+      return matchingHistory(filter, null).length;
     },
 
     async findReceipt(accountKey, messageId) {

@@ -61,7 +61,6 @@ describe('R25: backup runners and options', () => {
     const inner = memoryStore();
     const store: Store = {
       transaction: (domainId, mode, work) => inner.transaction(domainId, mode, work),
-      exportHistory: (domainId) => inner.exportHistory(domainId),
       appendBackupChunk: async () => {
         throw new Error('quota exceeded');
       },
@@ -89,7 +88,6 @@ describe('R25: backup runners and options', () => {
           }
           return work(tx);
         }),
-      exportHistory: (domainId) => inner.exportHistory(domainId),
       appendBackupChunk: (...args) => inner.appendBackupChunk(...args),
       readBackupChunks: (...args) => inner.readBackupChunks(...args),
       deleteBackupChunks: (...args) => inner.deleteBackupChunks(...args),
