@@ -1,6 +1,7 @@
 import { Migrator, type Kysely, type Migration } from 'kysely';
 import { err, ok, type Result } from 'neverthrow';
 import { storeFailure, type CxError } from '../../src/errors.js';
+import { backupAuditMigration } from './backup-audit-migration.js';
 import { initialSchemaMigration } from './initial-schema-migration.js';
 
 /**
@@ -42,6 +43,7 @@ export const CX_MIGRATION_LOCK_TABLE = 'cx_migration_lock';
  */
 export const cxMigrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial_schema': initialSchemaMigration,
+  '0004_backup_audit': backupAuditMigration,
 });
 
 /**
