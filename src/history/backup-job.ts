@@ -43,13 +43,28 @@ export type BackupJob = {
 /** Statuses a job never leaves. */
 export const FINISHED_BACKUP_STATUSES: readonly BackupStatus[] = ['ready', 'failed', 'cancelled'];
 
-/** When a stored job expires (see {@link BackupJob.expiresAt}), or `null` while it is not finished. */
+/**
+ * When a stored job expires (see {@link BackupJob.expiresAt}), or `null` while it is not finished.
+ *
+ * @example
+ * ```ts
+ * backupExpiresAt({ ...job, status: 'ready', readyAt: new Date('2026-11-25T00:00:00Z') }, 7); // 2026-12-02T00:00:00Z
+ * ```
+ */
 export function backupExpiresAt(record: BackupJobRecord, retentionDays: number): Date | null {
   const from = record.status === 'ready' ? record.readyAt : record.status === 'failed' || record.status === 'cancelled' ? record.requestedAt : null;
   return from ? new Date(from.getTime() + retentionDays * DAY_MS) : null;
 }
 
-/** Whether a stored job is past its retention at `now`, deleted or not yet (R49). */
+/**
+ * Whether a stored job is past its retention at `now`, deleted or not yet (R49): such a job
+ * answers `not_found`.
+ *
+ * @example
+ * ```ts
+ * if (isBackupExpired(job, options.retentionDays, clock())) return err(notFound('backup', job.jobId));
+ * ```
+ */
 export function isBackupExpired(record: BackupJobRecord, retentionDays: number, now: Date): boolean {
   const expiresAt = backupExpiresAt(record, retentionDays);
   return expiresAt !== null && expiresAt.getTime() <= now.getTime();
@@ -57,6 +72,11 @@ export function isBackupExpired(record: BackupJobRecord, retentionDays: number, 
 
 /**
  * The public view of a stored job, given the retention in days.
+ *
+ * @example
+ * ```ts
+ * const view = viewBackupJob(record, 7); // { id, status, …, expiresAt, format, filter, rowsDone, rowsTotal }
+ * ```
  *
  * @category History
  */
@@ -92,7 +112,14 @@ export function backupFileId(jobId: string, attempt: number): string {
 /** Takes every message (R25): the filter of a backup started without options. */
 export const WHOLE_HISTORY: BackupFilter = Object.freeze({ from: null, to: null, accountIds: null });
 
-/** A new job as `history.startBackup` records it: pending, never started. */
+/**
+ * A new job as `history.startBackup` records it: pending, never started, no watermark yet.
+ *
+ * @example
+ * ```ts
+ * const record = pendingBackupJob('acme', randomId(), clock(), { filter: { from: null, to: null, accountIds: ['help'] }, format: 'jsonl' });
+ * ```
+ */
 export function pendingBackupJob(
   domainId: string,
   jobId: string,

@@ -23,7 +23,16 @@ export type BackupRequest = {
 /** At most this many account IDs in one backup filter. */
 const MAX_FILTER_ACCOUNTS = 100;
 
-/** Checks `startBackup`'s options strictly (unknown fields refused) and answers the job's filter and format. */
+/**
+ * Checks `startBackup`'s options strictly (unknown fields refused, `from` before `to`, 1–100
+ * account IDs) and answers the job's filter and format.
+ *
+ * @example
+ * ```ts
+ * const request = parseInput(backupRequestSchema, { accountIds: ['help'], format: 'jsonl' }, 'options');
+ * request.match(({ filter, format }) => console.log(filter.accountIds, format), (error) => console.error(error.issues));
+ * ```
+ */
 export const backupRequestSchema = z
   .strictObject({
     from: messageTimeSchema.optional(),

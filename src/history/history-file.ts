@@ -4,7 +4,15 @@ import { DEFAULT_CHUNK_BYTES, loadCsvEncoder, MIN_CHUNK_BYTES } from './history-
 import { jsonlEncoder } from './history-jsonl.js';
 import type { HistoryRowEncoder } from './history-row-encoder.js';
 
-/** The encoder of a backup format (R26, R45). */
+/**
+ * The encoder of a backup format (R26, R45); CSV loads csv-stringify on first use.
+ *
+ * @example
+ * ```ts
+ * const encoder = await loadRowEncoder(job.format);
+ * const text = encoder.preamble + encoder.encode(rows);
+ * ```
+ */
 export function loadRowEncoder(format: BackupFormat): Promise<HistoryRowEncoder> {
   return format === 'jsonl' ? Promise.resolve(jsonlEncoder()) : loadCsvEncoder();
 }
