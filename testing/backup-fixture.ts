@@ -66,6 +66,20 @@ export type HistoryFixture = {
   account: (domainId: string, id: string, name: string, timeZone?: string) => Promise<void>;
 };
 
+/**
+ * A {@link HistoryFixture} on a store: `cx` with a hand-moved clock (starting at `start`) and
+ * a renamable directory, and the given backup options.
+ *
+ * @example
+ * ```ts
+ * const fixture = historyFixture(store, { runner: 'manual', pageSize: 2 });
+ * await fixture.seedProducts();
+ * await fixture.account('acme', 'help', 'Help', 'Asia/Seoul');
+ * const started = await fixture.cx.history.startBackup('acme', { format: 'jsonl' });
+ * ```
+ *
+ * @category Stores
+ */
 export function historyFixture(store: Store, backups?: BackupOptions, start = '2026-11-25T03:00:00.000Z'): HistoryFixture {
   let now = new Date(start);
   const directory = mutableDirectory(BACKUP_MEMBERS);
@@ -132,6 +146,13 @@ const BOM = [0xef, 0xbb, 0xbf];
 /**
  * Checks the byte-level shape of a CSV backup file (BOM, valid UTF-8, CRLF after every record)
  * and parses it with csv-parse, strictly: answers the records, header included.
+ *
+ * @example
+ * ```ts
+ * const [header, ...records] = parseBackup(bytes);
+ * ```
+ *
+ * @category Stores
  */
 export function parseBackup(bytes: Uint8Array): string[][] {
   expect([...bytes.subarray(0, 3)]).toEqual(BOM);
@@ -143,6 +164,13 @@ export function parseBackup(bytes: Uint8Array): string[][] {
 /**
  * Checks the shape of a JSONL backup file (no BOM, valid UTF-8, `\n` after every object, keys
  * exactly the header's, in order) and answers each object's values in column order.
+ *
+ * @example
+ * ```ts
+ * const records = parseJsonlBackup(bytes); // [['help', 'Help', 'Lee', '2026-11-25T12:00:00.000+09:00', …], …]
+ * ```
+ *
+ * @category Stores
  */
 export function parseJsonlBackup(bytes: Uint8Array): string[][] {
   const text = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true }).decode(bytes);
@@ -228,8 +256,20 @@ export type HistoryReadHooks = {
 };
 
 /**
- * A store that behaves as `inner`, with hooks around `readHistory`: to interleave other writes
- * between the pages of a backup, to fail a read, or to stop a runner for good.
+ * A store that behaves as `inner`, with hooks around the history reads of backup runners: to
+ * interleave other writes between the pages of a backup, to fail a read, or to stop a runner
+ * for good.
+ *
+ * @example
+ * ```ts
+ * const store = hookedStore(inner, {
+ *   afterRead: async ({ index }) => {
+ *     if (index === 1) await cx.conversations.receiveMessage('acme', 'help', { customerId: 'c1', content: 'late', channel: 'line' });
+ *   },
+ * });
+ * ```
+ *
+ * @category Stores
  */
 export function hookedStore(inner: Store, hooks: HistoryReadHooks): Store {
   let reads = 0;
