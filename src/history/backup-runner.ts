@@ -78,9 +78,11 @@ const stepFailed = (step: string) => (error: CxError) =>
  * The runner of history backups (R25, R26, R45, R46, R49).
  *
  * - It claims a job in a write transaction; its attempt number is the lease. On the first claim
- *   it sets the job's watermark to the domain's last event `seq` and counts `rowsTotal` in the
- *   same transaction, so every attempt writes the same rows whatever is written, renamed or
- *   reset meanwhile.
+ *   it sets the job's watermark to the domain's last event `seq` (read in that transaction), so
+ *   every attempt writes the same rows whatever is written, renamed or reset meanwhile.
+ * - It counts `rowsTotal` in a read transaction of its own: the rows up to the watermark do not
+ *   change (but for an erasure, R42), and a count of millions of rows must not hold the
+ *   domain's write lock.
  * - It reads the matching messages up to the watermark page by page, each page in a short read
  *   transaction (keyset on `(sentAt, messageId)`), encodes them and stores the file's chunks:
  *   memory holds a page and a chunk.
@@ -117,8 +119,6 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
       }
       // The point in time is fixed once, by the first claim; a later attempt writes the same rows.
       const watermark = job.watermark ?? (await tx.lastEventSeq());
-      // Counted again on every attempt: an erasure (R42) may have removed rows meanwhile.
-      const rowsTotal = await tx.countHistory(jobHistoryFilter(job, watermark));
       const claimed: BackupJobRecord = {
         ...job,
         status: 'running',
@@ -129,7 +129,8 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
         failureReason: null,
         byteLength: null,
         watermark,
-        rowsTotal,
+        // Counted again on every attempt (see `countRows`): an erasure may have removed rows meanwhile.
+        rowsTotal: null,
         rowsDone: 0,
       };
       await tx.updateBackupJob(claimed);
@@ -165,11 +166,22 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
   const readPage = (job: BackupJobRecord, filter: HistoryFilter, after: HistoryPosition | null) =>
     transact(store, job.domainId, 'read', async (tx) => ok(await tx.readHistory(filter, after, options.pageSize)));
 
+  /** Counts the rows of a claimed job's file and records them on the job while this runner holds it. */
+  const countRows = (job: BackupJobRecord, filter: HistoryFilter) =>
+    safeTry(async function* () {
+      const rowsTotal = yield* (await transact(store, job.domainId, 'read', async (tx) => ok(await tx.countHistory(filter)))).mapErr(
+        stepFailed('counting the rows'),
+      );
+      return (await whileHeld(job, (current) => ({ ...current, rowsTotal }))).mapErr(stepFailed('recording the progress'));
+    });
+
   /** Writes the file of a claimed job; its error is the job's `failureReason`. */
   const writeFile = (job: BackupJobRecord, fileId: string): ResultAsync<Written, string> =>
     safeTry(async function* () {
       const encoder = yield* ResultAsync.fromPromise(loadRowEncoder(job.format), (cause) => `preparing the file failed: ${describeCause(cause)}`);
       const filter = jobHistoryFilter(job, job.watermark ?? 0);
+      const counted = yield* await countRows(job, filter);
+      if (!counted.held) return ok('lost' as const);
       const chunks = new ChunkWriter(options.chunkBytes);
       let seq = 0;
       let byteLength = 0;

@@ -435,11 +435,18 @@ function jobLifecycleCases(current: () => Store) {
 
     it('R25: a runner that lost its job to another (it was silent too long) changes nothing', async () => {
       const release = gate();
-      const slow = historyFixture(hookedStore(current(), { afterRead: () => release.promise }), { runner: 'manual', staleAfterMs: MINUTE });
+      const reached = gate();
+      const afterRead = () => {
+        reached.release();
+        return release.promise;
+      };
+      const slow = historyFixture(hookedStore(current(), { afterRead }), { runner: 'manual', staleAfterMs: MINUTE });
       await seeded(slow);
       const started = (await slow.cx.history.startBackup('acme'))._unsafeUnwrap();
       const slowRun = slow.cx.history.runBackup('acme', started.id);
-      await eventually(async () => (await slow.cx.history.job('acme', started.id))._unsafeUnwrap().status === 'running');
+      // The slow runner has read its first page and stalls there.
+      await reached.promise;
+      expect((await slow.cx.history.job('acme', started.id))._unsafeUnwrap().status).toBe('running');
 
       const other = historyFixture(current(), { runner: 'manual', staleAfterMs: MINUTE }, new Date(slow.now().getTime() + 2 * MINUTE).toISOString());
       const taken = (await other.cx.history.runBackup('acme', started.id))._unsafeUnwrap();
