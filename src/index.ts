@@ -37,7 +37,7 @@ export type { SettingsInput, HolidayInput, SettingsOperations, HolidayOperations
 export type { AutoReply } from './conversations/auto-reply.js';
 export type { ConversationOperations, Room } from './conversations/conversation-operations.js';
 export type { Bot, BotOperations } from './bots/bot-operations.js';
-export type { BackupJob, BackupOptions, BackupRunReport, HistoryOperations } from './history/history-operations.js';
+export type { BackupJob, BackupOptions, BackupRequest, BackupRunReport, HistoryOperations } from './history/history-operations.js';
 export { availability } from './schedule/availability.js';
 export { nextChange, type AvailabilityChange } from './schedule/next-change.js';
 export type {

@@ -16,3 +16,13 @@ export {
 } from './describe-store-conformance.js';
 export { replayEvents, type ReplayedDomain } from './event-replay.js';
 export { readAllEvents, expectGapFree } from './conformance/events.js';
+export { describeBackupConformance } from './conformance/backups.js';
+export {
+  hookedStore,
+  historyFixture,
+  parseBackup,
+  parseJsonlBackup,
+  type HistoryFixture,
+  type HistoryRead,
+  type HistoryReadHooks,
+} from './backup-fixture.js';

@@ -8,10 +8,9 @@ import type {
   BotRecord,
   ContactRecord,
   EventRecord,
-  HistoryExportRow,
   HistoryFilter,
+  HistoryPosition,
   HistoryRecord,
-  HistoryRow,
   ProductRecord,
   ReceiptRecord,
   RoomRecord,
@@ -38,6 +37,8 @@ type MemoryState = {
   rooms: Map<string, RoomRecord[]>;
   bots: Map<string, BotRecord>;
   history: Map<string, HistoryRecord[]>;
+  /** Per domain, its messages in (sentAt, messageId) order: built on a read, dropped on any change. */
+  historyOrder: Map<string, HistoryRecord[]>;
   backupJobs: Map<string, BackupJobRecord>;
   backupChunks: Map<string, Uint8Array[]>;
   /** Per domain, its events in `seq` order (`seq` = index + 1). */
@@ -91,6 +92,7 @@ export function memoryStore(): Store {
     rooms: new Map(),
     bots: new Map(),
     history: new Map(),
+    historyOrder: new Map(),
     backupJobs: new Map(),
     backupChunks: new Map(),
     events: new Map(),
@@ -120,29 +122,6 @@ export function memoryStore(): Store {
       });
     },
 
-    async *exportHistory(domainId: string): AsyncIterable<HistoryExportRow> {
-      const keys = [...(state.allAccounts.get(domainId) ?? [])];
-      const accounts = keys
-        .map((key) => state.accounts.get(key)!)
-        .sort((a, b) => a.activatedAt.getTime() - b.activatedAt.getTime() || (a.key < b.key ? -1 : 1));
-      for (const account of accounts) {
-        const entries = [...(state.history.get(account.key) ?? [])];
-        // A stable sort keeps insertion order among messages of the same instant.
-        entries.sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime());
-        for (const entry of entries) {
-          yield {
-            accountId: account.id,
-            accountName: account.name,
-            timeZone: account.settings.timeZone,
-            customerName: entry.customerName,
-            sentAt: new Date(entry.sentAt),
-            senderName: entry.senderName,
-            content: entry.content,
-          };
-        }
-      }
-    },
-
     async appendBackupChunk(domainId, jobId, seq, data) {
       const chunks = state.backupChunks.get(pair(domainId, jobId)) ?? [];
       chunks[seq] = data.slice();
@@ -167,7 +146,7 @@ export function memoryStore(): Store {
     async listExpiredBackupJobs(before, limit) {
       return oldestBackupJobs(state, limit, (job) =>
         (job.status === 'ready' && job.readyAt !== null && job.readyAt < before) ||
-        (job.status === 'failed' && job.requestedAt < before),
+        ((job.status === 'failed' || job.status === 'cancelled') && job.requestedAt < before),
       );
     },
   };
@@ -256,22 +235,56 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     if (!account) throw new Error(`no account with key ${key}`);
     return account;
   };
-  /** Copies of the messages of the domain that match `filter`, in (sentAt, messageId) order. */
-  const historyRows = (filter: HistoryFilter): HistoryRow[] => {
+  /** The domain's messages in (sentAt, messageId) order, so that a keyset page costs what the first does. */
+  const historyOrder = (): HistoryRecord[] => {
+    let sorted = state.historyOrder.get(domainId);
+    if (!sorted) {
+      sorted = (state.allAccounts.get(domainId) ?? []).flatMap((key) => state.history.get(key) ?? []);
+      sorted.sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || compareText(a.messageId, b.messageId));
+      state.historyOrder.set(domainId, sorted);
+    }
+    return sorted;
+  };
+  /** The history of the domain changes (in this transaction, or by its undo): its order is built again. */
+  const historyChanged = () => {
+    state.historyOrder.delete(domainId);
+    undo.push(() => state.historyOrder.delete(domainId));
+  };
+  /**
+   * The messages of the domain that match `filter` and come after `after`, in (sentAt,
+   * messageId) order, at most `limit`, as references: callers copy what they answer.
+   */
+  const matchingHistory = (filter: HistoryFilter, after: HistoryPosition | null, limit = Infinity): { entry: HistoryRecord; account: AccountRecord }[] => {
+    const sorted = historyOrder();
     const ids = filter.accountIds ? new Set(filter.accountIds.map(idKey)) : null;
-    const rows: HistoryRow[] = [];
-    for (const key of state.allAccounts.get(domainId) ?? []) {
-      const account = state.accounts.get(key)!;
-      if (ids && !ids.has(idKey(account.id))) continue;
-      for (const entry of state.history.get(key) ?? []) {
-        if (filter.customerId !== undefined && entry.customerId !== filter.customerId) continue;
-        if (filter.from && entry.sentAt.getTime() < filter.from.getTime()) continue;
-        if (filter.to && entry.sentAt.getTime() >= filter.to.getTime()) continue;
-        if (filter.upToEventSeq !== undefined && entry.eventSeq > filter.upToEventSeq) continue;
-        rows.push({ ...copy(entry), accountId: account.id, timeZone: account.settings.timeZone });
+    const from = filter.from?.getTime();
+    const to = filter.to?.getTime();
+    let index = 0;
+    if (after) {
+      // First entry after the position (binary search).
+      const time = after.sentAt.getTime();
+      let high = sorted.length;
+      while (index < high) {
+        const middle = (index + high) >>> 1;
+        const entry = sorted[middle]!;
+        const order = entry.sentAt.getTime() - time || compareText(entry.messageId, after.messageId);
+        if (order <= 0) index = middle + 1;
+        else high = middle;
       }
     }
-    return rows.sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || compareText(a.messageId, b.messageId));
+    const rows: { entry: HistoryRecord; account: AccountRecord }[] = [];
+    for (; index < sorted.length && rows.length < limit; index++) {
+      const entry = sorted[index]!;
+      const time = entry.sentAt.getTime();
+      if (to !== undefined && time >= to) break;
+      if (from !== undefined && time < from) continue;
+      if (filter.customerId !== undefined && entry.customerId !== filter.customerId) continue;
+      if (filter.upToEventSeq !== undefined && entry.eventSeq > filter.upToEventSeq) continue;
+      const account = state.accounts.get(entry.accountKey)!;
+      if (ids && !ids.has(idKey(account.id))) continue;
+      rows.push({ entry, account });
+    }
+    return rows;
   };
   const accountsOfDomain = (): AccountRecord[] =>
     (state.activeOrder.get(domainId) ?? []).map((key) => state.accounts.get(key)!);
@@ -414,6 +427,7 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
           const kept = history.filter((entry) => entry.customerId !== customerId);
           messages += history.length - kept.length;
           setIn(state.history, key, kept, undo);
+          historyChanged();
         }
         const accountRooms = state.rooms.get(key);
         if (accountRooms?.some((room) => room.customerId === customerId)) {
@@ -497,18 +511,13 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
       const list = entries;
       list.push(copy(entry));
       undo.push(() => list.pop());
+      historyChanged();
     },
     async readHistory(filter, after, limit) {
-      const rows = historyRows(filter).filter(
-        (row) =>
-          after === null ||
-          row.sentAt.getTime() > after.sentAt.getTime() ||
-          (row.sentAt.getTime() === after.sentAt.getTime() && row.messageId > after.messageId),
-      );
-      return rows.slice(0, limit);
+      return matchingHistory(filter, after, limit).map(({ entry, account }) => ({ ...copy(entry), accountId: account.id, timeZone: account.settings.timeZone }));
     },
     async countHistory(filter) {
-      return historyRows(filter).length;
+      return matchingHistory(filter, null).length;
     },
 
     async findReceipt(accountKey, messageId) {

@@ -44,8 +44,8 @@ export function listRunnableBackupJobs(
 }
 
 /**
- * Any domain: `ready` jobs whose `readyAt` is before `before`, and `failed` jobs requested
- * before it, oldest `requestedAt` first (ties by `jobId`), at most `limit`.
+ * Any domain: `ready` jobs whose `readyAt` is before `before`, and `failed` and `cancelled`
+ * jobs requested before it, oldest `requestedAt` first (ties by `jobId`), at most `limit`.
  */
 export function listExpiredBackupJobs(
   db: Kysely<CxDatabase>,
@@ -57,7 +57,7 @@ export function listExpiredBackupJobs(
   return listJobs(db, exclusive, limit, (eb) =>
     eb.or([
       eb.and([eb('status', '=', 'ready'), eb('ready_at', 'is not', null), eb('ready_at', '<', cutoff)]),
-      eb.and([eb('status', '=', 'failed'), eb('requested_at', '<', cutoff)]),
+      eb.and([eb('status', 'in', ['failed', 'cancelled']), eb('requested_at', '<', cutoff)]),
     ]),
   );
 }

@@ -187,6 +187,14 @@ export interface BackupJobTable {
   byte_length: Count | null;
   attempt: Count;
   heartbeat_at: EpochMillis | null;
+  filter_from: EpochMillis | null;
+  filter_to: EpochMillis | null;
+  /** JSON array of account IDs; `null`: every account. */
+  filter_account_ids: string | null;
+  format: string;
+  watermark: Count | null;
+  rows_done: Count;
+  rows_total: Count | null;
 }
 
 /** Chunk `seq` of a backup file (`<jobId>.<attempt>`), split in parts of at most 1 MiB. */

@@ -3,6 +3,7 @@ import { err, ok, type Result } from 'neverthrow';
 import { storeFailure, type CxError } from '../../src/errors.js';
 import { eventsAndHistoryReadsMigration } from './events-and-history-reads-migration.js';
 import { domainLockVersionMigration } from './domain-lock-version-migration.js';
+import { backupAuditMigration } from './backup-audit-migration.js';
 import { initialSchemaMigration } from './initial-schema-migration.js';
 
 /**
@@ -46,6 +47,7 @@ export const cxMigrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0001_initial_schema': initialSchemaMigration,
   '0002_events_and_history_reads': eventsAndHistoryReadsMigration,
   '0003_domain_lock_version': domainLockVersionMigration,
+  '0004_backup_audit': backupAuditMigration,
 });
 
 /**

@@ -289,6 +289,13 @@ export function backupJobToRow(domainId: string, job: BackupJobRecord): Insertab
     byte_length: job.byteLength,
     attempt: job.attempt,
     heartbeat_at: toMillisOrNull(job.heartbeatAt),
+    filter_from: toMillisOrNull(job.filter.from),
+    filter_to: toMillisOrNull(job.filter.to),
+    filter_account_ids: job.filter.accountIds ? JSON.stringify(job.filter.accountIds) : null,
+    format: job.format,
+    watermark: job.watermark,
+    rows_done: job.rowsDone,
+    rows_total: job.rowsTotal,
   };
 }
 
@@ -304,5 +311,18 @@ export function rowToBackupJob(row: Selectable<BackupJobTable>): BackupJobRecord
     byteLength: row.byte_length === null ? null : toNumber(row.byte_length),
     attempt: toNumber(row.attempt),
     heartbeatAt: toDateOrNull(row.heartbeat_at),
+    filter: { from: toDateOrNull(row.filter_from), to: toDateOrNull(row.filter_to), accountIds: parseAccountIds(row.filter_account_ids) },
+    format: row.format === 'jsonl' ? 'jsonl' : 'csv',
+    watermark: row.watermark === null ? null : toNumber(row.watermark),
+    rowsDone: toNumber(row.rows_done),
+    rowsTotal: row.rows_total === null ? null : toNumber(row.rows_total),
   };
+}
+
+/** A backup filter's account IDs as stored (a JSON array of strings), or `null` for every account. */
+function parseAccountIds(stored: string | null): string[] | null {
+  if (stored === null) return null;
+  const parsed: unknown = JSON.parse(stored);
+  if (!Array.isArray(parsed) || !parsed.every((id) => typeof id === 'string')) throw new Error(`unreadable backup filter: ${stored.slice(0, 80)}`);
+  return parsed;
 }

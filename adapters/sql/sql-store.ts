@@ -3,7 +3,6 @@ import type { Store } from '../../src/ports/store.js';
 import { appendBackupChunk, deleteBackupChunks, readBackupChunks } from './backup-chunks.js';
 import { listExpiredBackupJobs, listRunnableBackupJobs } from './backup-job-queues.js';
 import type { CxDatabase } from './cx-database.js';
-import { exportHistoryRows } from './history-export.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, isLockTimeout, isSqlDialectName, sqlCapabilities, type SqlDialectName } from './sql-dialect.js';
 import { transactionRunner } from './transaction-runner.js';
 
@@ -36,7 +35,7 @@ export type SqlStoreOptions = {
  * name rules across domains; deadlocks and serialization failures are retried up to 5 times
  * (a MySQL deadlock, Galera's certification conflict, up to 16). `transaction` may
  * therefore run `work` more than once. Calls on SQLite are queued on the one connection; do
- * not iterate `exportHistory` or `readBackupChunks`, nor call the backup chunk methods, from
+ * not iterate `readBackupChunks`, nor call the backup chunk methods, from
  * inside `transaction`'s work on SQLite (they would wait for it).
  *
  * Instants are stored as epoch milliseconds in 64-bit integer columns on every database:
@@ -70,7 +69,6 @@ export function createSqlStore(db: Kysely<CxDatabase>, options: SqlStoreOptions)
   const { transaction, exclusive } = transactionRunner(db, caps, { lockTimeoutMs });
   return {
     transaction,
-    exportHistory: (domainId) => exportHistoryRows(db, exclusive, domainId),
     appendBackupChunk: (domainId, fileId, seq, data) => appendBackupChunk(db, exclusive, domainId, fileId, seq, data),
     readBackupChunks: (domainId, fileId) => readBackupChunks(db, exclusive, domainId, fileId),
     deleteBackupChunks: (domainId, fileId) => deleteBackupChunks(db, exclusive, domainId, fileId),

@@ -229,9 +229,12 @@ export const historyShape = (count: boolean, options: HistoryShapeOptions) => {
       const afterAt = options.after ? params[index++] : undefined;
       const afterId = options.after ? params[index++] : undefined;
       const limit = count ? undefined : params[index++];
-      const base = (accountKey?: any) => {
+      // The account keys were read from the domain's accounts, so a query narrowed to them needs
+      // no domain term: with one, SQLite would pick the domain's index and scan it (R45).
+      const base = (accountKey?: any, accountKeys?: unknown[]) => {
         let query = q.selectFrom('cx_history');
-        query = accountKey === undefined ? query.where('domain_id', '=', domain) : query.where('account_key', '=', accountKey);
+        if (accountKeys !== undefined) query = query.where('account_key', 'in', accountKeys as string[]);
+        else query = accountKey === undefined ? query.where('domain_id', '=', domain) : query.where('account_key', '=', accountKey);
         if (options.customer) query = query.where('customer_id', '=', customer);
         if (options.from) query = query.where('sent_at', '>=', from);
         if (options.to) query = query.where('sent_at', '<', to);
@@ -243,18 +246,16 @@ export const historyShape = (count: boolean, options: HistoryShapeOptions) => {
         return query;
       };
       if (count) {
-        const query = keys.length === 0 ? base() : base().where('account_key', 'in', keys);
-        // Filtering on the domain too keeps the count inside it whatever keys are given.
-        return (keys.length === 0 ? query : query.where('domain_id', '=', domain)).select((eb) => eb.fn.countAll().as('count'));
+        return (keys.length === 0 ? base() : base(undefined, keys)).select((eb) => eb.fn.countAll().as('count'));
       }
       const page = (accountKey?: unknown) =>
         base(accountKey).select(HISTORY_READ_COLUMNS).orderBy('sent_at').orderBy('message_id').limit(limit as number);
       if (keys.length === 0) return page();
-      if (keys.length === 1) return page(keys[0]).where('domain_id', '=', domain);
+      if (keys.length === 1) return page(keys[0]);
       if (keys.length > HISTORY_UNION_LIMIT) {
-        return base().where('account_key', 'in', keys).select(HISTORY_READ_COLUMNS).orderBy('sent_at').orderBy('message_id').limit(limit as number);
+        return base(undefined, keys).select(HISTORY_READ_COLUMNS).orderBy('sent_at').orderBy('message_id').limit(limit as number);
       }
-      const parts = keys.map((key, part) => q.selectFrom(page(key).where('domain_id', '=', domain).as(`h${part}`)).selectAll());
+      const parts = keys.map((key, part) => q.selectFrom(page(key).as(`h${part}`)).selectAll());
       const union = parts.slice(1).reduce((all, part) => all.unionAll(part), parts[0]!);
       return q.selectFrom(union.as('h')).selectAll().orderBy('sent_at').orderBy('message_id').limit(limit as number);
     }),

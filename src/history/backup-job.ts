@@ -1,12 +1,13 @@
-import type { BackupJobRecord, BackupStatus } from '../ports/records.js';
+import type { BackupFilter, BackupFormat, BackupJobRecord, BackupStatus } from '../ports/records.js';
 
 const DAY_MS = 86_400_000;
 
 /**
- * A history backup job as `history.startBackup` and `history.job` answer it (R25).
+ * A history backup job as `history.startBackup`, `history.job` and `history.cancel` answer it
+ * (R25, R45, R46).
  *
  * `pending` → `running` → `ready` (the file can be downloaded until `expiresAt`), or `failed`
- * with a `failureReason`.
+ * with a `failureReason`, or `cancelled` by `history.cancel`.
  *
  * @category History
  */
@@ -22,22 +23,64 @@ export type BackupJob = {
   byteLength: number | null;
   /**
    * When the job and its file will be deleted (retention, see `BackupOptions.retentionDays`):
-   * `readyAt` + retention for a `ready` job, `requestedAt` + retention for a `failed` one;
-   * `null` while the job is `pending` or `running`.
+   * `readyAt` + retention for a `ready` job, `requestedAt` + retention for a `failed` or
+   * `cancelled` one; `null` while the job is `pending` or `running`. From then on the job
+   * answers `not_found`.
    */
   expiresAt: Date | null;
   /** Why the job failed; only on `failed` jobs. */
   failureReason?: string;
+  /** `csv` (R26) or `jsonl` (R45): pick the download's content type from it. */
+  format: BackupFormat;
+  /** Which messages the file takes (R45); `null` fields do not narrow. */
+  filter: BackupFilter;
+  /** Rows written so far (R46); equals `rowsTotal` once `ready`. */
+  rowsDone: number;
+  /** Rows the file will hold (R46); `null` until a runner has taken the job up. */
+  rowsTotal: number | null;
 };
+
+/** Statuses a job never leaves. */
+export const FINISHED_BACKUP_STATUSES: readonly BackupStatus[] = ['ready', 'failed', 'cancelled'];
+
+/**
+ * When a stored job expires (see {@link BackupJob.expiresAt}), or `null` while it is not finished.
+ *
+ * @example
+ * ```ts
+ * backupExpiresAt({ ...job, status: 'ready', readyAt: new Date('2026-11-25T00:00:00Z') }, 7); // 2026-12-02T00:00:00Z
+ * ```
+ */
+export function backupExpiresAt(record: BackupJobRecord, retentionDays: number): Date | null {
+  const from = record.status === 'ready' ? record.readyAt : record.status === 'failed' || record.status === 'cancelled' ? record.requestedAt : null;
+  return from ? new Date(from.getTime() + retentionDays * DAY_MS) : null;
+}
+
+/**
+ * Whether a stored job is past its retention at `now`, deleted or not yet (R49): such a job
+ * answers `not_found`.
+ *
+ * @example
+ * ```ts
+ * if (isBackupExpired(job, options.retentionDays, clock())) return err(notFound('backup', job.jobId));
+ * ```
+ */
+export function isBackupExpired(record: BackupJobRecord, retentionDays: number, now: Date): boolean {
+  const expiresAt = backupExpiresAt(record, retentionDays);
+  return expiresAt !== null && expiresAt.getTime() <= now.getTime();
+}
 
 /**
  * The public view of a stored job, given the retention in days.
  *
+ * @example
+ * ```ts
+ * const view = viewBackupJob(record, 7); // { id, status, …, expiresAt, format, filter, rowsDone, rowsTotal }
+ * ```
+ *
  * @category History
  */
 export function viewBackupJob(record: BackupJobRecord, retentionDays: number): BackupJob {
-  const retentionMs = retentionDays * DAY_MS;
-  const expiresFrom = record.status === 'ready' ? record.readyAt : record.status === 'failed' ? record.requestedAt : null;
   const job: BackupJob = {
     id: record.jobId,
     status: record.status,
@@ -45,7 +88,11 @@ export function viewBackupJob(record: BackupJobRecord, retentionDays: number): B
     startedAt: record.startedAt,
     readyAt: record.status === 'ready' ? record.readyAt : null,
     byteLength: record.status === 'ready' ? record.byteLength : null,
-    expiresAt: expiresFrom ? new Date(expiresFrom.getTime() + retentionMs) : null,
+    expiresAt: backupExpiresAt(record, retentionDays),
+    format: record.format,
+    filter: { from: record.filter.from, to: record.filter.to, accountIds: record.filter.accountIds ? [...record.filter.accountIds] : null },
+    rowsDone: record.rowsDone,
+    rowsTotal: record.rowsTotal,
   };
   if (record.status === 'failed') job.failureReason = record.failureReason ?? 'unknown failure';
   return job;
@@ -62,8 +109,23 @@ export function backupFileId(jobId: string, attempt: number): string {
   return `${jobId}.${attempt}`;
 }
 
-/** A new job as `history.startBackup` records it: pending, never started. */
-export function pendingBackupJob(domainId: string, jobId: string, requestedAt: Date): BackupJobRecord {
+/** Takes every message (R25): the filter of a backup started without options. */
+export const WHOLE_HISTORY: BackupFilter = Object.freeze({ from: null, to: null, accountIds: null });
+
+/**
+ * A new job as `history.startBackup` records it: pending, never started, no watermark yet.
+ *
+ * @example
+ * ```ts
+ * const record = pendingBackupJob('acme', randomId(), clock(), { filter: { from: null, to: null, accountIds: ['help'] }, format: 'jsonl' });
+ * ```
+ */
+export function pendingBackupJob(
+  domainId: string,
+  jobId: string,
+  requestedAt: Date,
+  request: { filter?: BackupFilter; format?: BackupFormat } = {},
+): BackupJobRecord {
   return {
     domainId,
     jobId,
@@ -75,5 +137,10 @@ export function pendingBackupJob(domainId: string, jobId: string, requestedAt: D
     byteLength: null,
     attempt: 0,
     heartbeatAt: null,
+    filter: request.filter ? { ...request.filter, accountIds: request.filter.accountIds ? [...request.filter.accountIds] : null } : { ...WHOLE_HISTORY },
+    format: request.format ?? 'csv',
+    watermark: null,
+    rowsDone: 0,
+    rowsTotal: null,
   };
 }

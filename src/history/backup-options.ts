@@ -45,6 +45,12 @@ export type BackupOptions = {
   maxAttempts?: number;
   /** Size of the stored chunks of a file; default 64 KiB. */
   chunkBytes?: number;
+  /**
+   * Messages read per transaction while a file is written (1–100,000; default 1000). Between
+   * pages the runner records its progress, notices a cancel, and lets the host's timers and I/O
+   * run (R46, R49).
+   */
+  pageSize?: number;
 };
 
 /**
@@ -60,6 +66,7 @@ export const DEFAULT_BACKUP_OPTIONS: ResolvedBackupOptions = {
   staleAfterMs: 5 * 60_000,
   maxAttempts: 3,
   chunkBytes: DEFAULT_CHUNK_BYTES,
+  pageSize: 1000,
 };
 
 const backupOptionsSchema = z
@@ -69,6 +76,7 @@ const backupOptionsSchema = z
     staleAfterMs: z.number().int('must be a whole number').min(1000, 'at least 1000 ms').max(7 * 86_400_000).optional(),
     maxAttempts: z.number().int('must be a whole number').min(1).max(100).optional(),
     chunkBytes: z.number().int('must be a whole number').min(MIN_CHUNK_BYTES).max(16 * 1024 * 1024).optional(),
+    pageSize: z.number().int('must be a whole number').min(1).max(100_000).optional(),
   })
   .optional();
 
@@ -87,5 +95,6 @@ export function resolveBackupOptions(options: unknown): Result<ResolvedBackupOpt
     staleAfterMs: given.staleAfterMs ?? DEFAULT_BACKUP_OPTIONS.staleAfterMs,
     maxAttempts: given.maxAttempts ?? DEFAULT_BACKUP_OPTIONS.maxAttempts,
     chunkBytes: given.chunkBytes ?? DEFAULT_BACKUP_OPTIONS.chunkBytes,
+    pageSize: given.pageSize ?? DEFAULT_BACKUP_OPTIONS.pageSize,
   });
 }

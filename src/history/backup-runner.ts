@@ -1,11 +1,14 @@
-import { err, ok, type Result } from 'neverthrow';
-import { storeFailure, type CxError } from '../errors.js';
+import { err, ok, ResultAsync, safeTry, type Result } from 'neverthrow';
+import { describeCause, storeFailure, type CxError } from '../errors.js';
 import { newEvent } from '../events/new-event.js';
-import type { BackupJobRecord, HistoryExportRow } from '../ports/records.js';
+import type { BackupJobRecord, HistoryFilter, HistoryPosition, HistoryRow } from '../ports/records.js';
 import type { Store } from '../ports/store.js';
+import { transact } from '../run-transaction.js';
 import { backupFileId } from './backup-job.js';
 import type { ResolvedBackupOptions } from './backup-options.js';
-import { encodeHistoryCsv } from './history-csv.js';
+import { ChunkWriter } from './chunk-writer.js';
+import { loadRowEncoder } from './history-file.js';
+import { yieldToHost } from './yield-to-host.js';
 
 const DAY_MS = 86_400_000;
 
@@ -19,7 +22,7 @@ export type BackupRunReport = {
   ready: number;
   /** Jobs that became `failed`. */
   failed: number;
-  /** Jobs another runner took (or finished) first. */
+  /** Jobs another runner took (or finished, or that were cancelled) first. */
   skipped: number;
   /** Expired jobs deleted with their files. */
   deleted: number;
@@ -45,16 +48,6 @@ export type BackupRunner = {
   isAbandoned(job: BackupJobRecord): boolean;
 };
 
-/** A failure of one step of a backup, for the job's `failureReason`. */
-class BackupStepError extends Error {
-  constructor(
-    readonly step: string,
-    override readonly cause: unknown,
-  ) {
-    super(`${step} failed: ${describe(cause)}`);
-  }
-}
-
 /** What running a job came to: the job as it is afterwards, and what this runner did. */
 type RunOutcome = { job: BackupJobRecord | null; result: 'ready' | 'failed' | 'skipped' };
 
@@ -65,23 +58,49 @@ type Claim =
   | { kind: 'claimed'; job: BackupJobRecord; previousFileId: string | null }
   | { kind: 'gave_up'; job: BackupJobRecord; previousFileId: string | null };
 
+/** A file written whole; or `lost`: the job was cancelled or taken over meanwhile, and the file discarded. */
+type Written = { byteLength: number; rows: number } | 'lost';
+
+/** The messages a job's file holds: its filter, up to its watermark (R45). */
+function jobHistoryFilter(job: BackupJobRecord, watermark: number): HistoryFilter {
+  const filter: HistoryFilter = { upToEventSeq: watermark };
+  if (job.filter.accountIds) filter.accountIds = job.filter.accountIds;
+  if (job.filter.from) filter.from = job.filter.from;
+  if (job.filter.to) filter.to = job.filter.to;
+  return filter;
+}
+
+/** A failed step, as the job's `failureReason` says it. */
+const stepFailed = (step: string) => (error: CxError) =>
+  `${step} failed: ${error.code === 'store_failure' ? describeCause(error.cause) : error.message}`;
+
 /**
- * The runner of history backups (R25, R26): claims a job in a write transaction (its attempt
- * number is the lease), streams the domain's history through the CSV encoder into stored
- * chunks, renews a heartbeat as it goes, and marks the job `ready` or `failed` — in both cases
- * only while it still holds the lease.
+ * The runner of history backups (R25, R26, R45, R46, R49).
+ *
+ * - It claims a job in a write transaction; its attempt number is the lease. On the first claim
+ *   it sets the job's watermark to the domain's last event `seq` (read in that transaction), so
+ *   every attempt writes the same rows whatever is written, renamed or reset meanwhile.
+ * - It counts `rowsTotal` in a read transaction of its own: the rows up to the watermark do not
+ *   change (but for an erasure, R42), and a count of millions of rows must not hold the
+ *   domain's write lock.
+ * - It reads the matching messages up to the watermark page by page, each page in a short read
+ *   transaction (keyset on `(sentAt, messageId)`), encodes them and stores the file's chunks:
+ *   memory holds a page and a chunk.
+ * - After each page it records `rowsDone` and its heartbeat while it still holds the job
+ *   (a cancelled or taken-over job stops it, and it deletes what it wrote), then lets the
+ *   host's timers and I/O run.
+ * - It marks the job `ready` or `failed`, again only while it still holds it.
  *
  * @category History
  */
 export function backupRunner(store: Store, clock: () => Date, options: ResolvedBackupOptions): BackupRunner {
-  const heartbeatEveryMs = Math.max(1, Math.floor(options.staleAfterMs / 5));
   // The runner acts for nobody: its events carry `actor: null`.
   const system = { clock, actor: null };
   const isStale = (job: BackupJobRecord, now: Date) =>
     job.status === 'running' && (job.heartbeatAt === null || now.getTime() - job.heartbeatAt.getTime() > options.staleAfterMs);
 
   const claim = (domainId: string, jobId: string) =>
-    store.transaction<Claim>(domainId, 'write', async (tx) => {
+    transact<Claim>(store, domainId, 'write', async (tx) => {
       const job = await tx.getBackupJob(jobId);
       if (!job) return ok({ kind: 'missing' });
       const now = clock();
@@ -98,6 +117,8 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
         await tx.appendEvents([newEvent(system, 'backup.failed', null, { jobId: failed.jobId })]);
         return ok({ kind: 'gave_up', job: failed, previousFileId });
       }
+      // The point in time is fixed once, by the first claim; a later attempt writes the same rows.
+      const watermark = job.watermark ?? (await tx.lastEventSeq());
       const claimed: BackupJobRecord = {
         ...job,
         status: 'running',
@@ -107,6 +128,10 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
         readyAt: null,
         failureReason: null,
         byteLength: null,
+        watermark,
+        // Counted again on every attempt (see `countRows`): an erasure may have removed rows meanwhile.
+        rowsTotal: null,
+        rowsDone: 0,
       };
       await tx.updateBackupJob(claimed);
       return ok({ kind: 'claimed', job: claimed, previousFileId });
@@ -117,7 +142,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
    * stored afterwards and whether the change was made.
    */
   const whileHeld = (held: BackupJobRecord, change: (job: BackupJobRecord) => BackupJobRecord, event?: 'backup.ready' | 'backup.failed') =>
-    store.transaction(held.domainId, 'write', async (tx) => {
+    transact(store, held.domainId, 'write', async (tx) => {
       const current = await tx.getBackupJob(held.jobId);
       if (!current || current.status !== 'running' || current.attempt !== held.attempt) {
         return ok({ job: current, held: false });
@@ -137,71 +162,101 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
     }
   };
 
-  /** Writes the file of a claimed job; answers its size, or `null` when the lease was lost. */
-  const writeFile = async (job: BackupJobRecord, fileId: string): Promise<number | null> => {
-    let seq = 0;
-    let byteLength = 0;
-    let lastBeat = clock().getTime();
-    for await (const chunk of encodeHistoryCsv(historyRows(store.exportHistory(job.domainId)), { chunkBytes: options.chunkBytes })) {
-      try {
-        await store.appendBackupChunk(job.domainId, fileId, seq, chunk);
-      } catch (cause) {
-        throw new BackupStepError('storing the file', cause);
+  /** One page of the job's rows, in a read transaction of its own. */
+  const readPage = (job: BackupJobRecord, filter: HistoryFilter, after: HistoryPosition | null) =>
+    transact(store, job.domainId, 'read', async (tx) => ok(await tx.readHistory(filter, after, options.pageSize)));
+
+  /** Counts the rows of a claimed job's file and records them on the job while this runner holds it. */
+  const countRows = (job: BackupJobRecord, filter: HistoryFilter) =>
+    safeTry(async function* () {
+      const rowsTotal = yield* (await transact(store, job.domainId, 'read', async (tx) => ok(await tx.countHistory(filter)))).mapErr(
+        stepFailed('counting the rows'),
+      );
+      return (await whileHeld(job, (current) => ({ ...current, rowsTotal }))).mapErr(stepFailed('recording the progress'));
+    });
+
+  /** Writes the file of a claimed job; its error is the job's `failureReason`. */
+  const writeFile = (job: BackupJobRecord, fileId: string): ResultAsync<Written, string> =>
+    safeTry(async function* () {
+      const encoder = yield* ResultAsync.fromPromise(loadRowEncoder(job.format), (cause) => `preparing the file failed: ${describeCause(cause)}`);
+      const filter = jobHistoryFilter(job, job.watermark ?? 0);
+      const counted = yield* await countRows(job, filter);
+      if (!counted.held) return ok('lost' as const);
+      const chunks = new ChunkWriter(options.chunkBytes);
+      let seq = 0;
+      let byteLength = 0;
+      const put = (chunk: Uint8Array) =>
+        ResultAsync.fromPromise(
+          Promise.resolve().then(() => store.appendBackupChunk(job.domainId, fileId, seq, chunk)),
+          (cause) => `storing the file failed: ${describeCause(cause)}`,
+        ).map(() => {
+          seq += 1;
+          byteLength += chunk.byteLength;
+        });
+
+      for (const chunk of chunks.write(encoder.preamble)) yield* put(chunk);
+      let rows = 0;
+      let after: HistoryPosition | null = null;
+      for (;;) {
+        // Between pages the host's timers and I/O run (R49).
+        await yieldToHost();
+        const page: HistoryRow[] = yield* (await readPage(job, filter, after)).mapErr(stepFailed('reading the history'));
+        for (const chunk of chunks.write(encoder.encode(page))) yield* put(chunk);
+        rows += page.length;
+        const done = rows;
+        const progress = yield* (await whileHeld(job, (current) => ({ ...current, heartbeatAt: clock(), rowsDone: done }))).mapErr(
+          stepFailed('recording the progress'),
+        );
+        // Cancelled, or taken over by another runner: stop here and leave no file behind.
+        if (!progress.held) return ok('lost' as const);
+        const last = page[page.length - 1];
+        if (!last || page.length < options.pageSize) break;
+        after = { sentAt: last.sentAt, messageId: last.messageId };
       }
-      seq += 1;
-      byteLength += chunk.byteLength;
-      const now = clock();
-      if (now.getTime() - lastBeat >= heartbeatEveryMs) {
-        const beat = await whileHeld(job, (current) => ({ ...current, heartbeatAt: now }));
-        if (beat.isErr()) throw new BackupStepError('renewing the heartbeat', beat.error.message);
-        if (!beat.value.held) return null;
-        lastBeat = now.getTime();
+      const last = chunks.finish();
+      if (last) yield* put(last);
+      return ok({ byteLength, rows });
+    });
+
+  const currentJob = (domainId: string, jobId: string) => transact(store, domainId, 'read', async (tx) => ok(await tx.getBackupJob(jobId)));
+
+  const run = (domainId: string, jobId: string): ResultAsync<RunOutcome, CxError> =>
+    safeTry(async function* () {
+      const outcome = yield* await claim(domainId, jobId);
+      if (outcome.kind === 'missing') return ok({ job: null, result: 'skipped' as const });
+      if (outcome.kind === 'busy') return ok({ job: outcome.job, result: 'skipped' as const });
+      // The file of a previous attempt whose runner stopped is of no use any more.
+      if (outcome.previousFileId) await discardFile(domainId, outcome.previousFileId);
+      if (outcome.kind === 'gave_up') return ok({ job: outcome.job, result: 'failed' as const });
+
+      const job = outcome.job;
+      const fileId = backupFileId(job.jobId, job.attempt);
+      const written = await writeFile(job, fileId);
+      if (written.isErr()) {
+        await discardFile(domainId, fileId);
+        const reason = written.error;
+        const marked = yield* await whileHeld(job, (current) => ({ ...current, status: 'failed', failureReason: reason, heartbeatAt: clock() }), 'backup.failed');
+        // When even that fails, the job stays `running` until its heartbeat goes stale and the next runner takes it.
+        return ok({ job: marked.job, result: marked.held ? ('failed' as const) : ('skipped' as const) });
       }
-    }
-    return byteLength;
-  };
-
-  const run = async (domainId: string, jobId: string): Promise<Result<RunOutcome, CxError>> => {
-    const claimed = await claim(domainId, jobId);
-    if (claimed.isErr()) return err(claimed.error);
-    const outcome = claimed.value;
-    if (outcome.kind === 'missing') return ok({ job: null, result: 'skipped' });
-    if (outcome.kind === 'busy') return ok({ job: outcome.job, result: 'skipped' });
-    // The file of a previous attempt whose runner stopped is of no use any more.
-    if (outcome.previousFileId) await discardFile(domainId, outcome.previousFileId);
-    if (outcome.kind === 'gave_up') return ok({ job: outcome.job, result: 'failed' });
-
-    const job = outcome.job;
-    const fileId = backupFileId(job.jobId, job.attempt);
-    let byteLength: number | null;
-    try {
-      byteLength = await writeFile(job, fileId);
-    } catch (cause) {
-      await discardFile(domainId, fileId);
-      const reason = cause instanceof BackupStepError ? cause.message : `writing the file failed: ${describe(cause)}`;
-      const marked = await whileHeld(job, (current) => ({ ...current, status: 'failed', failureReason: reason, heartbeatAt: clock() }), 'backup.failed');
-      // When even that fails, the job stays `running` until its heartbeat goes stale and the next runner takes it.
-      if (marked.isErr()) return err(marked.error);
-      return ok({ job: marked.value.job, result: marked.value.held ? 'failed' : 'skipped' });
-    }
-    if (byteLength === null) {
-      // Another runner took the job over while this one was silent too long.
-      await discardFile(domainId, fileId);
-      const current = await currentJob(domainId, jobId);
-      return current.map((found) => ({ job: found, result: 'skipped' as const }));
-    }
-    const size = byteLength;
-    const finished = await whileHeld(job, (current) => {
-      const now = clock();
-      return { ...current, status: 'ready', readyAt: now, heartbeatAt: now, byteLength: size };
-    }, 'backup.ready');
-    if (finished.isErr()) return err(finished.error);
-    if (!finished.value.held) await discardFile(domainId, fileId);
-    return ok({ job: finished.value.job, result: finished.value.held ? 'ready' : 'skipped' });
-  };
-
-  const currentJob = (domainId: string, jobId: string) =>
-    store.transaction(domainId, 'read', async (tx) => ok(await tx.getBackupJob(jobId)));
+      if (written.value === 'lost') {
+        await discardFile(domainId, fileId);
+        const current = yield* await currentJob(domainId, jobId);
+        return ok({ job: current, result: 'skipped' as const });
+      }
+      const file = written.value;
+      const finished = yield* await whileHeld(
+        job,
+        (current) => {
+          const now = clock();
+          // `rowsTotal` is what the file holds, exactly, even if an erasure (R42) raced the count.
+          return { ...current, status: 'ready', readyAt: now, heartbeatAt: now, byteLength: file.byteLength, rowsDone: file.rows, rowsTotal: file.rows };
+        },
+        'backup.ready',
+      );
+      if (!finished.held) await discardFile(domainId, fileId);
+      return ok({ job: finished.job, result: finished.held ? ('ready' as const) : ('skipped' as const) });
+    });
 
   const deleteExpired = async (limit: number): Promise<Result<number, CxError>> => {
     const before = new Date(clock().getTime() - options.retentionDays * DAY_MS);
@@ -219,7 +274,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
       } catch (cause) {
         return err(storeFailure(cause));
       }
-      const removed = await store.transaction(job.domainId, 'write', async (tx) => {
+      const removed = await transact(store, job.domainId, 'write', async (tx) => {
         const current = await tx.getBackupJob(job.jobId);
         if (!current || current.status !== job.status || current.attempt !== job.attempt) return ok(false);
         await tx.deleteBackupJob(job.jobId);
@@ -261,21 +316,4 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
       return isStale(job, now);
     },
   };
-}
-
-/** The store's history stream, its failures tagged for the job's `failureReason`. */
-async function* historyRows(rows: AsyncIterable<HistoryExportRow>): AsyncGenerator<HistoryExportRow, void, undefined> {
-  try {
-    for await (const row of rows) yield row;
-  } catch (cause) {
-    throw new BackupStepError('reading the history', cause);
-  }
-}
-
-function describe(cause: unknown): string {
-  try {
-    return cause instanceof Error ? cause.message : String(cause);
-  } catch {
-    return 'unreadable error';
-  }
 }

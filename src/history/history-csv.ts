@@ -1,8 +1,6 @@
-import type { HistoryExportRow } from '../ports/records.js';
-import { formatSentAt } from './sent-at.js';
-
-/** The header of a history backup file (R26), in column order. */
-export const HISTORY_CSV_COLUMNS = ['account_id', 'account_name', 'customer_name', 'sent_at', 'sender', 'content'] as const;
+import type { HistoryRow } from '../ports/records.js';
+import { HISTORY_FILE_COLUMNS, historyCells } from './history-columns.js';
+import type { HistoryRowEncoder } from './history-row-encoder.js';
 
 /** The UTF-8 byte-order mark every backup file starts with, so spreadsheets read Korean and Japanese right. */
 export const UTF8_BOM = '\uFEFF';
@@ -12,9 +10,6 @@ export const DEFAULT_CHUNK_BYTES = 64 * 1024;
 
 /** The smallest chunk size: room for any UTF-8 character. */
 export const MIN_CHUNK_BYTES = 4;
-
-/** Rows handed to the CSV library at once, at most; a batch also ends after about `chunkBytes` characters. */
-const MAX_ROWS_PER_BATCH = 512;
 
 /**
  * csv-stringify settings for R26:
@@ -41,7 +36,7 @@ const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 const NEEDS_ENCODING = /[",\r\n]|^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 
 /** Where `sent_at` is in a record. */
-const SENT_AT_INDEX = HISTORY_CSV_COLUMNS.indexOf('sent_at');
+const SENT_AT_INDEX = HISTORY_FILE_COLUMNS.indexOf('sent_at');
 
 /**
  * The options the encoder hands csv-stringify: R26's, and no formula guard on `sent_at`. That
@@ -61,106 +56,45 @@ export function needsFormulaGuard(cell: string): boolean {
   return FORMULA_START.test(cell);
 }
 
-/** Options of {@link encodeHistoryCsv}. */
-export type HistoryCsvOptions = {
-  /** Size of the chunks yielded (the last may be shorter; any may be up to 3 bytes short so a character is never split). */
-  chunkBytes?: number;
-};
-
 /**
- * Encodes history rows as the backup CSV of R26, yielding UTF-8 chunks of about `chunkBytes`
- * while it reads: BOM, header, then one CRLF-terminated record per row. Memory stays at one
- * chunk plus one batch of rows, however many rows come.
+ * The CSV encoder of R26: BOM and header first, then one CRLF-terminated record per row.
  *
- * Quoting and formula guards are csv-stringify's (its synchronous API, on batches of rows),
- * loaded on first use so that importing `cx-accounts` in a browser never evaluates it (it
- * touches Node's global `Buffer` when loaded). Rows whose cells need neither quoting nor a
- * guard — most of them — skip it: csv-stringify would return them unchanged.
+ * Quoting and formula guards are csv-stringify's (its synchronous API, on runs of rows), loaded
+ * on first use so that importing `cx-accounts` in a browser never evaluates it (it touches
+ * Node's global `Buffer` when loaded). Rows whose cells need neither quoting nor a guard — most
+ * of them — skip it: csv-stringify would return them unchanged, and its per-cell work costs
+ * ~4 µs a row, which would halve the speed of a backup.
  *
  * @example
  * ```ts
- * for await (const chunk of encodeHistoryCsv(store.exportHistory('acme'))) await file.write(chunk);
+ * const csv = await loadCsvEncoder();
+ * const text = csv.preamble + csv.encode(rows);
  * ```
  */
-export async function* encodeHistoryCsv(
-  rows: AsyncIterable<HistoryExportRow>,
-  options: HistoryCsvOptions = {},
-): AsyncGenerator<Uint8Array, void, undefined> {
-  const chunkBytes = Math.max(MIN_CHUNK_BYTES, Math.floor(options.chunkBytes ?? DEFAULT_CHUNK_BYTES));
+export async function loadCsvEncoder(): Promise<HistoryRowEncoder> {
   const { stringify } = await import('csv-stringify/sync');
-  const encode = (records: string[][]): string => stringify(records, ENCODE_OPTIONS);
-  const chunks = new ChunkWriter(chunkBytes);
-
-  yield* chunks.write(UTF8_BOM + encode([[...HISTORY_CSV_COLUMNS]]));
-  // Lines in file order; consecutive rows that need csv-stringify are handed to it together.
-  let lines: string[] = [];
-  let toEncode: string[][] = [];
-  let batchRows = 0;
-  let batchCharacters = 0;
-  const flushEncoded = () => {
-    if (toEncode.length === 0) return;
-    lines.push(encode(toEncode));
-    toEncode = [];
+  const encodeRecords = (records: string[][]): string => stringify(records, ENCODE_OPTIONS);
+  return {
+    preamble: UTF8_BOM + encodeRecords([[...HISTORY_FILE_COLUMNS]]),
+    encode(rows: readonly HistoryRow[]): string {
+      // Lines in file order; consecutive rows that need csv-stringify are handed to it together.
+      const lines: string[] = [];
+      let toEncode: string[][] = [];
+      for (const row of rows) {
+        const record = historyCells(row);
+        // sent_at is the library's own text, never quoted nor guarded: only the other cells decide.
+         if (record.some((cell, index) => index !== SENT_AT_INDEX && NEEDS_ENCODING.test(cell))) {
+          toEncode.push(record);
+          continue;
+        }
+        if (toEncode.length > 0) {
+          lines.push(encodeRecords(toEncode));
+          toEncode = [];
+        }
+        lines.push(`${record.join(',')}\r\n`);
+      }
+      if (toEncode.length > 0) lines.push(encodeRecords(toEncode));
+      return lines.join('');
+    },
   };
-  for await (const row of rows) {
-    const record = [row.accountId, row.accountName, row.customerName, formatSentAt(row.sentAt, row.timeZone), row.senderName, row.content];
-    // sent_at is the library's own text, never quoted nor guarded: only the other cells decide.
-    if (record.some((cell, index) => index !== SENT_AT_INDEX && NEEDS_ENCODING.test(cell))) {
-      toEncode.push(record);
-    } else {
-      // csv-stringify would give back these cells unchanged; its per-cell work costs ~4 µs a row,
-      // which would halve the speed of a backup, so plain rows are joined directly.
-      flushEncoded();
-      lines.push(`${record.join(',')}\r\n`);
-    }
-    batchRows += 1;
-    batchCharacters += row.accountName.length + row.customerName.length + row.senderName.length + row.content.length + 48;
-    if (batchRows >= MAX_ROWS_PER_BATCH || batchCharacters >= chunkBytes) {
-      flushEncoded();
-      yield* chunks.write(lines.join(''));
-      lines = [];
-      batchRows = 0;
-      batchCharacters = 0;
-    }
-  }
-  flushEncoded();
-  if (lines.length > 0) yield* chunks.write(lines.join(''));
-  const last = chunks.finish();
-  if (last) yield last;
-}
-
-const encoder = new TextEncoder();
-
-/** Cuts text into UTF-8 chunks of `size` bytes, never splitting a character. */
-class ChunkWriter {
-  private buffer: Uint8Array;
-  private used = 0;
-
-  constructor(private readonly size: number) {
-    this.buffer = new Uint8Array(size);
-  }
-
-  *write(text: string): Generator<Uint8Array, void, undefined> {
-    let rest = text;
-    while (rest.length > 0) {
-      const { read, written } = encoder.encodeInto(rest, this.buffer.subarray(this.used));
-      this.used += written;
-      if (read === rest.length) return;
-      rest = rest.slice(read);
-      // Full, or the next character does not fit in what is left.
-      yield this.take();
-    }
-  }
-
-  /** The last, partly filled chunk, or `null` when there is none. */
-  finish(): Uint8Array | null {
-    return this.used > 0 ? this.take() : null;
-  }
-
-  private take(): Uint8Array {
-    const chunk = this.used === this.size ? this.buffer : this.buffer.slice(0, this.used);
-    this.buffer = new Uint8Array(this.size);
-    this.used = 0;
-    return chunk;
-  }
 }

@@ -1,4 +1,4 @@
-import { err, ok, type Result, type ResultAsync } from 'neverthrow';
+import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
 import { z } from 'zod';
 import { notFound, ruleError, type CxError } from '../errors.js';
 import type { OperationContext } from '../operation-context.js';
@@ -9,13 +9,16 @@ import { runOperation } from '../run-operation.js';
 import { transact } from '../run-transaction.js';
 import { domainIdSchema, opaqueId } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
-import { backupFileId, pendingBackupJob, viewBackupJob, type BackupJob } from './backup-job.js';
+import { backupFileId, FINISHED_BACKUP_STATUSES, isBackupExpired, pendingBackupJob, viewBackupJob, type BackupJob } from './backup-job.js';
 import { resolveBackupOptions, type BackupOptions, type ResolvedBackupOptions } from './backup-options.js';
+import { backupRequestSchema, type BackupRequest } from './backup-request.js';
 import { backupRunner, type BackupRunner, type BackupRunReport } from './backup-runner.js';
+import { verifiedFile } from './verified-file.js';
 import { toReadableStream } from './web-stream.js';
 
 export type { BackupJob } from './backup-job.js';
 export type { BackupOptions } from './backup-options.js';
+export type { BackupRequest } from './backup-request.js';
 export type { BackupRunReport } from './backup-runner.js';
 
 /** How many jobs one `runPendingBackups` or `deleteExpiredBackups` call handles by default. */
@@ -29,47 +32,79 @@ const batchOptionsSchema = z
   .optional();
 
 /**
- * The `history` operations: backups of the consultation history of a domain (R25, R26).
+ * The `history` operations: backups of the consultation history of a domain (R25, R26, R45, R46).
  *
  * A backup is a job. `startBackup` answers it at once as `pending`; a runner (this process by
- * default, or the host's — see {@link BackupOptions}) turns the domain's history into a CSV file
+ * default, or the host's — see {@link BackupOptions}) writes the matching messages into a file
  * kept by the store in chunks, and marks the job `ready` (or `failed`, with a reason). Then
- * `download` streams the file.
+ * `download` streams the file. While it runs, the job reports `rowsDone` of `rowsTotal`;
+ * `cancel` stops it.
  *
- * The file: UTF-8 with a byte-order mark, RFC 4180 with CRLF line ends, header
- * `account_id,account_name,customer_name,sent_at,sender,content`; one row per message of every
- * account of the domain (reset ones included), by account (activation order) then time;
- * `account_name` is the account's latest name, `customer_name` and `sender` the names when the
- * message was sent (`sender` is the account's name for automatic replies); `sent_at` is ISO 8601
- * in the account's time zone with its offset (`2026-11-25T18:30:00.000+09:00`). A cell starting
- * with `=`, `+`, `-`, `@`, tab or CR (or their full-width forms) is prefixed with `'` so that a
- * spreadsheet shows it as text instead of running it.
+ * A point in time: the file holds exactly the matching messages stored before a runner first
+ * took the job up, whatever is written, renamed or reset meanwhile — also when the job is taken
+ * over by another process after a crash.
+ *
+ * The file lists messages oldest first (ties by message id), as `conversations.history` does.
+ * Columns: `account_id,account_name,customer_name,sent_at,sender,content,account_uid,customer_id,channel,sender_kind`;
+ * `account_name`, `customer_name` and `sender` are the names when the message was sent
+ * (`sender` is the account's name for automatic replies); `sent_at` is ISO 8601 in the
+ * account's time zone (as it is when the file is written) with its offset
+ * (`2026-11-25T18:30:00.000+09:00`); `account_uid` tells apart the accounts that had one ID
+ * before and after a reset; `sender_kind` is `customer`, `agent` or `account`.
+ * - `csv` (default): UTF-8 with a byte-order mark, RFC 4180 with CRLF line ends. A cell starting
+ *   with `=`, `+`, `-`, `@`, tab or CR (or their full-width forms) is prefixed with `'` so that a
+ *   spreadsheet shows it as text instead of running it. Serve it as `text/csv; charset=utf-8`.
+ * - `jsonl`: one JSON object per line (`\n`), keys as the CSV header, values exactly as stored
+ *   (no BOM, no prefix). Serve it as `application/x-ndjson` (or `application/jsonl`).
  *
  * @category History
  */
 export type HistoryOperations = {
   /**
-   * Starts a backup of the history of every account of the domain, reset ones included (R25).
-   * Answers the job at once, `pending`.
+   * Starts a backup of the history of the domain, reset accounts included (R25), narrowed by
+   * `options` (R45): `from ≤ sentAt < to`, the accounts that ever had one of `accountIds`, and
+   * the `format`. Answers the job at once, `pending`; an unknown option is a `validation` error.
    *
    * @example
    * ```ts
-   * const job = (await cx.history.startBackup('acme'))._unsafeUnwrap();
-   * // later
-   * const status = await cx.history.job('acme', job.id); // → { status: 'ready', readyAt, byteLength, … }
+   * const started = await cx.history.startBackup('acme', { accountIds: ['help'], from: new Date('2026-01-01'), format: 'jsonl' });
+   * started.match(
+   *   (job) => console.log('backup', job.id, job.status), // 'pending'
+   *   (error) => console.error(error.message),
+   * );
    * ```
    */
-  startBackup(domainId: string): ResultAsync<BackupJob, CxError>;
+  startBackup(domainId: string, options?: BackupRequest): ResultAsync<BackupJob, CxError>;
   /**
    * Reads a job (`not_found`, entity `backup`, for an unknown id, another domain's job, or one
-   * deleted after its retention). With the in-process runner, reading a job whose process
-   * stopped hands it to this process's runner.
+   * past its `expiresAt`, deleted or not yet). With the in-process runner, reading a job whose
+   * process stopped hands it to this process's runner.
+   *
+   * @example
+   * ```ts
+   * const job = await cx.history.job('acme', jobId);
+   * if (job.isOk()) console.log(`${job.value.rowsDone} of ${job.value.rowsTotal ?? '?'} rows`);
+   * ```
    */
   job(domainId: string, jobId: string): ResultAsync<BackupJob, CxError>;
   /**
+   * Stops a `pending` or `running` job (R46): it becomes `cancelled`, its file is deleted and
+   * `download` answers `backup_not_ready`; a running runner stops after its current page. A job
+   * that already ended (`ready`, `failed`, `cancelled`) is answered as it is, unchanged.
+   *
+   * @example
+   * ```ts
+   * const cancelled = await cx.history.cancel('acme', jobId);
+   * if (cancelled.isErr()) console.error(cancelled.error.message);
+   * else console.log(cancelled.value.status); // 'cancelled' (or how it had ended)
+   * ```
+   */
+  cancel(domainId: string, jobId: string): ResultAsync<BackupJob, CxError>;
+  /**
    * The file of a `ready` job as a stream of UTF-8 chunks (`backup_not_ready` while the job is
-   * `pending`, `running` or `failed`). Each iteration reads the stored file anew; a storage
-   * failure in the middle makes the iteration throw.
+   * `pending`, `running`, `failed` or `cancelled`; `not_found` once past `expiresAt`). Each
+   * iteration reads the stored file anew; a storage failure in the middle, or a file deleted
+   * meanwhile (retention), makes the iteration throw: a file is never delivered short (R49).
    *
    * @example
    * ```ts
@@ -96,7 +131,10 @@ export type HistoryOperations = {
    *
    * @example
    * ```ts
-   * queue.process('cx-backup', ({ domainId, jobId }) => cx.history.runBackup(domainId, jobId));
+   * queue.process('cx-backup', async ({ domainId, jobId }) => {
+   *   const ran = await cx.history.runBackup(domainId, jobId);
+   *   if (ran.isErr()) throw new Error(ran.error.message); // let the queue retry
+   * });
    * ```
    */
   runBackup(domainId: string, jobId: string): ResultAsync<BackupJob, CxError>;
@@ -121,15 +159,15 @@ export type HistoryOperations = {
   drain(): ResultAsync<void, CxError>;
 };
 
+/** The runner behind each history group, so that `cx.as(actor)` shares the one of `cx`. */
+const runners = new WeakMap<HistoryOperations, { runner: BackupRunner; background: InProcessRunner | null }>();
+
 /**
  * The `history` operations over a context. `backups` is checked here: when it is not valid,
  * every operation answers the `validation` error (nothing throws).
  *
  * @category History
  */
-/** The runner behind each history group, so that `cx.as(actor)` shares the one of `cx`. */
-const runners = new WeakMap<HistoryOperations, { runner: BackupRunner; background: InProcessRunner | null }>();
-
 export function historyOperations(context: OperationContext, backups?: BackupOptions, base?: HistoryOperations): HistoryOperations {
   const resolved = resolveBackupOptions(backups);
   if (resolved.isErr()) {
@@ -137,6 +175,7 @@ export function historyOperations(context: OperationContext, backups?: BackupOpt
     return {
       startBackup: refuse,
       job: refuse,
+      cancel: refuse,
       download: refuse,
       downloadStream: refuse,
       runBackup: refuse,
@@ -164,25 +203,22 @@ function backupOperations(
       parseInput(jobIdSchema, jobId, 'jobId').map((job) => ({ domain, job })),
     );
 
+  /** The job, or `not_found` — also once it is past its retention, before the cleanup deleted it (R49). */
   const readJob = (domainId: string, jobId: string) =>
-    store.transaction(domainId, 'read', async (tx) => {
+    transact(store, domainId, 'read', async (tx) => {
       const job = await tx.getBackupJob(jobId);
-      return job ? ok(job) : err(notFound('backup', jobId));
+      return job && !isBackupExpired(job, options.retentionDays, clock()) ? ok(job) : err(notFound('backup', jobId));
     });
 
-  /** The stored file of a job that is `ready`. */
-  const readyFile = async (domainId: unknown, jobId: unknown): Promise<Result<AsyncIterable<Uint8Array>, CxError>> => {
-    const target = parseJobTarget(domainId, jobId);
-    if (target.isErr()) return err(target.error);
-    const { domain, job: id } = target.value;
-    background?.recoverOnce();
-    const found = await readJob(domain, id);
-    if (found.isErr()) return err(found.error);
-    const job = found.value;
-    if (job.status !== 'ready') return err(notReady(job));
-    const fileId = backupFileId(job.jobId, job.attempt);
-    return ok({ [Symbol.asyncIterator]: () => store.readBackupChunks(domain, fileId)[Symbol.asyncIterator]() });
-  };
+  /** The stored file of a job that is `ready`, checked whole as it is read (R49). */
+  const readyFile = (domainId: unknown, jobId: unknown): ResultAsync<AsyncIterable<Uint8Array>, CxError> =>
+    safeTry(async function* () {
+      const { domain, job: id } = yield* parseJobTarget(domainId, jobId);
+      background?.recoverOnce();
+      const job = yield* await readJob(domain, id);
+      if (job.status !== 'ready') return err(notReady(job));
+      return ok(verifiedFile(store, job));
+    });
 
   const operations: HistoryOperations = {} as HistoryOperations;
   runners.set(operations, { runner, background });
@@ -190,32 +226,59 @@ function backupOperations(
   const batchLimit = (input: unknown) => parseInput(batchOptionsSchema, input, 'options').map((given) => given?.limit ?? DEFAULT_BATCH);
 
   return Object.assign(operations, {
-    startBackup: (domainId: unknown) =>
-      runOperation(async () => {
-        const domain = parseInput(domainIdSchema, domainId, 'domainId');
-        if (domain.isErr()) return err(domain.error);
-        background?.recoverOnce();
-        const record = pendingBackupJob(domain.value, randomId(), clock());
-        const inserted = await transact(store, domain.value, 'write', async (tx) => {
-          await tx.insertBackupJob(record);
-          await tx.appendEvents([newEvent(context, 'backup.requested', null, { jobId: record.jobId })]);
-          return ok(record);
-        });
-        if (inserted.isErr()) return err(inserted.error);
-        background?.enqueue(record.domainId, record.jobId);
-        return ok(view(record));
-      }),
+    startBackup: (domainId: unknown, request?: unknown) =>
+      runOperation(() =>
+        safeTry(async function* () {
+          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
+          const { filter, format } = yield* parseInput(backupRequestSchema, request, 'options');
+          background?.recoverOnce();
+          const record = pendingBackupJob(domain, randomId(), clock(), { filter, format });
+          yield* await transact(store, domain, 'write', async (tx) => {
+            await tx.insertBackupJob(record);
+            await tx.appendEvents([newEvent(context, 'backup.requested', null, { jobId: record.jobId })]);
+            return ok(undefined);
+          });
+          background?.enqueue(record.domainId, record.jobId);
+          return ok(view(record));
+        }),
+      ),
 
     job: (domainId, jobId) =>
-      runOperation(async () => {
-        const target = parseJobTarget(domainId, jobId);
-        if (target.isErr()) return err(target.error);
-        background?.recoverOnce();
-        const found = await readJob(target.value.domain, target.value.job);
-        if (found.isErr()) return err(found.error);
-        if (background && runner.isAbandoned(found.value)) background.enqueue(found.value.domainId, found.value.jobId);
-        return ok(view(found.value));
-      }),
+      runOperation(() =>
+        safeTry(async function* () {
+          const { domain, job: id } = yield* parseJobTarget(domainId, jobId);
+          background?.recoverOnce();
+          const found = yield* await readJob(domain, id);
+          if (background && runner.isAbandoned(found)) background.enqueue(found.domainId, found.jobId);
+          return ok(view(found));
+        }),
+      ),
+
+    cancel: (domainId, jobId) =>
+      runOperation(() =>
+        safeTry(async function* () {
+          const { domain, job: id } = yield* parseJobTarget(domainId, jobId);
+          const { job, fileId } = yield* await transact(store, domain, 'write', async (tx) => {
+            const found = await tx.getBackupJob(id);
+            if (!found || isBackupExpired(found, options.retentionDays, clock())) return err(notFound('backup', id));
+            // A job that ended stays as it ended.
+            if (FINISHED_BACKUP_STATUSES.includes(found.status)) return ok({ job: found, fileId: null });
+            const cancelled: BackupJobRecord = { ...found, status: 'cancelled', readyAt: null, byteLength: null, failureReason: null };
+            await tx.updateBackupJob(cancelled);
+            await tx.appendEvents([newEvent(context, 'backup.cancelled', null, { jobId: id })]);
+            return ok({ job: cancelled, fileId: found.attempt > 0 ? backupFileId(found.jobId, found.attempt) : null });
+          });
+          // What a runner wrote so far; a runner still writing deletes its own file when it notices.
+          if (fileId) {
+            try {
+              await store.deleteBackupChunks(domain, fileId);
+            } catch {
+              // Left to the retention cleanup, which deletes the file with the job.
+            }
+          }
+          return ok(view(job));
+        }),
+      ),
 
     download: (domainId, jobId) => runOperation(() => readyFile(domainId, jobId)),
 
@@ -223,27 +286,29 @@ function backupOperations(
       runOperation(async () => (await readyFile(domainId, jobId)).map((file) => toReadableStream(file))),
 
     runBackup: (domainId, jobId) =>
-      runOperation(async () => {
-        const target = parseJobTarget(domainId, jobId);
-        if (target.isErr()) return err(target.error);
-        const ran = await runner.run(target.value.domain, target.value.job);
-        if (ran.isErr()) return err(ran.error);
-        return ran.value ? ok(view(ran.value)) : err(notFound('backup', target.value.job));
-      }),
+      runOperation(() =>
+        safeTry(async function* () {
+          const { domain, job: id } = yield* parseJobTarget(domainId, jobId);
+          const ran = yield* await runner.run(domain, id);
+          return ran ? ok(view(ran)) : err(notFound('backup', id));
+        }),
+      ),
 
     runPendingBackups: (input) =>
-      runOperation(async () => {
-        const limit = batchLimit(input);
-        if (limit.isErr()) return err(limit.error);
-        return runner.runPending(limit.value);
-      }),
+      runOperation(() =>
+        safeTry(async function* () {
+          const limit = yield* batchLimit(input);
+          return runner.runPending(limit);
+        }),
+      ),
 
     deleteExpiredBackups: (input) =>
-      runOperation(async () => {
-        const limit = batchLimit(input);
-        if (limit.isErr()) return err(limit.error);
-        return runner.deleteExpired(limit.value);
-      }),
+      runOperation(() =>
+        safeTry(async function* () {
+          const limit = yield* batchLimit(input);
+          return runner.deleteExpired(limit);
+        }),
+      ),
 
     drain: () =>
       runOperation(async () => {
@@ -258,6 +323,9 @@ type InProcessRunner = ReturnType<typeof inProcessRunner>;
 function notReady(job: BackupJobRecord): CxError {
   if (job.status === 'failed') {
     return ruleError('backup_not_ready', `backup ${JSON.stringify(job.jobId)} failed (${job.failureReason ?? 'unknown failure'}); start a new one`);
+  }
+  if (job.status === 'cancelled') {
+    return ruleError('backup_not_ready', `backup ${JSON.stringify(job.jobId)} was cancelled; start a new one`);
   }
   return ruleError('backup_not_ready', `backup ${JSON.stringify(job.jobId)} is ${job.status}; try again when it is ready`);
 }

@@ -227,29 +227,32 @@ export type ReceiptRecord = {
 };
 
 /**
- * One row of a history backup, in the order the file lists them: by account (activation
- * order, then key), then by time, then by insertion order.
+ * The state of a history backup job (R25, R46).
  *
  * @category Stores
  */
-export type HistoryExportRow = {
-  accountId: string;
-  /** The account's latest name. */
-  accountName: string;
-  /** The account's time zone, for the offset of `sentAt`. */
-  timeZone: string;
-  customerName: string;
-  sentAt: Date;
-  senderName: string;
-  content: string;
-};
+export type BackupStatus = 'pending' | 'running' | 'ready' | 'failed' | 'cancelled';
 
 /**
- * The state of a history backup job (R25).
+ * The format of a backup file (R45): `csv` (R26) or `jsonl` (one JSON object a line).
  *
  * @category Stores
  */
-export type BackupStatus = 'pending' | 'running' | 'ready' | 'failed';
+export type BackupFormat = 'csv' | 'jsonl';
+
+/**
+ * Which messages a backup takes (R45); `null` fields do not narrow.
+ *
+ * @category Stores
+ */
+export type BackupFilter = {
+  /** `sentAt >= from`. */
+  from: Date | null;
+  /** `sentAt < to`. */
+  to: Date | null;
+  /** Accounts that ever had one of these IDs. */
+  accountIds: string[] | null;
+};
 
 /**
  * A history backup job as the store keeps it.
@@ -279,6 +282,18 @@ export type BackupJobRecord = {
    * configured stale time is taken over by the next runner.
    */
   heartbeatAt: Date | null;
+  /** Which messages the file takes (R45). */
+  filter: BackupFilter;
+  format: BackupFormat;
+  /**
+   * The domain's last event `seq` when a runner first took the job up: the file holds the
+   * matching messages with `eventSeq <= watermark` (R45), on every attempt. `null` until then.
+   */
+  watermark: number | null;
+  /** Rows written to the file of the current attempt so far (R46). */
+  rowsDone: number;
+  /** Rows the file will hold (R46), counted when the watermark is set; `null` until then. */
+  rowsTotal: number | null;
 };
 
 /**

@@ -11,7 +11,6 @@ import type {
   ContactRecord,
   EventDraft,
   EventRecord,
-  HistoryExportRow,
   HistoryFilter,
   HistoryPosition,
   HistoryRecord,
@@ -202,13 +201,6 @@ export interface Store {
   ): Promise<Result<T, CxError>>;
 
   /**
-   * Streams the history of every account of the domain (reset ones included) for a backup,
-   * by account then time. Reads in batches: memory stays flat however long the history is.
-   * The iterator may throw on a storage failure.
-   */
-  exportHistory(domainId: string): AsyncIterable<HistoryExportRow>;
-
-  /**
    * Stores chunk number `seq` (0, 1, 2, …) of a backup file. `fileId` names one attempt's file,
    * `<jobId>.<attempt>`: it is not a job id, so chunks must not be tied to the job table by a
    * foreign key. Chunks of one file come in order from one writer at a time.
@@ -227,8 +219,8 @@ export interface Store {
   listRunnableBackupJobs(staleBefore: Date, limit: number): Promise<BackupJobRecord[]>;
   /**
    * Any domain: the backup jobs past their retention, oldest `requestedAt` first (ties by
-   * `jobId`), at most `limit`: `ready`
-   * jobs whose `readyAt` is before `before`, and `failed` jobs whose `requestedAt` is before it.
+   * `jobId`), at most `limit`: `ready` jobs whose `readyAt` is before `before`, and `failed` and
+   * `cancelled` jobs whose `requestedAt` is before it.
    */
   listExpiredBackupJobs(before: Date, limit: number): Promise<BackupJobRecord[]>;
 }

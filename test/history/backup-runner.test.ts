@@ -61,7 +61,6 @@ describe('R25: backup runners and options', () => {
     const inner = memoryStore();
     const store: Store = {
       transaction: (domainId, mode, work) => inner.transaction(domainId, mode, work),
-      exportHistory: (domainId) => inner.exportHistory(domainId),
       appendBackupChunk: async () => {
         throw new Error('quota exceeded');
       },
@@ -89,7 +88,6 @@ describe('R25: backup runners and options', () => {
           }
           return work(tx);
         }),
-      exportHistory: (domainId) => inner.exportHistory(domainId),
       appendBackupChunk: (...args) => inner.appendBackupChunk(...args),
       readBackupChunks: (...args) => inner.readBackupChunks(...args),
       deleteBackupChunks: (...args) => inner.deleteBackupChunks(...args),
@@ -138,5 +136,33 @@ describe('R25: backup runners and options', () => {
     expect(first.done).toBe(false);
     expect([...first.value!.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
     await reader.cancel();
+  });
+
+  it('R49: the runner lets the host’s timers and I/O run while it works: a due timer fires before a long backup ends', async () => {
+    const fixture = historyFixture(memoryStore(), { runner: 'manual', pageSize: 10 });
+    await seed(fixture);
+    const many = Array.from({ length: 2000 }, (_, index) => ({ customerId: 'c1', content: `message ${index}`, channel: 'line' as const, at: new Date(Date.UTC(2026, 10, 24, 0, 0, index)) }));
+    for (const message of many) (await fixture.cx.conversations.receiveMessage('acme', 'help', message))._unsafeUnwrap();
+    const started = (await fixture.cx.history.startBackup('acme'))._unsafeUnwrap();
+
+    let finished = false;
+    let timerFiredWhileRunning = false;
+    let immediatesWhileRunning = 0;
+    // A host timer that is due at once, and a host I/O loop (one callback per turn of the event loop).
+    setTimeout(() => {
+      timerFiredWhileRunning = !finished;
+    }, 0);
+    const spin = () => {
+      if (finished) return;
+      immediatesWhileRunning += 1;
+      setImmediate(spin);
+    };
+    setImmediate(spin);
+    const job = (await fixture.cx.history.runBackup('acme', started.id))._unsafeUnwrap();
+    finished = true;
+    expect(job).toMatchObject({ status: 'ready', rowsDone: 2001, rowsTotal: 2001 });
+    expect(timerFiredWhileRunning).toBe(true);
+    // 201 pages: the host got a turn between (nearly) every two of them.
+    expect(immediatesWhileRunning).toBeGreaterThan(100);
   });
 });

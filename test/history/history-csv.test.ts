@@ -2,7 +2,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../../adapters/memory/index.js';
 import { stringify } from 'csv-stringify/sync';
-import { CSV_STRINGIFY_OPTIONS, encodeHistoryCsv, needsFormulaGuard } from '../../src/history/history-csv.js';
+import { CSV_STRINGIFY_OPTIONS, needsFormulaGuard } from '../../src/history/history-csv.js';
+import { encodeHistoryFile } from '../../src/history/history-file.js';
 import { formatSentAt } from '../../src/history/sent-at.js';
 import { formatISO } from 'date-fns';
 import { TZDate } from '@date-fns/tz';
@@ -10,11 +11,13 @@ import {
   backupNow,
   collect,
   expectedRecords,
-  exportRow,
+  firstSix,
   guarded,
   HEADER,
   historyFixture,
+  historyRow,
   parseBackup,
+  parseJsonlBackup,
   rowsOf,
   type ExpectedRow,
 } from './history-fixture.js';
@@ -52,18 +55,19 @@ describe('R26: sent_at', () => {
 });
 
 describe('R26: the CSV encoder', () => {
-  const encode = async (rows: Parameters<typeof exportRow>[0][], chunkBytes?: number) =>
-    collect(encodeHistoryCsv(rowsOf(rows.map((row) => exportRow(row))), chunkBytes ? { chunkBytes } : {}));
+  const encode = async (rows: Parameters<typeof historyRow>[0][], chunkBytes?: number) =>
+    collect(encodeHistoryFile(rowsOf(rows.map((row) => historyRow(row))), chunkBytes ? { chunkBytes } : {}));
+  const tail = ',uid-help,c1,line,customer\r\n';
 
   it('R26: BOM, header and CRLF after every record, fields quoted only when they must be', async () => {
     const bytes = await encode([{ content: 'plain' }, { content: 'a,b' }, { content: 'say "hi"' }, { content: 'two\nlines' }, { content: 'cr\ronly' }]);
     expect(Buffer.from(bytes).toString('utf8')).toBe(
-      '\uFEFFaccount_id,account_name,customer_name,sent_at,sender,content\r\n' +
-        'help,Help,Lee,2026-11-25T09:30:00.000+00:00,Lee,plain\r\n' +
-        'help,Help,Lee,2026-11-25T09:30:00.000+00:00,Lee,"a,b"\r\n' +
-        'help,Help,Lee,2026-11-25T09:30:00.000+00:00,Lee,"say ""hi"""\r\n' +
-        'help,Help,Lee,2026-11-25T09:30:00.000+00:00,Lee,"two\nlines"\r\n' +
-        'help,Help,Lee,2026-11-25T09:30:00.000+00:00,Lee,"cr\ronly"\r\n',
+      '\uFEFFaccount_id,account_name,customer_name,sent_at,sender,content,account_uid,customer_id,channel,sender_kind\r\n' +
+        `help,Help,Lee,2026-11-25T09:30:00.000+00:00,Lee,plain${tail}` +
+        `help,Help,Lee,2026-11-25T09:30:00.000+00:00,Lee,"a,b"${tail}` +
+        `help,Help,Lee,2026-11-25T09:30:00.000+00:00,Lee,"say ""hi"""${tail}` +
+        `help,Help,Lee,2026-11-25T09:30:00.000+00:00,Lee,"two\nlines"${tail}` +
+        `help,Help,Lee,2026-11-25T09:30:00.000+00:00,Lee,"cr\ronly"${tail}`,
     );
   });
 
@@ -75,7 +79,7 @@ describe('R26: the CSV encoder', () => {
   it('R26: chunks are at most chunkBytes and never split a character', async () => {
     const rows = Array.from({ length: 300 }, (_, index) => ({ content: `${index} 😀 상담 ${'é'.repeat(index % 17)}` }));
     const chunks: Uint8Array[] = [];
-    for await (const chunk of encodeHistoryCsv(rowsOf(rows.map((row) => exportRow(row))), { chunkBytes: 7 })) chunks.push(chunk);
+    for await (const chunk of encodeHistoryFile(rowsOf(rows.map((row) => historyRow(row))), { chunkBytes: 7 })) chunks.push(chunk);
     const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
     for (const chunk of chunks) {
       expect(chunk.byteLength).toBeGreaterThan(0);
@@ -88,7 +92,7 @@ describe('R26: the CSV encoder', () => {
   it('R26: with the default chunk size, chunks are 64 KiB but the last', async () => {
     const rows = Array.from({ length: 5000 }, (_, index) => ({ content: `message ${index} ${'가나다'.repeat(10)}` }));
     const chunks: Uint8Array[] = [];
-    for await (const chunk of encodeHistoryCsv(rowsOf(rows.map((row) => exportRow(row))))) chunks.push(chunk);
+    for await (const chunk of encodeHistoryFile(rowsOf(rows.map((row) => historyRow(row))))) chunks.push(chunk);
     expect(chunks.length).toBeGreaterThan(5);
     for (const chunk of chunks.slice(0, -1)) expect(chunk.byteLength).toBeGreaterThan(64 * 1024 - 4);
     for (const chunk of chunks) expect(chunk.byteLength).toBeLessThanOrEqual(64 * 1024);
@@ -99,10 +103,10 @@ describe('R26: the CSV encoder', () => {
     async function* endless() {
       for (;;) {
         produced += 1;
-        yield exportRow({ content: `row ${produced}` });
+        yield historyRow({ content: `row ${produced}` });
       }
     }
-    const iterator = encodeHistoryCsv(endless(), { chunkBytes: 1024 })[Symbol.asyncIterator]();
+    const iterator = encodeHistoryFile(endless(), { chunkBytes: 1024 })[Symbol.asyncIterator]();
     for (let index = 0; index < 10; index++) expect((await iterator.next()).done).toBe(false);
     await iterator.return?.();
     expect(produced).toBeLessThan(2000);
@@ -129,16 +133,42 @@ describe('R26: the CSV encoder', () => {
           sender: fields.senderName,
           content: fields.content,
         }));
-        expect(parseBackup(bytes)).toEqual(expectedRecords(expected));
+        expect(firstSix(parseBackup(bytes))).toEqual(expectedRecords(expected));
         // Rows that skip csv-stringify come out exactly as csv-stringify would have written them.
         const whole = stringify(
-          [HEADER, ...expected.map((row) => [row.accountId, row.accountName, row.customerName, row.sentAt, row.sender, row.content])],
+          [HEADER, ...expected.map((row) => [row.accountId, row.accountName, row.customerName, row.sentAt, row.sender, row.content, 'uid-help', 'c1', 'line', 'customer'])],
           CSV_STRINGIFY_OPTIONS,
         );
         expect(Buffer.from(bytes).toString('utf8')).toBe(`\uFEFF${whole}`);
       }),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('R45: the JSONL encoder', () => {
+  it('R45: one JSON object a line, keys as the CSV header, values exactly as stored: no BOM, no formula guard (property)', async () => {
+    const text = fc.string({ unit: 'grapheme', maxLength: 12 });
+    const row = fc.record({
+      accountName: text,
+      customerName: text,
+      senderName: text,
+      content: fc.oneof(text, fc.constantFrom('=1+1', '-2', '@x', '\tx', '\r\n', '"', '\u2028', '\uFEFF')),
+      senderKind: fc.constantFrom('customer' as const, 'agent' as const, 'account' as const),
+    });
+    await fc.assert(
+      fc.asyncProperty(fc.array(row, { maxLength: 15 }), fc.integer({ min: 4, max: 200 }), async (rows, chunkBytes) => {
+        const bytes = await collect(encodeHistoryFile(rowsOf(rows.map((fields) => historyRow(fields))), { format: 'jsonl', chunkBytes }));
+        expect(parseJsonlBackup(bytes)).toEqual(
+          rows.map((fields) => ['help', fields.accountName, fields.customerName, '2026-11-25T09:30:00.000+00:00', fields.senderName, fields.content, 'uid-help', 'c1', 'line', fields.senderKind]),
+        );
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('R45: an empty JSONL file is empty', async () => {
+    expect((await collect(encodeHistoryFile(rowsOf([]), { format: 'jsonl' }))).byteLength).toBe(0);
   });
 });
 
@@ -189,7 +219,8 @@ describe('R26: round trip through the operations (property)', () => {
         const { bytes } = await backupNow(cx, 'acme');
         const records = parseBackup(bytes);
         expect(records[0]).toEqual(HEADER);
-        expect(records).toEqual(expectedRecords(expected));
+        expect(firstSix(records)).toEqual(expectedRecords(expected));
+        expect(records.slice(1).map((record) => record[9])).toEqual(messages.map((entry) => (entry.fromAgent ? 'agent' : 'customer')));
         for (const [index, record] of records.slice(1).entries()) expect(record[5]).toBe(guarded(messages[index]!.content));
       }),
       { numRuns: 40 },

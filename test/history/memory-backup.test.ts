@@ -1,5 +1,5 @@
 import { memoryStore } from '../../adapters/memory/index.js';
-import { describeBackupConformance } from './backup-conformance.js';
+import { describeBackupConformance } from '../../testing/index.js';
 
 describeBackupConformance({
   name: 'memory',

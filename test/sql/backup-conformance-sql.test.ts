@@ -1,5 +1,5 @@
 import { describe } from 'vitest';
-import { describeBackupConformance } from '../history/backup-conformance.js';
+import { describeBackupConformance } from '../../testing/index.js';
 import { checkAvailable, sqlStoreFactories, useSqlStoreCleanup } from '../stores/sql-stores.js';
 
 // The history backup cases (R25, R26) on every SQL store.

@@ -15,7 +15,7 @@ import type { ClosableStore } from '../../adapters/sql/open-migrated-store.js';
 import { openSqlite } from '../../adapters/sql/open-sqlite.js';
 import type { HistoryRow } from '../../src/ports/records.js';
 import { scratchDatabaseName } from './scratch-databases.js';
-import { collect, read, write } from './store-records.js';
+import { read, write } from './store-records.js';
 
 const fixtures = new URL('./fixtures/', import.meta.url);
 const expected = JSON.parse(await readFile(new URL('release-0.1.0.expected.json', fixtures), 'utf8')) as {
@@ -123,7 +123,6 @@ describe('release 0.1.0 SQLite file, migrated by today\'s openSqlite', () => {
     const olddesk = await read(store, 'acme', (tx) => tx.readHistory({ accountIds: ['olddesk'] }, null, 100));
     expect(olddesk.map((row) => row.content)).toEqual(['Before the reset', 'After the reset']);
     expect(new Set(olddesk.map((row) => row.accountKey)).size).toBe(2);
-    expect(json(await collect(store.exportHistory('acme')))).toEqual(expected.history);
   });
 
   it('contacts, bots and rooms read back; the migrated file takes events and new messages', async () => {

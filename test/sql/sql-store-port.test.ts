@@ -5,10 +5,9 @@
  */
 import { err, ok } from 'neverthrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EXPORT_ACCOUNT_BATCH, EXPORT_HISTORY_BATCH } from '../../adapters/sql/history-export.js';
 import { MAX_TRANSACTION_ATTEMPTS } from '../../adapters/sql/transaction-runner.js';
 import { ruleError } from '../../src/errors.js';
-import type { AccountListPosition, AccountListRow, AccountRecord } from '../../src/ports/records.js';
+import type { AccountListPosition, AccountListRow } from '../../src/ports/records.js';
 import type { Store } from '../../src/ports/store.js';
 import { checkAvailable, sqlStoreFactories, useSqlStoreCleanup, type SqlStoreFactory } from '../stores/sql-stores.js';
 import {
@@ -196,7 +195,7 @@ describe.each(factories)('SQL store port: $name', (factory) => {
       await write(store, 'acme', (tx) => tx.insertAccount(accountRecord({ domainId: 'acme', id: 'other', name: 'HELP' }), null));
       expect(await read(store, 'acme', (tx) => tx.findAccount('help'))).toBeNull();
       expect(await read(store, 'acme', (tx) => tx.findContact(first.key, 'c1'))).toMatchObject({ name: 'Kim' });
-      expect((await collect(store.exportHistory('acme'))).map((row) => row.content)).toEqual(['hello']);
+      expect((await read(store, 'acme', (tx) => tx.readHistory({}, null, 10))).map((row) => row.content)).toEqual(['hello']);
     });
   });
 
@@ -414,72 +413,6 @@ describe.each(factories)('SQL store port: $name', (factory) => {
     });
   });
 
-  describe('history export', () => {
-    const seed = async (target: Store) => {
-      const accounts: AccountRecord[] = [
-        accountRecord({ domainId: 'acme', key: 'k-b', id: 'bb', activatedAt: new Date(2000) }),
-        accountRecord({ domainId: 'acme', key: 'k-a', id: 'aa', activatedAt: new Date(2000) }),
-        accountRecord({ domainId: 'acme', key: 'k-0', id: 'zz', activatedAt: new Date(1000) }),
-        accountRecord({ domainId: 'acme', key: 'k-e', id: 'ee', activatedAt: new Date(500) }),
-        accountRecord({ domainId: 'acme', key: 'k-r', id: 'rr', activatedAt: new Date(3000) }),
-      ];
-      await write(target, 'acme', async (tx) => {
-        for (const account of accounts) await tx.insertAccount(account, null);
-        // Same instants on purpose: insertion order breaks the tie.
-        for (let index = 0; index < 7; index++) await tx.appendHistory(historyRecord('k-a', new Date(5000 + (index % 3)), `a${index}`));
-        await tx.appendHistory(historyRecord('k-b', new Date(9000), 'b-late'));
-        await tx.appendHistory(historyRecord('k-b', new Date(4000), 'b-early'));
-        for (let index = 0; index < 5; index++) await tx.appendHistory(historyRecord('k-0', new Date(7000), `z${index}`));
-        await tx.appendHistory(historyRecord('k-r', new Date(8000), 'r'));
-      });
-      // A reset account keeps its history in the export; its latest name is shown.
-      await write(target, 'acme', async (tx) => {
-        await tx.patchAccount('k-r', { name: 'Renamed', nameKey: 'renamed' }, 2);
-        await tx.markReset('k-r', new Date(9999), 3);
-      });
-      await write(target, 'globex', async (tx) => {
-        const other = accountRecord({ domainId: 'globex', key: 'k-g', id: 'gg' });
-        await tx.insertAccount(other, null);
-        await tx.appendHistory(historyRecord('k-g', new Date(1), 'other domain'));
-      });
-    };
-
-    it('R25 R26: streams every account of the domain, reset ones too, by account then time then insertion', async () => {
-      await seed(store);
-      const sql = await collect(store.exportHistory('acme'));
-      expect(sql.map((row) => row.content)).toEqual([
-        'z0', 'z1', 'z2', 'z3', 'z4',
-        'a0', 'a3', 'a6', 'a1', 'a4', 'a2', 'a5',
-        'b-early', 'b-late',
-        'r',
-      ]);
-      expect(sql.at(-1)).toMatchObject({ accountId: 'rr', accountName: 'Renamed', timeZone: 'Asia/Seoul' });
-    });
-
-    it('R26: reads in keyset batches: batch boundaries inside runs of equal instants lose and repeat nothing', async () => {
-      // More accounts and messages than one batch reads (EXPORT_ACCOUNT_BATCH, EXPORT_HISTORY_BATCH),
-      // with so many equal instants that every boundary falls inside a tie.
-      const accountCount = EXPORT_ACCOUNT_BATCH + 5;
-      const messageCount = EXPORT_HISTORY_BATCH + 5;
-      const { memory, sql } = await onBothStores(store, async (target) => {
-        await write(target, 'acme', async (tx) => {
-          for (let index = 0; index < accountCount; index++) {
-            const key = `k${String((index * 7919) % accountCount).padStart(4, '0')}`;
-            const account = accountRecord({ domainId: 'acme', key, id: `a${index}`, activatedAt: new Date(1000 * (index % 2)) });
-            await tx.insertAccount(account, null);
-            await tx.appendHistory(historyRecord(key, new Date(50), `first ${index}`));
-          }
-          for (let index = 0; index < messageCount; index++) {
-            await tx.appendHistory(historyRecord('k0000', new Date(100 + (index % 3)), `m${index}`));
-          }
-        });
-        return collect(target.exportHistory('acme'));
-      });
-      expect(sql.length).toBe(accountCount + messageCount);
-      expect(sql).toEqual(memory);
-    });
-  });
-
   describe('backup files and jobs', () => {
     it('R26: chunks come back by seq; a chunk stored again replaces it; chunks over 1 MiB are split and joined', async () => {
       const big = pngLike(3 * 1024 * 1024 + 5);
@@ -545,8 +478,6 @@ describe.each(factories)('SQL store port: $name', (factory) => {
       expect(result.isErr() && result.error).toMatchObject({ code: 'store_failure', cause: expect.anything() });
       const written = await store.transaction('acme', 'write', async (tx) => ok(await tx.listProducts()));
       expect(outcome(written)).toBe('store_failure');
-      // Store-level streams may throw (the port allows it); they must not hang.
-      await expect(collect(store.exportHistory('acme'))).rejects.toThrow();
     });
   });
 });

@@ -1,11 +1,20 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { encodeHistoryCsv } from '../../src/history/history-csv.js';
+import { loadCsvEncoder } from '../../src/history/history-csv.js';
+import type { HistoryRow } from '../../src/ports/records.js';
 import { formatSentAt } from '../../src/history/sent-at.js';
 import { MAX_MESSAGE_TIME_MS, MIN_MESSAGE_TIME_MS, messageTimeSchema } from '../../src/validation/message-time.js';
 import { parseInput } from '../../src/validation/parse-input.js';
-import { collect, exportRow, parseBackup, rowsOf } from '../history/history-fixture.js';
+import { parseBackup } from '../../testing/backup-fixture.js';
+
+/** A stored message with what an export reads of it. */
+function historyRow(fields: { sentAt: Date; content: string; timeZone?: string }): HistoryRow {
+  return {
+    messageId: 'm1', accountKey: 'k1', accountId: 'help', accountName: 'Help', customerId: 'c1', customerName: 'Lee', channel: 'line',
+    senderKind: 'customer', senderId: 'c1', senderName: 'Lee', eventSeq: 0, timeZone: 'UTC', ...fields,
+  };
+}
 
 const receive = z.strictObject({ content: z.string(), at: messageTimeSchema.optional() });
 
@@ -83,11 +92,12 @@ describe('R26 R48: formatting a sent_at never throws', () => {
 
   it('R26 R48: a sent_at with a year past 9999 gets no formula guard; the other cells still do', async () => {
     const rows = [
-      exportRow({ sentAt: new Date(8.64e15), content: 'plain' }),
-      exportRow({ sentAt: new Date(MAX_MESSAGE_TIME_MS), timeZone: 'Asia/Seoul', content: '=1+1' }),
-      exportRow({ sentAt: new Date(-8.64e15), content: 'a,b' }),
+      historyRow({ sentAt: new Date(8.64e15), content: 'plain' }),
+      historyRow({ sentAt: new Date(MAX_MESSAGE_TIME_MS), timeZone: 'Asia/Seoul', content: '=1+1' }),
+      historyRow({ sentAt: new Date(-8.64e15), content: 'a,b' }),
     ];
-    const records = parseBackup(await collect(encodeHistoryCsv(rowsOf(rows))));
+    const encoder = await loadCsvEncoder();
+    const records = parseBackup(new TextEncoder().encode(encoder.preamble + encoder.encode(rows)));
     expect(records.slice(1).map((record) => [record[3], record[5]])).toEqual([
       ['+275760-09-13T00:00:00.000+00:00', 'plain'],
       ['+010000-01-01T08:59:59.999+09:00', "'=1+1"],

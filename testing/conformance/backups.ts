@@ -2,35 +2,46 @@ import { ok, err } from 'neverthrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ruleError } from '../../src/errors.js';
 import { pendingBackupJob } from '../../src/history/backup-job.js';
-import type { BackupJobRecord } from '../../src/ports/records.js';
+import type { BackupJobRecord, HistoryFilter, HistoryPosition, HistoryRow } from '../../src/ports/records.js';
 import type { Store } from '../../src/ports/store.js';
-import type { StoreFactory } from '../../testing/conformance-fixture.js';
+import type { StoreFactory } from '../conformance-fixture.js';
 import {
+  backupNow,
   collect,
-  controlledStore,
   eventually,
   expectedRecords,
+  firstSix,
   gate,
   HEADER,
   historyFixture,
+  hookedStore,
   parseBackup,
-  backupNow,
   type ExpectedRow,
   type HistoryFixture,
-} from './history-fixture.js';
+} from '../backup-fixture.js';
+import { pointInTimeCases } from './backup-point-in-time.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
 
 /**
- * Registers the backup cases (R25, R26) as vitest tests against a store: the store-level port
- * (jobs, chunks, listings, history stream) and the whole `history` flow through
- * `createCxAccounts`. Every test gets a fresh store from `setup` and gives it back to `teardown`.
+ * Registers the backup cases (R25, R26, R45, R46, R49) as vitest tests against a store: the
+ * store-level port (jobs, chunks, listings, history reads up to a point in time) and the whole
+ * `history` flow through `createCxAccounts` — filters and formats, a point in time under racing
+ * writes, a runner killed mid-way, progress, cancel, and downloads that never end short. Every
+ * test gets a fresh store from `setup` and gives it back to `teardown`. Call it from a vitest
+ * test file.
  *
  * @example
  * ```ts
- * describeBackupConformance({ name: 'sqlite :memory:', setup: () => openSqlite(':memory:'), teardown: (store) => store.close() });
+ * // my-store.backups.test.ts
+ * import { describeBackupConformance } from 'cx-accounts/testing';
+ * import { openMyStore } from './my-store.js';
+ *
+ * describeBackupConformance({ name: 'my store', setup: () => openMyStore({ fresh: true }), teardown: (store) => store.close() });
  * ```
+ *
+ * @category Stores
  */
 export function describeBackupConformance<S extends Store>(factory: StoreFactory<S>): void {
   describe(`backup conformance: ${factory.name}`, () => {
@@ -49,6 +60,7 @@ export function describeBackupConformance<S extends Store>(factory: StoreFactory
     storePortCases(current);
     jobLifecycleCases(current);
     fileCases(current);
+    pointInTimeCases(current);
   });
 }
 
@@ -79,7 +91,15 @@ function storePortCases(current: () => Store) {
       expect(await readJobRecord(store, 'acme', 'j1')).toEqual(job);
       expect(await readJobRecord(store, 'globex', 'j1')).toBeNull();
 
-      const running = {
+      const filtered = jobRecord({
+        jobId: 'j0',
+        filter: { from: new Date('2026-01-01T00:00:00.001Z'), to: new Date('9999-12-31T23:59:59.999Z'), accountIds: ['help', 'Sales2'] },
+        format: 'jsonl',
+      });
+      await insertJobs(store, [filtered]);
+      expect(await readJobRecord(store, 'acme', 'j0')).toEqual(filtered);
+
+      const running: BackupJobRecord = {
         ...job,
         status: 'ready' as const,
         startedAt: new Date('2026-11-25T03:01:00.000Z'),
@@ -88,6 +108,9 @@ function storePortCases(current: () => Store) {
         attempt: 2,
         byteLength: 1234,
         failureReason: null,
+        watermark: 9_007_199_254_740,
+        rowsDone: 1_000_000,
+        rowsTotal: 1_000_000,
       };
       (await store.transaction('acme', 'write', async (tx) => ok(await tx.updateBackupJob(running))))._unsafeUnwrap();
       expect(await readJobRecord(store, 'acme', 'j1')).toEqual(running);
@@ -128,7 +151,7 @@ function storePortCases(current: () => Store) {
       expect(runnable[2]).toEqual(jobRecord({ jobId: 'stale', status: 'running', requestedAt: at(3), attempt: 1, startedAt: at(3), heartbeatAt: at(5) }));
     });
 
-    it('R25: expired jobs of every domain: ready ones by readyAt, failed ones by requestedAt', async () => {
+    it('R25, R46: expired jobs of every domain: ready ones by readyAt, failed and cancelled ones by requestedAt', async () => {
       const store = current();
       const day = (n: number) => new Date(Date.UTC(2026, 10, n));
       await insertJobs(store, [
@@ -138,11 +161,14 @@ function storePortCases(current: () => Store) {
         jobRecord({ jobId: 'new-failed', status: 'failed', requestedAt: day(15), attempt: 1, failureReason: 'x' }),
         jobRecord({ jobId: 'old-pending', requestedAt: day(1) }),
         jobRecord({ jobId: 'old-running', status: 'running', requestedAt: day(1), attempt: 1, heartbeatAt: day(1) }),
+        jobRecord({ jobId: 'old-cancelled', status: 'cancelled', requestedAt: day(4), attempt: 1 }),
+        jobRecord({ jobId: 'new-cancelled', status: 'cancelled', requestedAt: day(16) }),
       ]);
       const expired = await store.listExpiredBackupJobs(day(10), 10);
       expect(expired.map((job) => [job.domainId, job.jobId])).toEqual([
         ['acme', 'old-ready'],
         ['globex', 'old-failed'],
+        ['acme', 'old-cancelled'],
       ]);
       expect(await store.listExpiredBackupJobs(day(10), 1)).toHaveLength(1);
     });
@@ -166,12 +192,11 @@ function storePortCases(current: () => Store) {
       await store.deleteBackupChunks('acme', 'never-written.1');
     });
 
-    it('R25: the history stream covers every account of the domain, reset ones included, by account then time, with latest name and zone', async () => {
+    it('R45: history reads up to an event seq: every account that ever had an ID, keyset pages, and a count that agrees', async () => {
       const fixture = historyFixture(current());
       const { cx } = fixture;
       await fixture.seedProducts();
-      await fixture.account('acme', 'help', 'Help', 'Asia/Seoul');
-      fixture.advance(MINUTE);
+      await fixture.account('acme', 'help', 'Old Help', 'Asia/Seoul');
       await fixture.account('acme', 'sales', 'Sales');
       await fixture.account('globex', 'other', 'Other');
       for (const [accountId, customerId] of [['help', 'c1'], ['sales', 'c2']] as const) {
@@ -182,33 +207,54 @@ function storePortCases(current: () => Store) {
         (await cx.conversations.receiveMessage('acme', accountId, { customerId, content, channel: 'line', at: new Date(at) }))._unsafeUnwrap();
       await receive('sales', 'c2', 's-late', '2026-11-25T05:00:00Z');
       await receive('help', 'c1', 'h-late', '2026-11-25T04:00:00Z');
-      await receive('help', 'c1', 'h-early', '2026-11-25T03:30:00Z');
       await receive('help', 'c1', 'h-same-1', '2026-11-25T03:45:00Z');
       await receive('help', 'c1', 'h-same-2', '2026-11-25T03:45:00Z');
-      await receive('sales', 'c2', 's-early', '2026-11-25T03:10:00Z');
       (await cx.conversations.receiveMessage('globex', 'other', { customerId: 'g1', content: 'not acme', channel: 'line' }))._unsafeUnwrap();
-      (await cx.accounts.update('acme', 'help', { name: 'Help Desk' }))._unsafeUnwrap();
+      const watermark = (await cx.events.read('acme'))._unsafeUnwrap().lastSeq;
       (await cx.accounts.reset('acme', 'help'))._unsafeUnwrap();
+      await fixture.account('acme', 'help', 'New Help');
+      (await cx.conversations.addContact('acme', 'help', { customerId: 'c1', name: 'Customer c1', channel: 'line' }))._unsafeUnwrap();
+      await receive('help', 'c1', 'after the watermark', '2026-11-25T03:00:00Z');
 
-      const rows = [];
-      for await (const row of current().exportHistory('acme')) rows.push(row);
-      expect(rows.map((row) => [row.accountId, row.accountName, row.timeZone, row.content])).toEqual([
-        ['help', 'Help Desk', 'Asia/Seoul', 'h-early'],
-        ['help', 'Help Desk', 'Asia/Seoul', 'h-same-1'],
-        ['help', 'Help Desk', 'Asia/Seoul', 'h-same-2'],
-        ['help', 'Help Desk', 'Asia/Seoul', 'h-late'],
-        ['sales', 'Sales', 'UTC', 's-early'],
-        ['sales', 'Sales', 'UTC', 's-late'],
+      const read = async (filter: HistoryFilter, pageSize: number) =>
+        (
+          await current().transaction('acme', 'read', async (tx) => {
+            const rows: HistoryRow[] = [];
+            let after: HistoryPosition | null = null;
+            for (;;) {
+              const page = await tx.readHistory(filter, after, pageSize);
+              rows.push(...page);
+              const last = page[page.length - 1];
+              if (!last || page.length < pageSize) break;
+              after = { sentAt: last.sentAt, messageId: last.messageId };
+            }
+            return ok({ rows, count: await tx.countHistory(filter) });
+          })
+        )._unsafeUnwrap();
+
+      const upTo = await read({ upToEventSeq: watermark }, 2);
+      expect(upTo.rows.map((row) => row.content).sort()).toEqual(['h-late', 'h-same-1', 'h-same-2', 's-late']);
+      expect(upTo.rows.map((row) => row.sentAt.toISOString())).toEqual([
+        '2026-11-25T03:45:00.000Z',
+        '2026-11-25T03:45:00.000Z',
+        '2026-11-25T04:00:00.000Z',
+        '2026-11-25T05:00:00.000Z',
       ]);
-      expect(rows[0]).toEqual({
-        accountId: 'help',
-        accountName: 'Help Desk',
-        timeZone: 'Asia/Seoul',
-        customerName: 'Customer c1',
-        sentAt: new Date('2026-11-25T03:30:00Z'),
-        senderName: 'Customer c1',
-        content: 'h-early',
-      });
+      expect(upTo.rows[0]!.messageId < upTo.rows[1]!.messageId).toBe(true);
+      expect(upTo.count).toBe(4);
+      expect(upTo.rows[0]).toMatchObject({ accountId: 'help', accountName: 'Old Help', timeZone: 'Asia/Seoul', channel: 'line', senderKind: 'customer', customerId: 'c1' });
+
+      const help = await read({ accountIds: ['help'] }, 1);
+      expect(help.rows.map((row) => row.accountName)).toEqual(['New Help', 'Old Help', 'Old Help', 'Old Help']);
+      expect(help.rows[0]!.content).toBe('after the watermark');
+      expect(help.rows.slice(1, 3).map((row) => row.content).sort()).toEqual(['h-same-1', 'h-same-2']);
+      expect(help.rows[1]!.messageId < help.rows[2]!.messageId).toBe(true);
+      expect(help.rows[3]!.content).toBe('h-late');
+      expect(new Set(help.rows.map((row) => row.accountKey)).size).toBe(2);
+      expect(help.count).toBe(4);
+      const window = await read({ accountIds: ['sales', 'help'], from: new Date('2026-11-25T03:45:00Z'), to: new Date('2026-11-25T05:00:00Z'), upToEventSeq: watermark }, 10);
+      expect(window.rows.map((row) => row.content).sort()).toEqual(['h-late', 'h-same-1', 'h-same-2']);
+      expect(window.count).toBe(3);
     });
   });
 }
@@ -234,6 +280,10 @@ function jobLifecycleCases(current: () => Store) {
         readyAt: null,
         byteLength: null,
         expiresAt: null,
+        format: 'csv',
+        filter: { from: null, to: null, accountIds: null },
+        rowsDone: 0,
+        rowsTotal: null,
       });
       (await fixture.cx.history.drain())._unsafeUnwrap();
       const job = (await fixture.cx.history.job('acme', started.id))._unsafeUnwrap();
@@ -248,7 +298,7 @@ function jobLifecycleCases(current: () => Store) {
 
     it('R25: pending → running → ready, and backup_not_ready until ready', async () => {
       const release = gate();
-      const fixture = historyFixture(controlledStore(current(), { gate: release.promise }), { runner: 'manual' });
+      const fixture = historyFixture(hookedStore(current(), { afterRead: () => release.promise }), { runner: 'manual' });
       await seeded(fixture);
       const { history } = fixture.cx;
       const started = (await history.startBackup('acme'))._unsafeUnwrap();
@@ -269,13 +319,14 @@ function jobLifecycleCases(current: () => Store) {
       expect(finished.status).toBe('ready');
       expect((await history.job('acme', started.id))._unsafeUnwrap()).toEqual(finished);
       const file = await collect((await history.download('acme', started.id))._unsafeUnwrap());
-      expect(parseBackup(file)[1]).toEqual(['help', 'Help', 'Lee', '2026-11-25T03:00:00.000+00:00', 'Lee', 'hello']);
+      expect(parseBackup(file)[1]).toEqual(['help', 'Help', 'Lee', '2026-11-25T03:00:00.000+00:00', 'Lee', 'hello', expect.any(String), 'c1', 'line', 'customer']);
     });
 
     it('R25: a job whose history stream fails is failed with the reason, keeps no partial file, and cannot be downloaded', async () => {
-      const fixture = historyFixture(controlledStore(current(), { failWith: new Error('disk on fire'), failAfterRows: 1 }), {
+      const fixture = historyFixture(hookedStore(current(), { failRead: (index) => (index >= 1 ? new Error('disk on fire') : null) }), {
         runner: 'manual',
         chunkBytes: 16,
+        pageSize: 1,
       });
       await seeded(fixture);
       (await fixture.cx.conversations.receiveMessage('acme', 'help', { customerId: 'c1', content: 'second', channel: 'line' }))._unsafeUnwrap();
@@ -384,11 +435,18 @@ function jobLifecycleCases(current: () => Store) {
 
     it('R25: a runner that lost its job to another (it was silent too long) changes nothing', async () => {
       const release = gate();
-      const slow = historyFixture(controlledStore(current(), { gate: release.promise }), { runner: 'manual', staleAfterMs: MINUTE });
+      const reached = gate();
+      const afterRead = () => {
+        reached.release();
+        return release.promise;
+      };
+      const slow = historyFixture(hookedStore(current(), { afterRead }), { runner: 'manual', staleAfterMs: MINUTE });
       await seeded(slow);
       const started = (await slow.cx.history.startBackup('acme'))._unsafeUnwrap();
       const slowRun = slow.cx.history.runBackup('acme', started.id);
-      await eventually(async () => (await slow.cx.history.job('acme', started.id))._unsafeUnwrap().status === 'running');
+      // The slow runner has read its first page and stalls there.
+      await reached.promise;
+      expect((await slow.cx.history.job('acme', started.id))._unsafeUnwrap().status).toBe('running');
 
       const other = historyFixture(current(), { runner: 'manual', staleAfterMs: MINUTE }, new Date(slow.now().getTime() + 2 * MINUTE).toISOString());
       const taken = (await other.cx.history.runBackup('acme', started.id))._unsafeUnwrap();
@@ -447,11 +505,13 @@ function fileCases(current: () => Store) {
     it('R26: an empty history gives BOM and header, CRLF-terminated', async () => {
       const fixture = historyFixture(current());
       const { bytes } = await backupNow(fixture.cx, 'acme');
-      expect([...bytes]).toEqual([...Buffer.from('\uFEFFaccount_id,account_name,customer_name,sent_at,sender,content\r\n', 'utf8')]);
+      expect([...bytes]).toEqual([
+        ...Buffer.from('\uFEFFaccount_id,account_name,customer_name,sent_at,sender,content,account_uid,customer_id,channel,sender_kind\r\n', 'utf8'),
+      ]);
       expect(parseBackup(bytes)).toEqual([HEADER]);
     });
 
-    it('R26: every cell reads back exactly as recorded: quotes, commas, line breaks, Korean, names as they were when sent', async () => {
+    it('R26: every cell reads back exactly as recorded: quotes, commas, line breaks, Korean, names (the account’s too) as they were when sent', async () => {
       const fixture = historyFixture(current(), { chunkBytes: 48 });
       const { cx } = fixture;
       await fixture.seedProducts();
@@ -482,10 +542,19 @@ function fileCases(current: () => Store) {
       (await cx.accounts.update('acme', 'help', { name: 'Help, now' }))._unsafeUnwrap();
 
       const { bytes } = await backupNow(cx, 'acme');
-      expect(parseBackup(bytes)).toEqual(expectedRecords(expected.map((entry) => ({ ...entry, accountName: 'Help, now' }))));
+      const records = parseBackup(bytes);
+      expect(records[0]).toEqual(HEADER);
+      // A message and its automatic reply share an instant; ties are ordered by message id, so compare them as a set.
+      const byTimeThenContent = (a: string[], b: string[]) => (a[3]! < b[3]! ? -1 : a[3]! > b[3]! ? 1 : a[5]! < b[5]! ? -1 : a[5]! > b[5]! ? 1 : 0);
+      const expectedSix = expectedRecords(expected.map((entry) => ({ ...entry, accountName: '상담 "센터", 본사' })));
+      expect(firstSix(records).slice(1).sort(byTimeThenContent)).toEqual(expectedSix.slice(1).sort(byTimeThenContent));
+      const kinds = new Map(records.slice(1).map((record) => [record[5], [record[7], record[8], record[9]]]));
+      expect(kinds.get('ok')).toEqual(['c1', 'line', 'agent']);
+      expect(kinds.get('😀👍🏽 ok?')).toEqual(['c1', 'line', 'customer']);
+      expect(kinds.get('지금은 상담 시간이 아닙니다.\n내일 09:00에 답변드립니다.')).toEqual(['c1', 'line', 'account']);
       const text = Buffer.from(bytes).toString('utf8');
       expect(text).toContain('"Hi, ""quoted""\r\nline 2\nline 3\rend"');
-      expect(text).toContain(',""""\r\n');
+      expect(text).toContain(`,"""",`);
     });
 
     it('R26: cells that a spreadsheet would run as a formula are prefixed with an apostrophe', async () => {
@@ -495,8 +564,10 @@ function fileCases(current: () => Store) {
       await fixture.account('acme', 'help', '=Help');
       (await cx.conversations.addContact('acme', 'help', { customerId: 'c1', name: '@admin', channel: 'line' }))._unsafeUnwrap();
       const contents = ['=HYPERLINK("http://evil.test","x")', '+1+1', '-2+3', '@SUM(A1)', '\tindented', '\rcarriage', '＝1+1', 'a=1', "'already", ' =spaced'];
-      for (const content of contents) {
-        (await cx.conversations.receiveMessage('acme', 'help', { customerId: 'c1', content, channel: 'line' }))._unsafeUnwrap();
+      // One second apart: messages of one instant are ordered by message id.
+      for (const [index, content] of contents.entries()) {
+        const at = new Date(Date.UTC(2026, 10, 25, 3, 0, index));
+        (await cx.conversations.receiveMessage('acme', 'help', { customerId: 'c1', content, channel: 'line', at }))._unsafeUnwrap();
       }
       const { bytes } = await backupNow(cx, 'acme');
       const records = parseBackup(bytes).slice(1);
@@ -537,19 +608,20 @@ function fileCases(current: () => Store) {
       await send('newyork', '2026-07-01T16:00:00.000Z');
       await send('newyork', '2026-11-25T17:00:00.000Z');
       await send('newyork', '2026-03-08T07:00:00.000Z'); // 03:00 EDT, just after the spring change
-      await send('utc', '2026-11-25T09:30:00.000Z');
+      await send('utc', '2026-11-25T09:31:00.000Z');
       const records = parseBackup((await backupNow(cx, 'acme')).bytes).slice(1);
+      // Oldest first, whatever the account.
       expect(records.map((record) => [record[0], record[3]])).toEqual([
-        ['seoul', '2026-11-25T18:30:00.000+09:00'],
         ['newyork', '2026-03-08T03:00:00.000-04:00'],
         ['newyork', '2026-07-01T12:00:00.000-04:00'],
+        ['seoul', '2026-11-25T18:30:00.000+09:00'],
+        ['utc', '2026-11-25T09:31:00.000+00:00'],
         ['newyork', '2026-11-25T12:00:00.000-05:00'],
-        ['utc', '2026-11-25T09:30:00.000+00:00'],
       ]);
       for (const record of records) expect(new Date(record[3]!).toISOString()).toBe(record[5]);
     });
 
-    it('R26: reset accounts are in the backup, beside the new account that reuses their ID, in activation order', async () => {
+    it('R26: reset accounts are in the backup, beside the new account that reuses their ID, told apart by account_uid', async () => {
       const fixture = historyFixture(current());
       const { cx } = fixture;
       await fixture.seedProducts();
@@ -566,6 +638,8 @@ function fileCases(current: () => Store) {
         ['help', 'Old Help', 'Lee', 'before reset'],
         ['help', 'New Help', 'Park', 'after reset'],
       ]);
+      expect(records[0]![6]).not.toBe(records[1]![6]);
+      expect(records[1]![6]).toBe((await cx.conversations.history('acme', { accountId: 'help' }))._unsafeUnwrap().items[1]!.accountUid);
     });
 
     it('R26: the file is stored and delivered in chunks no larger than chunkBytes, never splitting a character', async () => {
@@ -575,8 +649,10 @@ function fileCases(current: () => Store) {
       await fixture.account('acme', 'help', '상담');
       (await cx.conversations.addContact('acme', 'help', { customerId: 'c1', name: '이민지', channel: 'line' }))._unsafeUnwrap();
       const contents = Array.from({ length: 40 }, (_, index) => `${index}: 한국어 テキスト 😀 ${'가'.repeat(index)}`);
-      for (const content of contents) {
-        (await cx.conversations.receiveMessage('acme', 'help', { customerId: 'c1', content, channel: 'line' }))._unsafeUnwrap();
+      // One second apart: messages of one instant are ordered by message id.
+      for (const [index, content] of contents.entries()) {
+        const at = new Date(Date.UTC(2026, 10, 25, 3, 0, index));
+        (await cx.conversations.receiveMessage('acme', 'help', { customerId: 'c1', content, channel: 'line', at }))._unsafeUnwrap();
       }
       const { job } = await backupNow(cx, 'acme');
       const chunks: Uint8Array[] = [];
