@@ -33,13 +33,20 @@ export type { AutoReply } from './conversations/auto-reply.js';
 export type { ConversationOperations, Room } from './conversations/conversation-operations.js';
 export type { Bot, BotOperations } from './bots/bot-operations.js';
 export type { BackupJob, BackupOptions, BackupRunReport, HistoryOperations } from './history/history-operations.js';
-export { availability } from './schedule/availability.js';
-export { nextChange, type AvailabilityChange } from './schedule/next-change.js';
-export type {
-  AccountSettings,
-  AvailabilityState,
-  Holiday,
-  TimeRange,
-  Weekday,
-  WeeklyHours,
-} from './schedule/schedule-types.js';
+export { PNG_LIMITS } from './accounts/png-image.js';
+export {
+  availability,
+  nextChange,
+  defaultSettings,
+  defaultWeeklyHours,
+  isValidTimeZone,
+  timeZoneProblem,
+  WEEKDAYS,
+  type AvailabilityChange,
+  type AccountSettings,
+  type AvailabilityState,
+  type Holiday,
+  type TimeRange,
+  type Weekday,
+  type WeeklyHours,
+} from './schedule-entry.js';
