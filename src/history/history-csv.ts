@@ -1,4 +1,5 @@
 import type { HistoryExportRow } from '../ports/records.js';
+import { csvRecords } from './csv-record.js';
 import { formatSentAt } from './sent-at.js';
 
 /** The header of a history backup file (R26), in column order. */
@@ -13,37 +14,17 @@ export const DEFAULT_CHUNK_BYTES = 64 * 1024;
 /** The smallest chunk size: room for any UTF-8 character. */
 export const MIN_CHUNK_BYTES = 4;
 
-/** Rows handed to the CSV library at once, at most; a batch also ends after about `chunkBytes` characters. */
+/** Rows encoded at once, at most; a batch also ends after about `chunkBytes` characters. */
 const MAX_ROWS_PER_BATCH = 512;
 
 /**
- * csv-stringify settings for R26:
- * - RFC 4180: CRLF line ends (also after the last row), fields quoted when they hold `"`, `,`,
- *   CR or LF, quotes doubled. `quote_record_delimiter` must be set explicitly: csv-stringify
- *   turns it off when `record_delimiter` is given, which would leave a lone `\n` unquoted.
- * - `escape_formulas`: a field starting with `=`, `+`, `-`, `@`, tab or CR gets a leading `'`.
- *   csv-stringify also guards the full-width forms `＝`, `＋`, `－`, `＠` (Apple Numbers folds
- *   them to ASCII), a superset of R26 we keep.
- */
-export const CSV_STRINGIFY_OPTIONS = {
-  record_delimiter: '\r\n',
-  quote_record_delimiter: true,
-  escape_formulas: true,
-  eof: true,
-} as const;
-
-const FORMULA_START = /^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
-
-/**
- * A cell csv-stringify would change (quote, or guard): it holds `"`, `,`, CR or LF, or starts
- * like a formula. Every other cell comes out of csv-stringify exactly as it went in.
+ * A cell {@link csvCell} would change (quote, or guard): it holds `"`, `,`, CR or LF, or starts
+ * like a formula. Every other cell is written exactly as it is.
  */
 const NEEDS_ENCODING = /[",\r\n]|^[=+\-@\t\r\uFF1D\uFF0B\uFF0D\uFF20]/;
 
-/** Whether csv-stringify's formula guard prefixes this cell with `'` (R26 plus the full-width forms). */
-export function needsFormulaGuard(cell: string): boolean {
-  return FORMULA_START.test(cell);
-}
+// Where the formula guard was first exported; tests and fixtures import it from here.
+export { needsFormulaGuard } from './csv-record.js';
 
 /** Options of {@link encodeHistoryCsv}. */
 export type HistoryCsvOptions = {
@@ -56,10 +37,9 @@ export type HistoryCsvOptions = {
  * while it reads: BOM, header, then one CRLF-terminated record per row. Memory stays at one
  * chunk plus one batch of rows, however many rows come.
  *
- * Quoting and formula guards are csv-stringify's (its synchronous API, on batches of rows),
- * loaded on first use so that importing `cx-accounts` in a browser never evaluates it (it
- * touches Node's global `Buffer` when loaded). Rows whose cells need neither quoting nor a
- * guard — most of them — skip it: csv-stringify would return them unchanged.
+ * Quoting and formula guards are {@link csvRecords}' (RFC 4180, web APIs only, so a backup
+ * runs in a browser too). Rows whose cells need neither quoting nor a guard — most of them —
+ * are joined directly.
  *
  * @example
  * ```ts
@@ -71,12 +51,11 @@ export async function* encodeHistoryCsv(
   options: HistoryCsvOptions = {},
 ): AsyncGenerator<Uint8Array, void, undefined> {
   const chunkBytes = Math.max(MIN_CHUNK_BYTES, Math.floor(options.chunkBytes ?? DEFAULT_CHUNK_BYTES));
-  const { stringify } = await import('csv-stringify/sync');
-  const encode = (records: string[][]): string => stringify(records, CSV_STRINGIFY_OPTIONS);
+  const encode = csvRecords;
   const chunks = new ChunkWriter(chunkBytes);
 
   yield* chunks.write(UTF8_BOM + encode([[...HISTORY_CSV_COLUMNS]]));
-  // Lines in file order; consecutive rows that need csv-stringify are handed to it together.
+  // Lines in file order; consecutive rows that need quoting or a guard are encoded together.
   let lines: string[] = [];
   let toEncode: string[][] = [];
   let batchRows = 0;
@@ -91,8 +70,8 @@ export async function* encodeHistoryCsv(
     if (record.some((cell) => NEEDS_ENCODING.test(cell))) {
       toEncode.push(record);
     } else {
-      // csv-stringify would give back these cells unchanged; its per-cell work costs ~4 µs a row,
-      // which would halve the speed of a backup, so plain rows are joined directly.
+      // Encoding would give back these cells unchanged; checking each cell costs more than one
+      // test of the whole row, so plain rows are joined directly.
       flushEncoded();
       lines.push(`${record.join(',')}\r\n`);
     }

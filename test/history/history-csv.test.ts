@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../../adapters/memory/index.js';
 import { stringify } from 'csv-stringify/sync';
-import { CSV_STRINGIFY_OPTIONS, encodeHistoryCsv, needsFormulaGuard } from '../../src/history/history-csv.js';
+import { encodeHistoryCsv, needsFormulaGuard } from '../../src/history/history-csv.js';
 import { formatSentAt } from '../../src/history/sent-at.js';
 import { formatISO } from 'date-fns';
 import { TZDate } from '@date-fns/tz';
@@ -18,6 +18,19 @@ import {
   rowsOf,
   type ExpectedRow,
 } from './history-fixture.js';
+
+/**
+ * csv-stringify, a well-tried writer, is the oracle our own RFC 4180 writer must match byte for
+ * byte: CRLF after every record, quotes when a cell holds `"`, `,`, CR or LF (set
+ * `quote_record_delimiter` explicitly: csv-stringify drops it when `record_delimiter` is
+ * given), and the formula guard (`escape_formulas`, which also guards the full-width forms).
+ */
+const CSV_STRINGIFY_OPTIONS = {
+  record_delimiter: '\r\n',
+  quote_record_delimiter: true,
+  escape_formulas: true,
+  eof: true,
+} as const;
 
 describe('R26: sent_at', () => {
   it('R26: sent_at is ISO 8601 local time with the zone’s offset, to the millisecond', () => {
@@ -130,7 +143,7 @@ describe('R26: the CSV encoder', () => {
           content: fields.content,
         }));
         expect(parseBackup(bytes)).toEqual(expectedRecords(expected));
-        // Rows that skip csv-stringify come out exactly as csv-stringify would have written them.
+        // Every row, plain or encoded, comes out exactly as csv-stringify would have written it.
         const whole = stringify(
           [HEADER, ...expected.map((row) => [row.accountId, row.accountName, row.customerName, row.sentAt, row.sender, row.content])],
           CSV_STRINGIFY_OPTIONS,
