@@ -4,7 +4,7 @@ import { appendBackupChunk, deleteBackupChunks, readBackupChunks } from './backu
 import { listExpiredBackupJobs, listRunnableBackupJobs } from './backup-job-queues.js';
 import type { CxDatabase } from './cx-database.js';
 import { exportHistoryRows } from './history-export.js';
-import { isSqlDialectName, sqlCapabilities, type SqlDialectName } from './sql-dialect.js';
+import { detectDialect, isSqlDialectName, sqlCapabilities, type SqlDialectName } from './sql-dialect.js';
 import { transactionRunner } from './transaction-runner.js';
 
 /**
@@ -13,8 +13,12 @@ import { transactionRunner } from './transaction-runner.js';
  * @category Stores
  */
 export type SqlStoreOptions = {
-  /** Which database the Kysely instance talks to. PGlite is `postgres`. */
-  dialect: SqlDialectName;
+  /**
+   * Which database the Kysely instance talks to (PGlite is `postgres`). Default: read from
+   * the instance's dialect adapter, which works for Kysely's own SQLite, PostgreSQL, PGlite
+   * and MySQL dialects and for dialects built on their adapters.
+   */
+  dialect?: SqlDialectName;
 };
 
 /**
@@ -40,16 +44,21 @@ export type SqlStoreOptions = {
  *
  * const db = new Kysely<CxDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString }) }) });
  * (await migrateCxSchema(db)).match(() => {}, (error) => { throw new Error(error.message); });
- * const store = createSqlStore(db, { dialect: 'postgres' });
+ * const store = createSqlStore(db); // the dialect is read from db's adapter
  * ```
  *
  * @category Stores
  */
-export function createSqlStore(db: Kysely<CxDatabase>, options: SqlStoreOptions): Store {
-  if (!isSqlDialectName(options?.dialect)) {
-    throw new TypeError(`createSqlStore: dialect must be 'sqlite', 'postgres' or 'mysql', got ${String(options?.dialect)}`);
+export function createSqlStore(db: Kysely<CxDatabase>, options: SqlStoreOptions = {}): Store {
+  const dialect = options?.dialect ?? detectDialect(db);
+  if (!isSqlDialectName(dialect)) {
+    throw new TypeError(
+      options?.dialect === undefined
+        ? "createSqlStore: cannot tell the database from this Kysely instance's adapter; pass { dialect: 'sqlite' | 'postgres' | 'mysql' }"
+        : `createSqlStore: dialect must be 'sqlite', 'postgres' or 'mysql', got ${String(options.dialect)}`,
+    );
   }
-  const caps = sqlCapabilities(options.dialect);
+  const caps = sqlCapabilities(dialect);
   // The store reads rows by their column names: plugins of the caller's instance (such as
   // CamelCasePlugin) must not rename them.
   db = db.withoutPlugins();

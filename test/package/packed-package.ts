@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -7,9 +7,28 @@ import { fileURLToPath } from 'node:url';
 /** The package's own folder (the worktree root). */
 export const packageRoot = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Builds dist/ when it is missing, as a user's `npm pack` would find it after `npm run build`. */
+/** The newest modification time of the `.ts` files under the source folders. */
+function newestSource(): number {
+  let newest = 0;
+  for (const folder of ['src', 'adapters', 'testing']) {
+    for (const file of readdirSync(join(packageRoot, folder), { recursive: true, encoding: 'utf8' })) {
+      if (file.endsWith('.ts')) newest = Math.max(newest, statSync(join(packageRoot, folder, file)).mtimeMs);
+    }
+  }
+  return newest;
+}
+
+/**
+ * Builds dist/ when it is missing, as a user's `npm pack` would find it after `npm run build`;
+ * refuses to test a dist/ older than the sources (run `npm run build`), which would check
+ * yesterday's code.
+ */
 export function ensureBuilt(): void {
-  if (existsSync(join(packageRoot, 'dist/esm/src/index.js'))) return;
+  const marker = join(packageRoot, 'dist/esm/src/index.js');
+  if (existsSync(marker)) {
+    if (statSync(marker).mtimeMs < newestSource()) throw new Error('dist/ is older than the sources: run `npm run build` first');
+    return;
+  }
   console.warn('[cx-accounts] dist/ is missing: building it for the package test');
   const build = spawnSync('npm', ['run', 'build'], { cwd: packageRoot, encoding: 'utf8' });
   if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
