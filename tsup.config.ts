@@ -4,6 +4,7 @@ import { defineConfig } from 'tsup';
 const entries = {
   index: 'src/index.ts',
   schedule: 'src/schedule-entry.ts',
+  store: 'src/store-entry.ts',
   memory: 'adapters/memory/index.ts',
   sql: 'adapters/sql/index.ts',
   testing: 'testing/index.ts',

@@ -12,8 +12,9 @@ export type { CxError, NotFoundEntity, RuleErrorCode, ValidationIssue } from './
 export { isCxError } from './errors.js';
 export { formatCxError, cxErrorLocale, CX_ERROR_LOCALES, type CxErrorLocale } from './format-cx-error.js';
 export type { Member, MemberDirectory } from './ports/member-directory.js';
-export type { Store, StoreTransaction, TransactionMode, ProductUsage } from './ports/store.js';
-export type * from './ports/records.js';
+// Store-author types (Store, StoreTransaction, the records) live in `cx-accounts/store`; the
+// root keeps the record shapes apps meet in answers and inputs.
+export type { BackupStatus, Channel, ImageInfo } from './ports/records.js';
 export type { Product, ProductOverview, ProductUsageView, ProductOperations } from './products/product-operations.js';
 export type { Account, AccountSummary } from './accounts/account-view.js';
 export type {
