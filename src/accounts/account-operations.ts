@@ -145,9 +145,10 @@ export type AccountOperations = {
    * ```ts
    * let cursor: string | null = null;
    * do {
-   *   const page = (await cx.accounts.list('acme', { limit: 100, cursor }))._unsafeUnwrap();
-   *   page.items.forEach((item) => console.log(item.id, item.agentCount));
-   *   cursor = page.nextCursor;
+   *   const page: Result<AccountPage, CxError> = await cx.accounts.list('acme', { limit: 100, cursor });
+   *   if (page.isErr()) break;
+   *   page.value.items.forEach((item) => console.log(item.id, item.agentCount));
+   *   cursor = page.value.nextCursor;
    * } while (cursor);
    * ```
    */
@@ -170,8 +171,10 @@ export type AccountOperations = {
    *
    * @example
    * ```ts
-   * const report = (await cx.accounts.reset('acme', 'help'))._unsafeUnwrap();
-   * console.log(`${report.deletedRooms} rooms deleted, ${report.keptBots} developer bots kept`);
+   * (await cx.accounts.reset('acme', 'help')).match(
+   *   (report) => console.log(`${report.deletedRooms} rooms deleted, ${report.keptBots} developer bots kept`),
+   *   (error) => console.error(error.message),
+   * );
    * ```
    */
   reset(domainId: string, accountId: string, options?: ChangeOptions): ResultAsync<ResetReport, CxError>;

@@ -47,7 +47,10 @@ export type AgentOperations = {
    *
    * @example
    * ```ts
-   * const { hasAccess, accountIds } = (await cx.agents.access('acme', 'u2'))._unsafeUnwrap();
+   * (await cx.agents.access('acme', 'u2')).match(
+   *   ({ hasAccess, accountIds }) => console.log(hasAccess ? `agent of ${accountIds.join(', ')}` : 'no access'),
+   *   (error) => console.error(error.message),
+   * );
    * ```
    */
   access(domainId: string, memberId: string): ResultAsync<AgentAccess, CxError>;

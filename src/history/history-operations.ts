@@ -52,9 +52,11 @@ export type HistoryOperations = {
    *
    * @example
    * ```ts
-   * const job = (await cx.history.startBackup('acme'))._unsafeUnwrap();
-   * // later
-   * const status = await cx.history.job('acme', job.id); // → { status: 'ready', readyAt, byteLength, … }
+   * const job = await cx.history.startBackup('acme');
+   * if (job.isOk()) {
+   *   // later
+   *   const status = await cx.history.job('acme', job.value.id); // → ok({ status: 'ready', readyAt, byteLength, … })
+   * }
    * ```
    */
   startBackup(domainId: string): ResultAsync<BackupJob, CxError>;
@@ -83,7 +85,10 @@ export type HistoryOperations = {
    * @example
    * ```ts
    * const stream = await cx.history.downloadStream('acme', jobId);
-   * if (stream.isOk()) return new Response(stream.value, { headers: { 'content-type': 'text/csv; charset=utf-8' } });
+   * const response = stream.match(
+   *   (body) => new Response(body, { headers: { 'content-type': 'text/csv; charset=utf-8' } }),
+   *   (error) => new Response(error.message, { status: error.code === 'backup_not_ready' ? 409 : 404 }),
+   * );
    * ```
    */
   downloadStream(domainId: string, jobId: string): ResultAsync<ReadableStream<Uint8Array>, CxError>;

@@ -75,7 +75,11 @@ export type ProductOperations = {
    *
    * @example
    * ```ts
-   * const { totalPurchased, activeAccounts, products } = (await cx.products.overview('acme'))._unsafeUnwrap();
+   * const overview = await cx.products.overview('acme');
+   * if (overview.isOk()) {
+   *   const { totalPurchased, activeAccounts, products } = overview.value;
+   *   console.log(`${activeAccounts} of ${totalPurchased} units in use over ${products.length} products`);
+   * }
    * ```
    */
   overview(domainId: string): ResultAsync<ProductOverview, CxError>;
