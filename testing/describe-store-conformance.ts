@@ -27,8 +27,10 @@ export type ConformanceOptions = {
  * @example
  * ```ts
  * // my-store.test.ts
+ * import type { Store } from 'cx-accounts/store';
  * import { describeStoreConformance } from 'cx-accounts/testing';
- * import { openMyStore } from './my-store.js';
+ *
+ * declare function openMyStore(options: { fresh: boolean }): Promise<Store & { close(): Promise<void> }>;
  *
  * describeStoreConformance({
  *   name: 'my store',

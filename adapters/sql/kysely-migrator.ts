@@ -12,8 +12,10 @@ export type MigratorClass = typeof Migrator;
  *
  * @example
  * ```ts
+ * import { cxMigrations } from 'cx-accounts/sql';
+ *
  * const Migrator = await kyselyMigrator();
- * const migrator = new Migrator({ db, provider });
+ * const migrator = new Migrator({ db, provider: { getMigrations: async () => ({ ...cxMigrations }) } });
  * ```
  */
 export async function kyselyMigrator(): Promise<MigratorClass> {

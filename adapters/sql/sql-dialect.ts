@@ -115,7 +115,10 @@ type AdapterCapabilities = {
  *
  * @example
  * ```ts
- * detectDialect(new Kysely({ dialect: new SqliteDialect({ database }) })); // → 'sqlite'
+ * import Database from 'better-sqlite3';
+ * import { Kysely, SqliteDialect } from 'kysely';
+ *
+ * detectDialect(new Kysely({ dialect: new SqliteDialect({ database: new Database(':memory:') }) })); // → 'sqlite'
  * ```
  */
 export function detectDialect(db: Kysely<any>): SqlDialectName | null {

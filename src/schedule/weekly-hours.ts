@@ -115,8 +115,8 @@ export const dayRangesSchema = z
  * ```ts
  * weeklyHoursPatchSchema.parse({ sat: [{ from: '10:00', to: '14:00' }] });
  * // → { sat: [{ from: '10:00', to: '14:00' }] }
- * parseInput(weeklyHoursPatchSchema, { mon: [{ from: '09:00', to: '12:00' }, { from: '11:00', to: '13:00' }] }, 'weeklyHours');
- * // → err: weeklyHours.mon.1: overlaps range 0 (09:00–12:00)
+ * weeklyHoursPatchSchema.safeParse({ mon: [{ from: '09:00', to: '12:00' }, { from: '11:00', to: '13:00' }] }).error?.issues[0];
+ * // → { path: ['mon', 1], message: 'overlaps range 0 (09:00–12:00)', … }
  * ```
  */
 export const weeklyHoursPatchSchema = z.strictObject(
