@@ -19,7 +19,7 @@ export default defineConfig([
     // only the modules its imports reach (with `"sideEffects": false`), so `availability` does
     // not bring zod, the QR encoder or the operations along. Imports already name `./x.js`,
     // which is what each output file is called.
-    entry: ['src/**/*.ts', 'adapters/**/*.ts', 'testing/**/*.ts'],
+    entry: ['src/**/*.ts', 'adapters/**/*.ts', 'testing/**/*.ts', 'cli/**/*.ts'],
     outDir: 'dist/esm',
     format: ['esm'],
     bundle: false,

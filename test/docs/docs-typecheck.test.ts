@@ -17,7 +17,7 @@ const SUBPATH_SOURCES: Record<string, string> = {
 };
 
 /** Folders whose TSDoc `@example`s are checked. */
-const SOURCE_FOLDERS = ['src', 'adapters', 'testing'];
+const SOURCE_FOLDERS = ['src', 'adapters', 'testing', 'cli'];
 
 let workDir: string | undefined;
 afterAll(() => {
