@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { typeName } from '../validation/text-fields.js';
 import { timeZoneProblem } from './time-zone-names.js';
 

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { typeName } from '../validation/text-fields.js';
 import { WEEKDAYS, type TimeRange, type WeeklyHours } from './schedule-types.js';
 import { MINUTES_PER_DAY, wallTimeMinutes } from './wall-time.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { typeName } from './text-fields.js';
 
 const required = (what: string) => (issue: { input: unknown }) =>

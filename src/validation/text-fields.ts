@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { graphemeLength, hasLoneSurrogate } from './graphemes.js';
 
 // C0 and C1 control characters, plus DEL.
