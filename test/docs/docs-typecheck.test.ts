@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import ts from 'typescript';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -23,6 +23,18 @@ let workDir: string | undefined;
 afterAll(() => {
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
+
+/** The ```ts blocks of README.md and guides/*.md and the TSDoc examples of the source folders. */
+function docBlocks(): { blocks: CodeBlock[]; sources: string[] } {
+  const markdown = ['README.md', ...readdirSync(join(packageRoot, 'guides')).filter((name) => name.endsWith('.md')).map((name) => `guides/${name}`)];
+  const sources = SOURCE_FOLDERS.flatMap((folder) =>
+    readdirSync(join(packageRoot, folder), { recursive: true, encoding: 'utf8' })
+      .filter((name) => name.endsWith('.ts'))
+      .map((name) => `${folder}/${name}`),
+  );
+  const blocks = [...markdown.flatMap((file) => markdownBlocks(packageRoot, file)), ...sources.flatMap((file) => tsdocExampleBlocks(packageRoot, file))];
+  return { blocks, sources };
+}
 
 /** Exported names of a module, read by the TypeScript checker. */
 function exportedNames(program: ts.Program, file: string): string[] {
@@ -65,17 +77,19 @@ function autoImports(block: CodeBlock, program: ts.Program, rootNames: Set<strin
 // given (the host's `cx`, `myDirectory`, …). Source examples without imports see their own
 // module's exports and the root's, as a reader of that page would.
 describe('docs: code blocks type-check', () => {
-  it('README, guides and TSDoc examples compile with tsc --noEmit (one run)', () => {
-    const markdown = ['README.md', ...readdirSync(join(packageRoot, 'guides')).filter((name) => name.endsWith('.md')).map((name) => `guides/${name}`)];
-    const sources = SOURCE_FOLDERS.flatMap((folder) =>
-      readdirSync(join(packageRoot, folder), { recursive: true, encoding: 'utf8' })
-        .filter((name) => name.endsWith('.ts'))
-        .map((name) => `${folder}/${name}`),
-    );
-    const blocks: CodeBlock[] = [
-      ...markdown.flatMap((file) => markdownBlocks(packageRoot, file)),
-      ...sources.flatMap((file) => tsdocExampleBlocks(packageRoot, file)),
+  it('examples read Results with match / isOk / isErr, never _unsafeUnwrap (it throws what we return as values)', () => {
+    const { blocks } = docBlocks();
+    const programs = readdirSync(join(packageRoot, 'examples'), { recursive: true, encoding: 'utf8' }).filter((name) => name.endsWith('.ts') && !name.includes('dist/'));
+    const offenders = [
+      ...blocks.filter((block) => block.code.includes('_unsafeUnwrap')).map((block) => block.origin),
+      ...programs.filter((name) => readFileSync(join(packageRoot, 'examples', name), 'utf8').includes('_unsafeUnwrap')).map((name) => `examples/${name}`),
     ];
+    expect(offenders).toEqual([]);
+  });
+
+
+  it('README, guides and TSDoc examples compile with tsc --noEmit (one run)', () => {
+    const { blocks, sources } = docBlocks();
     expect(blocks.length).toBeGreaterThan(50);
 
     const program = ts.createProgram([...new Set([...Object.values(SUBPATH_SOURCES), ...sources])].map((file) => join(packageRoot, file)), {
