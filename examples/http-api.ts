@@ -27,7 +27,8 @@ import { fileURLToPath } from 'node:url';
 import { serve } from '@hono/node-server';
 import { Hono, type Context } from 'hono';
 import type { ContentfulStatusCode } from 'hono/utils/http-status';
-import { createCxAccounts, err, ok, type CxAccounts, type CxError, type Result, type Store } from '../src/index.js';
+import { createCxAccounts, err, ok, type CxAccounts, type CxError, type Result } from '../src/index.js';
+import type { Store } from '../src/store-entry.js';
 import { CX_ERROR_LOCALES, cxErrorLocale, formatCxError, type CxErrorLocale } from '../src/format-cx-error.js';
 import { memoryDirectory, memoryStore } from '../adapters/memory/index.js';
 

@@ -12,8 +12,9 @@ export type { CxError, NotFoundEntity, RuleErrorCode, StoreFailureOutcome, Valid
 export { isCxError } from './errors.js';
 export { formatCxError, cxErrorLocale, CX_ERROR_LOCALES, type CxErrorLocale } from './format-cx-error.js';
 export type { Member, MemberDirectory } from './ports/member-directory.js';
-export type { Store, StoreTransaction, TransactionMode, ProductUsage } from './ports/store.js';
-export type * from './ports/records.js';
+// Store-author types (Store, StoreTransaction, the records) live in `cx-accounts/store`; the
+// root keeps the record shapes apps meet in answers and inputs.
+export type { BackupStatus, Channel, ImageInfo } from './ports/records.js';
 export type { Product, ProductOverview, ProductUsageView, ProductOperations } from './products/product-operations.js';
 export type { Account, AccountSummary } from './accounts/account-view.js';
 export type {
@@ -38,15 +39,22 @@ export type { AutoReply } from './conversations/auto-reply.js';
 export type { ConversationOperations, Room } from './conversations/conversation-operations.js';
 export type { Bot, BotOperations } from './bots/bot-operations.js';
 export type { BackupJob, BackupOptions, BackupRequest, BackupRunReport, HistoryOperations } from './history/history-operations.js';
-export { availability } from './schedule/availability.js';
-export { nextChange, type AvailabilityChange } from './schedule/next-change.js';
-export type {
-  AccountSettings,
-  AvailabilityState,
-  ExternalChannels,
-  ScheduleSettings,
-  Holiday,
-  TimeRange,
-  Weekday,
-  WeeklyHours,
-} from './schedule/schedule-types.js';
+export { PNG_LIMITS } from './accounts/png-image.js';
+export {
+  availability,
+  nextChange,
+  defaultSettings,
+  defaultWeeklyHours,
+  isValidTimeZone,
+  timeZoneProblem,
+  WEEKDAYS,
+  type AvailabilityChange,
+  type AccountSettings,
+  type AvailabilityState,
+  type ExternalChannels,
+  type ScheduleSettings,
+  type Holiday,
+  type TimeRange,
+  type Weekday,
+  type WeeklyHours,
+} from './schedule-entry.js';

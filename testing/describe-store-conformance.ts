@@ -57,8 +57,10 @@ export type ConformanceSuite = (typeof CONFORMANCE_SUITES)[number];
  * @example
  * ```ts
  * // my-store.test.ts
+ * import type { Store } from 'cx-accounts/store';
  * import { describeStoreConformance } from 'cx-accounts/testing';
- * import { openMyStore } from './my-store.js';
+ *
+ * declare function openMyStore(options: { fresh: boolean }): Promise<Store & { close(): Promise<void> }>;
  *
  * describeStoreConformance(
  *   { name: 'my store', setup: () => openMyStore({ fresh: true }), teardown: (store) => store.close() },

@@ -1,10 +1,11 @@
-import { Migrator, type Kysely, type Migration } from 'kysely';
+import type { Kysely, Migration } from 'kysely';
 import { err, ok, type Result } from 'neverthrow';
 import { storeFailure, type CxError } from '../../src/errors.js';
 import { eventsAndHistoryReadsMigration } from './events-and-history-reads-migration.js';
 import { domainLockVersionMigration } from './domain-lock-version-migration.js';
 import { backupAuditMigration } from './backup-audit-migration.js';
 import { initialSchemaMigration } from './initial-schema-migration.js';
+import { kyselyMigrator } from './kysely-migrator.js';
 
 /**
  * The table where Kysely's `Migrator` records the `cx-accounts` migrations that ran.
@@ -29,7 +30,7 @@ export const CX_MIGRATION_LOCK_TABLE = 'cx_migration_lock';
  *
  * @example
  * ```ts
- * import { Migrator } from 'kysely';
+ * import { Migrator } from 'kysely'; // Kysely 0.29: from 'kysely/migration'
  * import { cxMigrations, CX_MIGRATION_TABLE, CX_MIGRATION_LOCK_TABLE } from 'cx-accounts/sql';
  *
  * const migrator = new Migrator({
@@ -78,6 +79,7 @@ export type CxMigrationReport = {
 export async function migrateCxSchema(db: Kysely<any>): Promise<Result<CxMigrationReport, CxError>> {
   try {
     if (await isUpToDate(db)) return ok({ applied: [] });
+    const Migrator = await kyselyMigrator();
     const migrator = new Migrator({
       db,
       provider: { getMigrations: async () => ({ ...cxMigrations }) },

@@ -1,4 +1,4 @@
-import { MysqlAdapter, PostgresAdapter, SqliteAdapter, type Kysely } from 'kysely';
+import type { Kysely } from 'kysely';
 
 /** The databases the SQL store speaks to. PGlite counts as `postgres`. */
 export type SqlDialectName = 'sqlite' | 'postgres' | 'mysql';
@@ -94,15 +94,49 @@ export function sqlCapabilities(dialect: SqlDialectName): SqlCapabilities {
   }
 }
 
+/** Kysely's adapter classes (0.28 and 0.29), by name: subclasses such as `PGliteAdapter` count. */
+const ADAPTER_CLASS_DIALECTS: Readonly<Record<string, SqlDialectName>> = {
+  SqliteAdapter: 'sqlite',
+  PostgresAdapter: 'postgres',
+  MysqlAdapter: 'mysql',
+};
+
+/** What a Kysely dialect adapter declares about itself (every version has these getters). */
+type AdapterCapabilities = {
+  readonly supportsReturning?: unknown;
+  readonly supportsTransactionalDdl?: unknown;
+  readonly supportsOutput?: unknown;
+};
+
 /**
- * Which dialect a Kysely instance speaks, from its adapter (Kysely's own SQLite, PostgreSQL
- * and MySQL adapters, or subclasses of them). `null` when it is none of them.
+ * Which dialect a Kysely instance speaks, from its adapter, or `null` when it is none we know.
+ *
+ * No `instanceof`: the host's Kysely may be another copy than ours (another version, a second
+ * install), whose classes are other objects. First the class names along the adapter's
+ * prototype chain (`SqliteAdapter`, `PostgresAdapter` or `MysqlAdapter`, or a subclass such as
+ * Kysely 0.29's `PGliteAdapter`); when a minifier renamed them, the capabilities every adapter
+ * declares: `RETURNING` with transactional DDL is PostgreSQL, `RETURNING` without it SQLite,
+ * neither (and no `OUTPUT`, which is SQL Server) MySQL.
+ *
+ * @example
+ * ```ts
+ * import Database from 'better-sqlite3';
+ * import { Kysely, SqliteDialect } from 'kysely';
+ *
+ * detectDialect(new Kysely({ dialect: new SqliteDialect({ database: new Database(':memory:') }) })); // → 'sqlite'
+ * ```
  */
 export function detectDialect(db: Kysely<any>): SqlDialectName | null {
-  const adapter = db.getExecutor().adapter;
-  if (adapter instanceof SqliteAdapter) return 'sqlite';
-  if (adapter instanceof PostgresAdapter) return 'postgres';
-  if (adapter instanceof MysqlAdapter) return 'mysql';
+  const adapter: unknown = db.getExecutor().adapter;
+  if (typeof adapter !== 'object' || adapter === null) return null;
+  for (let prototype = Object.getPrototypeOf(adapter); prototype !== null; prototype = Object.getPrototypeOf(prototype)) {
+    const name: unknown = (prototype as { constructor?: { name?: unknown } }).constructor?.name;
+    if (typeof name === 'string' && Object.hasOwn(ADAPTER_CLASS_DIALECTS, name)) return ADAPTER_CLASS_DIALECTS[name]!;
+  }
+  const declared = adapter as AdapterCapabilities;
+  if (declared.supportsOutput === true) return null;
+  if (declared.supportsReturning === true) return declared.supportsTransactionalDdl === true ? 'postgres' : 'sqlite';
+  if (declared.supportsReturning === false && declared.supportsTransactionalDdl === false) return 'mysql';
   return null;
 }
 

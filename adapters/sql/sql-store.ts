@@ -3,7 +3,7 @@ import type { Store } from '../../src/ports/store.js';
 import { appendBackupChunk, deleteBackupChunks, readBackupChunks } from './backup-chunks.js';
 import { listExpiredBackupJobs, listRunnableBackupJobs } from './backup-job-queues.js';
 import type { CxDatabase } from './cx-database.js';
-import { DEFAULT_LOCK_TIMEOUT_MS, isLockTimeout, isSqlDialectName, sqlCapabilities, type SqlDialectName } from './sql-dialect.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, detectDialect, isLockTimeout, isSqlDialectName, sqlCapabilities, type SqlDialectName } from './sql-dialect.js';
 import { transactionRunner } from './transaction-runner.js';
 
 /**
@@ -12,8 +12,12 @@ import { transactionRunner } from './transaction-runner.js';
  * @category Stores
  */
 export type SqlStoreOptions = {
-  /** Which database the Kysely instance talks to. PGlite is `postgres`. */
-  dialect: SqlDialectName;
+  /**
+   * Which database the Kysely instance talks to (PGlite is `postgres`). Default: read from
+   * the instance's dialect adapter, which works for Kysely's own SQLite, PostgreSQL, PGlite
+   * and MySQL dialects and for dialects built on their adapters.
+   */
+  dialect?: SqlDialectName;
   /**
    * How long a write waits for its domain's lock, in ms (default 5,000; R49). A write that
    * cannot take it in time fails with `store_failure` (`outcome: 'rolled_back'`) instead of
@@ -49,20 +53,25 @@ export type SqlStoreOptions = {
  *
  * const db = new Kysely<CxDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString }) }) });
  * (await migrateCxSchema(db)).match(() => {}, (error) => { throw new Error(error.message); });
- * const store = createSqlStore(db, { dialect: 'postgres' });
+ * const store = createSqlStore(db); // the dialect is read from db's adapter
  * ```
  *
  * @category Stores
  */
-export function createSqlStore(db: Kysely<CxDatabase>, options: SqlStoreOptions): Store {
-  if (!isSqlDialectName(options?.dialect)) {
-    throw new TypeError(`createSqlStore: dialect must be 'sqlite', 'postgres' or 'mysql', got ${String(options?.dialect)}`);
+export function createSqlStore(db: Kysely<CxDatabase>, options: SqlStoreOptions = {}): Store {
+  const dialect = options?.dialect ?? detectDialect(db);
+  if (!isSqlDialectName(dialect)) {
+    throw new TypeError(
+      options?.dialect === undefined
+        ? "createSqlStore: cannot tell the database from this Kysely instance's adapter; pass { dialect: 'sqlite' | 'postgres' | 'mysql' }"
+        : `createSqlStore: dialect must be 'sqlite', 'postgres' or 'mysql', got ${String(options.dialect)}`,
+    );
   }
   const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
   if (!isLockTimeout(lockTimeoutMs)) {
     throw new TypeError(`createSqlStore: lockTimeoutMs must be a whole number of milliseconds from 1 to 2147483647, got ${String(lockTimeoutMs)}`);
   }
-  const caps = sqlCapabilities(options.dialect);
+  const caps = sqlCapabilities(dialect);
   // The store reads rows by their column names: plugins of the caller's instance (such as
   // CamelCasePlugin) must not rename them.
   db = db.withoutPlugins();

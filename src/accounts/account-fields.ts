@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { textField } from '../validation/text-fields.js';
 
 /** Most characters in one text field before counting graphemes: bounds the work on huge input. */

@@ -1,5 +1,5 @@
 import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
-import { z } from 'zod';
+import * as z from 'zod';
 import { invalid, ruleError, type CxError } from '../errors.js';
 import type { OperationContext } from '../operation-context.js';
 import type { AccountPatch, AccountRecord } from '../ports/records.js';
@@ -154,9 +154,10 @@ export type AccountOperations = {
    * ```ts
    * let cursor: string | null = null;
    * do {
-   *   const page = (await cx.accounts.list('acme', { limit: 100, cursor }))._unsafeUnwrap();
-   *   page.items.forEach((item) => console.log(item.id, item.agentCount));
-   *   cursor = page.nextCursor;
+   *   const page: Result<AccountPage, CxError> = await cx.accounts.list('acme', { limit: 100, cursor });
+   *   if (page.isErr()) break;
+   *   page.value.items.forEach((item) => console.log(item.id, item.agentCount));
+   *   cursor = page.value.nextCursor;
    * } while (cursor);
    * ```
    */
@@ -179,8 +180,10 @@ export type AccountOperations = {
    *
    * @example
    * ```ts
-   * const report = (await cx.accounts.reset('acme', 'help'))._unsafeUnwrap();
-   * console.log(`${report.deletedRooms} rooms deleted, ${report.keptBots} developer bots kept`);
+   * (await cx.accounts.reset('acme', 'help')).match(
+   *   (report) => console.log(`${report.deletedRooms} rooms deleted, ${report.keptBots} developer bots kept`),
+   *   (error) => console.error(error.message),
+   * );
    * ```
    */
   reset(domainId: string, accountId: string, options?: ChangeOptions): ResultAsync<ResetReport, CxError>;

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ImageInfo } from '../ports/records.js';
 import { checkImageInput } from './png-image.js';
 

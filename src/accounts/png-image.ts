@@ -10,6 +10,7 @@
  */
 import { err, ok, type Result } from 'neverthrow';
 import { validationError, type CxError, type ValidationIssue } from '../errors.js';
+import { crc32 } from '../internal/crc32.js';
 
 /**
  * The limits R8 puts on an account image: fewer than 10 × 1024 × 1024 bytes, at most
@@ -80,29 +81,6 @@ const OTHER_FORMATS: readonly { name: string; matches: (data: Uint8Array) => boo
     matches: (data) => startsWith(data, [0x52, 0x49, 0x46, 0x46]) && startsWith(data.subarray(8), [0x57, 0x45, 0x42, 0x50]),
   },
 ];
-
-// The CRC-32 table is built on first use, so importing this module costs nothing.
-let crcTable: Uint32Array | undefined;
-
-function getCrcTable(): Uint32Array {
-  if (crcTable) return crcTable;
-  const table = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    table[n] = c >>> 0;
-  }
-  crcTable = table;
-  return table;
-}
-
-/** CRC-32 (ISO 3309, polynomial 0xEDB88320) of `data[start, end)`, as PNG chunks use it. */
-function crc32(data: Uint8Array, start: number, end: number): number {
-  const table = getCrcTable();
-  let c = 0xffffffff;
-  for (let i = start; i < end; i++) c = table[(c ^ data[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
 
 // The intrinsic %TypedArray%.prototype[@@toStringTag] getter: it reads the internal slot, so it
 // cannot be fooled by proxies or look-alike objects and works across realms (iframes, vm).

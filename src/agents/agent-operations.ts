@@ -1,5 +1,5 @@
 import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
-import { z } from 'zod';
+import * as z from 'zod';
 import { notFound, ruleError, type CxError } from '../errors.js';
 import { checkMembers, checkSeats, loadProduct } from '../accounts/account-lookup.js';
 import { changeAccount, type AccountChange, type ChangeOptions } from '../accounts/change-account.js';
@@ -74,8 +74,10 @@ export type AgentOperations = {
    *
    * @example
    * ```ts
-   * const access = await cx.agents.access('acme', 'u2');
-   * if (access.isOk() && access.value.hasAccess) console.log('agent of', access.value.accountIds);
+   * (await cx.agents.access('acme', 'u2')).match(
+   *   ({ hasAccess, accountIds }) => console.log(hasAccess ? `agent of ${accountIds.join(', ')}` : 'no access'),
+   *   (error) => console.error(error.message),
+   * );
    * ```
    */
   access(domainId: string, memberId: string): ResultAsync<AgentAccess, CxError>;

@@ -1,5 +1,5 @@
 import { err, ok, safeTry, type Result, type ResultAsync } from 'neverthrow';
-import { z } from 'zod';
+import * as z from 'zod';
 import { directoryFailure, notFound, ruleError, type CxError } from '../errors.js';
 import { newEvent } from '../events/new-event.js';
 import type { AccountSettings } from '../schedule/schedule-types.js';

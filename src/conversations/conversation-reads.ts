@@ -1,5 +1,5 @@
 import { ok, safeTry, type ResultAsync } from 'neverthrow';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CxError } from '../errors.js';
 import { inAccountTransaction } from '../accounts/account-transaction.js';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../internal/keyset-cursor.js';

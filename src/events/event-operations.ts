@@ -1,5 +1,5 @@
 import { ok, safeTry, type ResultAsync } from 'neverthrow';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CxError } from '../errors.js';
 import type { OperationContext } from '../operation-context.js';
 import type { EventRecord } from '../ports/records.js';

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from 'neverthrow';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { CxError } from '../errors.js';
 import { parseInput } from '../validation/parse-input.js';
 import { DEFAULT_CHUNK_BYTES, MIN_CHUNK_BYTES } from './history-csv.js';

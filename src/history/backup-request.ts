@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { BackupFilter, BackupFormat } from '../ports/records.js';
 import { accountIdSchema } from '../validation/identifiers.js';
 import { messageTimeSchema } from '../validation/message-time.js';

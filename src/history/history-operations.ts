@@ -1,5 +1,5 @@
 import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
-import { z } from 'zod';
+import * as z from 'zod';
 import { notFound, ruleError, type CxError } from '../errors.js';
 import type { OperationContext } from '../operation-context.js';
 import type { BackupJobRecord } from '../ports/records.js';
@@ -120,7 +120,10 @@ export type HistoryOperations = {
    * @example
    * ```ts
    * const stream = await cx.history.downloadStream('acme', jobId);
-   * if (stream.isOk()) return new Response(stream.value, { headers: { 'content-type': 'text/csv; charset=utf-8' } });
+   * const response = stream.match(
+   *   (body) => new Response(body, { headers: { 'content-type': 'text/csv; charset=utf-8' } }),
+   *   (error) => new Response(error.message, { status: error.code === 'backup_not_ready' ? 409 : 404 }),
+   * );
    * ```
    */
   downloadStream(domainId: string, jobId: string): ResultAsync<ReadableStream<Uint8Array>, CxError>;

@@ -5,7 +5,8 @@
  *
  * @example
  * ```ts
- * return new Response(toReadableStream(chunks), { headers: { 'content-type': 'text/csv; charset=utf-8' } });
+ * declare const chunks: AsyncIterable<Uint8Array>;
+ * const response = new Response(toReadableStream(chunks), { headers: { 'content-type': 'text/csv; charset=utf-8' } });
  * ```
  */
 export function toReadableStream<T>(source: AsyncIterable<T>): ReadableStream<T> {

@@ -1,5 +1,5 @@
 import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
-import { z } from 'zod';
+import * as z from 'zod';
 import { invalid, ruleError, type CxError } from '../errors.js';
 import { checkMembers, loadAccount } from '../accounts/account-lookup.js';
 import { writeAccountChange, type AccountChange } from '../accounts/change-account.js';

@@ -1,5 +1,5 @@
 import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
-import { z } from 'zod';
+import * as z from 'zod';
 import { directoryFailure, type CxError } from '../errors.js';
 import { departMember, type DepartOptions, type DepartReport } from './member-departure.js';
 import type { OperationContext } from '../operation-context.js';

@@ -1,5 +1,5 @@
 import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
-import { z } from 'zod';
+import * as z from 'zod';
 import { ruleError, type CxError } from '../errors.js';
 import type { OperationContext } from '../operation-context.js';
 import type { ProductRecord } from '../ports/records.js';

@@ -255,7 +255,7 @@ function mergeHolidays(holidays: readonly Holiday[]): { starts: number[]; ends: 
  *
  * @example
  * ```ts
- * holidayIndexAt(schedule, civilDayNumber('2026-12-25')!); // → 0 when Dec 24–26 is the first holiday
+ * holidayIndexAt(schedule, Date.UTC(2026, 11, 25) / 86_400_000); // → 0 when Dec 24–26 is the first holiday
  * ```
  */
 export function holidayIndexAt(schedule: CompiledSchedule, day: number): number {

@@ -4,7 +4,7 @@
  * @module
  */
 import type { AccountSettings } from './schedule-types.js';
-import { defaultWeeklyHours } from './weekly-hours.js';
+import { defaultWeeklyHours } from './default-weekly-hours.js';
 
 /**
  * The settings of a new account (R14): the given time zone, Monday–Friday 09:00–18:00 open,

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { textField, typeName } from '../validation/text-fields.js';
 import { civilDayNumber, DAY_MS, formatCivilDate } from './civil-date.js';
 import { instantOf } from './compiled-schedule.js';

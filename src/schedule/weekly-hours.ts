@@ -4,10 +4,13 @@
  *
  * @module
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { typeName } from '../validation/text-fields.js';
 import { WEEKDAYS, type TimeRange, type WeeklyHours } from './schedule-types.js';
 import { MINUTES_PER_DAY, wallTimeMinutes } from './wall-time.js';
+
+// Kept in its own zod-free module so `defaultSettings` does not pull the schemas into a bundle.
+export { defaultWeeklyHours } from './default-weekly-hours.js';
 
 /** More non-overlapping ranges of whole minutes than fit in a day cannot exist. */
 const MAX_RANGES_PER_DAY = MINUTES_PER_DAY;
@@ -112,8 +115,8 @@ export const dayRangesSchema = z
  * ```ts
  * weeklyHoursPatchSchema.parse({ sat: [{ from: '10:00', to: '14:00' }] });
  * // → { sat: [{ from: '10:00', to: '14:00' }] }
- * parseInput(weeklyHoursPatchSchema, { mon: [{ from: '09:00', to: '12:00' }, { from: '11:00', to: '13:00' }] }, 'weeklyHours');
- * // → err: weeklyHours.mon.1: overlaps range 0 (09:00–12:00)
+ * weeklyHoursPatchSchema.safeParse({ mon: [{ from: '09:00', to: '12:00' }, { from: '11:00', to: '13:00' }] }).error?.issues[0];
+ * // → { path: ['mon', 1], message: 'overlaps range 0 (09:00–12:00)', … }
  * ```
  */
 export const weeklyHoursPatchSchema = z.strictObject(
@@ -160,21 +163,6 @@ export const weeklyHoursSchema = z.strictObject(
  * ```
  */
 export type WeeklyHoursPatch = z.output<typeof weeklyHoursPatchSchema>;
-
-/**
- * The default week (R14): Monday to Friday 09:00–18:00, Saturday and Sunday closed. A new
- * object each call.
- *
- * @example
- * ```ts
- * defaultWeeklyHours().mon; // → [{ from: '09:00', to: '18:00' }]
- * defaultWeeklyHours().sat; // → []
- * ```
- */
-export function defaultWeeklyHours(): WeeklyHours {
-  const workday = (): TimeRange[] => [{ from: '09:00', to: '18:00' }];
-  return { mon: workday(), tue: workday(), wed: workday(), thu: workday(), fri: workday(), sat: [], sun: [] };
-}
 
 /**
  * Applies a validated update (R18): the days it names take its ranges (sorted by `from`), the

@@ -8,7 +8,7 @@
  *
  * @module
  */
-import { tzOffset } from '@date-fns/tz';
+import { tzOffset } from '@date-fns/tz/tzOffset';
 
 const HOUR_MS = 3_600_000;
 /**

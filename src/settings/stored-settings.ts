@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { AccountSettings } from '../schedule/schedule-types.js';
 
 const range = z.object({ from: z.string(), to: z.string() });

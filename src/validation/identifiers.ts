@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { codePointLabel } from './invisible-characters.js';
 import { typeName } from './text-fields.js';
 

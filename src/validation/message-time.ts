@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The earliest time a message may carry (R48): 1970-01-01T00:00:00.000Z. */
 export const MIN_MESSAGE_TIME_MS = 0;

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from 'neverthrow';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { validationError, type CxError, type ValidationIssue } from '../errors.js';
 import { typeName } from './text-fields.js';
 

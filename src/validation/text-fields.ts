@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { graphemeLength, hasLoneSurrogate } from './graphemes.js';
 import { codePointLabel, nameInvisibleProblem, proseInvisibleProblem } from './invisible-characters.js';
 

@@ -2,6 +2,8 @@ import jsQR from 'jsqr';
 import { PNG } from 'pngjs';
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../../adapters/memory/memory-store.js';
+import { inspectPng } from '../../src/accounts/png-image.js';
+import { renderQrPng, renderQrSvg } from '../../src/accounts/qr-code.js';
 import { makeFixture } from '../../testing/conformance-fixture.js';
 import { expectOk } from '../../testing/conformance/expectations.js';
 import { seedAccount, seedProduct } from '../../testing/conformance/seed.js';
@@ -32,5 +34,32 @@ describe('QR code', () => {
     const svg = expectOk(await cx.accounts.qrCode('acme', 'help', { format: 'svg', size: 256 }));
     expect(svg).toMatch(/^<svg[^>]*width="256"/);
     expect(svg).toContain('<path');
+  });
+
+  it('R11: the SVG decodes back to the URL (its squares drawn into pixels)', async () => {
+    const url = 'https://talk.example.com/add/Zx9_-AbCdEfGhIjKlMnOpQ';
+    const svg = await renderQrSvg(url, 256);
+    const count = Number(/viewBox="0 0 (\d+) \1"/.exec(svg)?.[1]);
+    expect(count).toBeGreaterThan(20);
+    const scale = 8;
+    const side = count * scale;
+    const pixels = new Uint8ClampedArray(side * side * 4).fill(255);
+    const path = /<path[^>]* d="([^"]*)"/.exec(svg)?.[1] ?? '';
+    for (const [, x, y, w] of path.matchAll(/M(\d+) (\d+)h(\d+)v1h-\d+z/g)) {
+      for (let py = Number(y) * scale; py < (Number(y) + 1) * scale; py++) {
+        for (let px = Number(x) * scale; px < (Number(x) + Number(w)) * scale; px++) pixels.fill(0, (py * side + px) * 4, (py * side + px) * 4 + 3);
+      }
+    }
+    expect(decodeQr(pixels, side, side)?.data).toBe(url);
+  });
+
+  it('R11: the PNG passes our own R8 check, also when the size is smaller than the modules', async () => {
+    const url = `https://talk.example.com/${'a'.repeat(170)}/add/Zx9_-AbCdEfGhIjKlMnOpQ`;
+    for (const size of [64, 333, 2048]) {
+      const png = await renderQrPng(url, size);
+      expect(inspectPng(png)).toEqual({ ok: true, width: size, height: size });
+      const image = PNG.sync.read(Buffer.from(png));
+      if (size >= 333) expect(decodeQr(new Uint8ClampedArray(image.data), image.width, image.height)?.data).toBe(url);
+    }
   });
 });

@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { memoryStore } from '../../adapters/memory/index.js';
 import { stringify } from 'csv-stringify/sync';
-import { CSV_STRINGIFY_OPTIONS, needsFormulaGuard } from '../../src/history/history-csv.js';
+import { needsFormulaGuard } from '../../src/history/history-csv.js';
 import { encodeHistoryFile } from '../../src/history/history-file.js';
 import { formatSentAt } from '../../src/history/sent-at.js';
 import { formatISO } from 'date-fns';
@@ -21,6 +21,19 @@ import {
   rowsOf,
   type ExpectedRow,
 } from './history-fixture.js';
+
+/**
+ * csv-stringify, a well-tried writer, is the oracle our own RFC 4180 writer must match byte for
+ * byte: CRLF after every record, quotes when a cell holds `"`, `,`, CR or LF (set
+ * `quote_record_delimiter` explicitly: csv-stringify drops it when `record_delimiter` is
+ * given), and the formula guard (`escape_formulas`, which also guards the full-width forms).
+ */
+const CSV_STRINGIFY_OPTIONS = {
+  record_delimiter: '\r\n',
+  quote_record_delimiter: true,
+  escape_formulas: true,
+  eof: true,
+} as const;
 
 describe('R26: sent_at', () => {
   it('R26: sent_at is ISO 8601 local time with the zone’s offset, to the millisecond', () => {

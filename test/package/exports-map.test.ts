@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-const SUBPATHS = ['cx-accounts', 'cx-accounts/memory', 'cx-accounts/sql', 'cx-accounts/testing'] as const;
+const SUBPATHS = ['cx-accounts', 'cx-accounts/schedule', 'cx-accounts/memory', 'cx-accounts/sql', 'cx-accounts/testing'] as const;
 
 /** Runs a snippet in a fresh Node process in the package root, where `cx-accounts` resolves to itself. */
 function node(args: string[]): string {
@@ -54,7 +54,7 @@ describe('the built package through its exports map', () => {
 
   it('the testing entry point resolves for both module systems', () => {
     const esm = node(['--input-type=module', '-e', "console.log(import.meta.resolve('cx-accounts/testing'))"]);
-    expect(esm).toContain('/dist/testing.js');
+    expect(esm).toContain('/dist/esm/testing/index.js');
     const cjs = node(['-e', "console.log(require.resolve('cx-accounts/testing'))"]);
     expect(cjs).toContain('/dist/testing.cjs');
   });

@@ -1,0 +1,86 @@
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import jsQR from 'jsqr';
+import { chromium, type Browser } from 'playwright-core';
+import { PNG } from 'pngjs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildAvailabilityPage, isNodeBuiltin } from '../../examples/browser/build.js';
+import type { FlowResult } from './support/memory-flow-page.js';
+
+const CHROMIUM = '/usr/bin/chromium';
+const CHROMIUM_ARGS = ['--headless', '--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-sync'];
+const PAGE_SCRIPT = fileURLToPath(new URL('./support/memory-flow-page.ts', import.meta.url));
+
+type DecodeQr = (data: Uint8ClampedArray, width: number, height: number) => { data: string } | null;
+// jsqr ships CommonJS; under NodeNext its callable sits on `default` (TOOLCHAIN.md).
+const jsQrModule = jsQR as unknown as { default?: DecodeQr } & DecodeQr;
+const decodeQr: DecodeQr = jsQrModule.default ?? jsQrModule;
+
+const chromiumMissing = !existsSync(CHROMIUM);
+if (chromiumMissing) console.warn(`[skip] the memory-store flow in Chromium: ${CHROMIUM} is not installed`);
+
+// R11, R22–R23, R25–R26 in a real browser: the root entry and the memory store use web APIs
+// only (no Buffer, no node: module), bundled by esbuild for the browser.
+describe.skipIf(chromiumMissing)('the whole flow on the memory store in headless Chromium', () => {
+  let browser: Browser;
+  let directory: string;
+  let pageUrl: string;
+  let bundleInputs: string[];
+
+  beforeAll(async () => {
+    directory = await mkdtemp(join(tmpdir(), 'cx-browser-flow-'));
+    const bundle = await buildAvailabilityPage({ entryPoint: PAGE_SCRIPT, outdir: directory });
+    bundleInputs = bundle.inputs;
+    await writeFile(
+      join(directory, 'index.html'),
+      '<!doctype html><html><head><meta charset="utf-8"><title>flow</title></head><body><script src="memory-flow-page.js"></script></body></html>',
+    );
+    // A file: page is a secure context, so crypto.randomUUID exists as on an https: site.
+    pageUrl = pathToFileURL(join(directory, 'index.html')).href;
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: CHROMIUM_ARGS, headless: true });
+  });
+  afterAll(async () => {
+    await browser?.close();
+    if (directory) await rm(directory, { recursive: true, force: true });
+  });
+
+  it('creates an account, draws its QR code, replies automatically and downloads the backup CSV', async () => {
+    expect(bundleInputs.filter(isNodeBuiltin)).toEqual([]);
+    const context = await browser.newContext({ acceptDownloads: true });
+    const page = await context.newPage();
+    const pageErrors: string[] = [];
+    page.on('pageerror', (error) => pageErrors.push(error.message));
+    await page.goto(pageUrl);
+    await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+    expect(await page.evaluate(() => window.flowError ?? null)).toBeNull();
+    const result = (await page.evaluate(() => window.flowResult)) as FlowResult;
+
+    expect(result.accountId).toBe('help');
+    expect(result.image).toEqual({ width: 32, height: 32 });
+    const png = PNG.sync.read(Buffer.from(result.qrPng));
+    expect(png.width).toBe(512);
+    expect(decodeQr(new Uint8ClampedArray(png.data), png.width, png.height)?.data).toBe(result.contactUrl);
+    expect(result.qrSvg).toMatch(/^<svg[^>]*width="256"/);
+    // Welcome on the first contact; one away message for two messages at night (R22, R23).
+    expect(result.replies).toEqual(['어서 오세요', '=Closed, back at 9', null]);
+    expect(result.backupStatus).toBe('ready');
+
+    const [download] = await Promise.all([page.waitForEvent('download'), page.evaluate(() => window.downloadBackup!())]);
+    expect(download.suggestedFilename()).toBe('history-backup.csv');
+    const csv = await readFile(await download.path());
+    expect([...csv.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+    const lines = csv.toString('utf8').slice(1).split('\r\n');
+    expect(lines[0]).toMatch(/^account_id,account_name,customer_name,sent_at,sender,content/);
+    const body = lines.slice(1).join('\r\n');
+    expect(body).toContain('help,상담 Help,"Lee, ""Jay"""');
+    expect(body).toContain('2026-11-27T20:00:00.000+09:00');
+    expect(body).toContain('"Hello?\nAnyone?"');
+    expect(body).toContain("'=Closed, back at 9");
+    // Later rounds add here: the event log and a JSONL backup, read in the same page.
+    expect(pageErrors).toEqual([]);
+    await context.close();
+  });
+});
