@@ -2,11 +2,13 @@ import { parseArgs } from 'node:util';
 import { backupsRunCommand, type SignalSource } from './backups-run-command.js';
 import { EXIT, type CliIo } from './cli-io.js';
 import { databaseTarget } from './database-url.js';
+import { eventsTailCommand } from './events-tail-command.js';
 import { migrateCommand } from './migrate-command.js';
 
 export const USAGE = `Usage:
   cx-accounts migrate --url <database>
   cx-accounts backups run --url <database> [--once] [--interval-ms <ms>] [--limit <jobs>]
+  cx-accounts events tail --url <database> --domain <id> [--after <seq>] [--once] [--interval-ms <ms>]
 
 <database>: a file path or sqlite:<file> (SQLite), postgres://… (PostgreSQL), mysql://… (MySQL, MariaDB).
 The URL may also come from the CX_DATABASE_URL environment variable.
@@ -15,6 +17,9 @@ The URL may also come from the CX_DATABASE_URL environment variable.
   backups run   run pending history backups (the manual runner) until SIGTERM or SIGINT;
                 --once runs one round; --interval-ms pauses between rounds (default 5000);
                 --limit caps the jobs of a round (default 10)
+  events tail   print a domain's events after --after (default 0) as JSON lines, then follow
+                the log until SIGTERM or SIGINT; --once prints what there is and exits;
+                --interval-ms pauses between reads that found nothing (default 1000)
 `;
 
 /**
@@ -38,6 +43,8 @@ export async function runCli(argv: string[], io: CliIo, signals: SignalSource, e
         once: { type: 'boolean', default: false },
         'interval-ms': { type: 'string' },
         limit: { type: 'string' },
+        domain: { type: 'string' },
+        after: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
       },
     });
@@ -50,13 +57,26 @@ export async function runCli(argv: string[], io: CliIo, signals: SignalSource, e
     io.out(USAGE);
     return values.help || command === 'help' ? EXIT.ok : EXIT.usage;
   }
-  if (command !== 'migrate' && command !== 'backups run') return usageError(io, `unknown command '${command}'`);
+  if (command !== 'migrate' && command !== 'backups run' && command !== 'events tail') return usageError(io, `unknown command '${command}'`);
 
   const url = values.url ?? env['CX_DATABASE_URL'];
   if (url === undefined) return usageError(io, `${command} needs --url <database> (or CX_DATABASE_URL)`);
   const target = databaseTarget(url);
   if (typeof target === 'string') return usageError(io, target);
 
+  if (command !== 'events tail') {
+    const misplaced = (['domain', 'after'] as const).filter((name) => values[name] !== undefined);
+    if (misplaced.length > 0) return usageError(io, `${command} does not take --${misplaced.join(', --')}`);
+  }
+  if (command === 'events tail') {
+    if (values.domain === undefined) return usageError(io, 'events tail needs --domain <id>');
+    if (values.limit !== undefined) return usageError(io, 'events tail does not take --limit');
+    const after = values.after === undefined ? 0 : /^\d+$/.test(values.after) ? Number(values.after) : null;
+    if (after === null || !Number.isSafeInteger(after)) return usageError(io, `--after must be a whole number ≥ 0, got '${values.after}'`);
+    const intervalMs = positiveInteger(values['interval-ms'], 1000);
+    if (intervalMs === null) return usageError(io, `--interval-ms must be a whole number of milliseconds ≥ 1, got '${values['interval-ms']}'`);
+    return eventsTailCommand(target, { domainId: values.domain, after, once: values.once === true, intervalMs }, io, signals);
+  }
   if (command === 'migrate') {
     const extra = (['once', 'interval-ms', 'limit'] as const).filter((name) => values[name] !== undefined && values[name] !== false);
     if (extra.length > 0) return usageError(io, `migrate takes only --url, not --${extra.join(', --')}`);

@@ -15,7 +15,10 @@ import { expectOk } from './conformance/expectations.js';
 export const HEADER: string[] = [...HISTORY_FILE_COLUMNS];
 
 /** A member directory whose names can change, to check names "as they were when sent". */
-export type MutableDirectory = MemberDirectory & { rename(domainId: string, memberId: string, name: string): void };
+export type MutableDirectory = MemberDirectory & {
+  /** Gives a member a new name, as the host's directory would after a rename. */
+  rename(domainId: string, memberId: string, name: string): void;
+};
 
 export function mutableDirectory(members: readonly (Member & { domainId: string })[]): MutableDirectory {
   const byKey = new Map(members.map((member) => [`${member.domainId}/${member.id}`, { ...member }]));
@@ -56,9 +59,13 @@ export type ExpectedRow = { accountId: string; accountName: string; customerName
 export type HistoryFixture = {
   cx: CxAccounts;
   store: Store;
+  /** The members, whose names a test may change. */
   directory: MutableDirectory;
+  /** The clock's current instant. */
   now: () => Date;
+  /** Moves the clock to an instant. */
   setNow: (at: Date | string) => void;
+  /** Moves the clock forward by `ms` milliseconds. */
   advance: (ms: number) => void;
   /** Sets up products `basic` (plenty of units) in `acme` and `globex`. */
   seedProducts: () => Promise<void>;
@@ -262,6 +269,9 @@ export type HistoryReadHooks = {
  *
  * @example
  * ```ts
+ * import { memoryStore } from 'cx-accounts/memory';
+ *
+ * const inner = memoryStore();
  * const store = hookedStore(inner, {
  *   afterRead: async ({ index }) => {
  *     if (index === 1) await cx.conversations.receiveMessage('acme', 'help', { customerId: 'c1', content: 'late', channel: 'line' });

@@ -23,6 +23,7 @@ export {
   parseBackup,
   parseJsonlBackup,
   type HistoryFixture,
+  type MutableDirectory,
   type HistoryRead,
   type HistoryReadHooks,
 } from './backup-fixture.js';

@@ -48,6 +48,9 @@ export const FINISHED_BACKUP_STATUSES: readonly BackupStatus[] = ['ready', 'fail
  *
  * @example
  * ```ts
+ * import type { BackupJobRecord } from 'cx-accounts/store';
+ *
+ * declare const job: BackupJobRecord;
  * backupExpiresAt({ ...job, status: 'ready', readyAt: new Date('2026-11-25T00:00:00Z') }, 7); // 2026-12-02T00:00:00Z
  * ```
  */
@@ -62,7 +65,10 @@ export function backupExpiresAt(record: BackupJobRecord, retentionDays: number):
  *
  * @example
  * ```ts
- * if (isBackupExpired(job, options.retentionDays, clock())) return err(notFound('backup', job.jobId));
+ * import type { BackupJobRecord } from 'cx-accounts/store';
+ *
+ * declare const job: BackupJobRecord;
+ * const expired = isBackupExpired(job, 7, new Date()); // true: answer not_found (entity backup)
  * ```
  */
 export function isBackupExpired(record: BackupJobRecord, retentionDays: number, now: Date): boolean {
@@ -75,6 +81,9 @@ export function isBackupExpired(record: BackupJobRecord, retentionDays: number, 
  *
  * @example
  * ```ts
+ * import type { BackupJobRecord } from 'cx-accounts/store';
+ *
+ * declare const record: BackupJobRecord;
  * const view = viewBackupJob(record, 7); // { id, status, …, expiresAt, format, filter, rowsDone, rowsTotal }
  * ```
  *
@@ -117,7 +126,7 @@ export const WHOLE_HISTORY: BackupFilter = Object.freeze({ from: null, to: null,
  *
  * @example
  * ```ts
- * const record = pendingBackupJob('acme', randomId(), clock(), { filter: { from: null, to: null, accountIds: ['help'] }, format: 'jsonl' });
+ * const record = pendingBackupJob('acme', crypto.randomUUID(), new Date(), { filter: { from: null, to: null, accountIds: ['help'] }, format: 'jsonl' });
  * ```
  */
 export function pendingBackupJob(

@@ -29,8 +29,8 @@ const MAX_FILTER_ACCOUNTS = 100;
  *
  * @example
  * ```ts
- * const request = parseInput(backupRequestSchema, { accountIds: ['help'], format: 'jsonl' }, 'options');
- * request.match(({ filter, format }) => console.log(filter.accountIds, format), (error) => console.error(error.issues));
+ * const request = backupRequestSchema.safeParse({ accountIds: ['help'], format: 'jsonl' });
+ * if (request.success) console.log(request.data.filter.accountIds, request.data.format);
  * ```
  */
 export const backupRequestSchema = z

@@ -6,10 +6,12 @@ const encoder = new TextEncoder();
  *
  * @example
  * ```ts
+ * declare const text: string;
  * const chunks = new ChunkWriter(64 * 1024);
- * for (const chunk of chunks.write(text)) await store.appendBackupChunk(domainId, fileId, seq++, chunk);
+ * let seq = 0;
+ * for (const chunk of chunks.write(text)) await store.appendBackupChunk('acme', 'job.1', seq++, chunk);
  * const last = chunks.finish();
- * if (last) await store.appendBackupChunk(domainId, fileId, seq++, last);
+ * if (last) await store.appendBackupChunk('acme', 'job.1', seq++, last);
  * ```
  */
 export class ChunkWriter {

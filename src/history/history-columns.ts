@@ -25,6 +25,7 @@ export const HISTORY_FILE_COLUMNS = [
  *
  * @example
  * ```ts
+ * declare const row: import('cx-accounts/store').HistoryRow;
  * historyCells(row); // ['help', 'Help', 'Lee', '2026-11-25T18:30:00.000+09:00', 'Lee', 'hello', '6f1c…', 'c1', 'line', 'customer']
  * ```
  */

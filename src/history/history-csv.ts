@@ -41,8 +41,6 @@ function encodeRecord(record: readonly string[]): string {
  *
  * @example
  * ```ts
- * import { loadCsvEncoder } from './history-csv.js';
- *
  * const csv = await loadCsvEncoder();
  * const text = csv.preamble + csv.encode([]);
  * ```

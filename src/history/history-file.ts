@@ -5,11 +5,14 @@ import { jsonlEncoder } from './history-jsonl.js';
 import type { HistoryRowEncoder } from './history-row-encoder.js';
 
 /**
- * The encoder of a backup format (R26, R45); CSV loads csv-stringify on first use.
+ * The encoder of a backup format (R26, R45).
  *
  * @example
  * ```ts
- * const encoder = await loadRowEncoder(job.format);
+ * import type { HistoryRow } from 'cx-accounts/store';
+ *
+ * declare const rows: HistoryRow[];
+ * const encoder = await loadRowEncoder('jsonl');
  * const text = encoder.preamble + encoder.encode(rows);
  * ```
  */
@@ -33,6 +36,9 @@ export type HistoryFileOptions = {
  *
  * @example
  * ```ts
+ * import type { HistoryRow } from 'cx-accounts/store';
+ *
+ * declare const rows: AsyncIterable<HistoryRow>;
  * for await (const chunk of encodeHistoryFile(rows, { format: 'jsonl' })) await file.write(chunk);
  * ```
  */

@@ -9,6 +9,7 @@ import type { HistoryRowEncoder } from './history-row-encoder.js';
  *
  * @example
  * ```ts
+ * declare const row: import('cx-accounts/store').HistoryRow;
  * jsonlEncoder().encode([row]);
  * // '{"account_id":"help","account_name":"Help",…,"sent_at":"2026-11-25T18:30:00.000+09:00",…,"sender_kind":"customer"}\n'
  * ```

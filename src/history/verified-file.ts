@@ -10,6 +10,8 @@ import { backupFileId } from './backup-job.js';
  *
  * @example
  * ```ts
+ * declare const job: import('cx-accounts/store').BackupJobRecord;
+ * declare const response: import('node:http').ServerResponse;
  * try {
  *   for await (const chunk of verifiedFile(store, job)) response.write(chunk);
  * } catch (error) {

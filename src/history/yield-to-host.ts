@@ -5,6 +5,8 @@
  *
  * @example
  * ```ts
+ * declare const pages: string[][];
+ * declare function write(page: string[]): void;
  * for (const page of pages) {
  *   await yieldToHost();
  *   write(page);

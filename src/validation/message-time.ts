@@ -20,6 +20,8 @@ const RANGE = '1970-01-01T00:00:00.000Z and 9999-12-31T23:59:59.999Z';
  *
  * @example
  * ```ts
+ * import * as z from 'zod';
+ *
  * messageTimeSchema.parse(new Date('2026-11-25T09:30:00Z'));      // the same Date
  * messageTimeSchema.safeParse(new Date(8.64e15)).success;          // false
  * const receive = z.strictObject({ content: z.string(), at: messageTimeSchema.optional() });

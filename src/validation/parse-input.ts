@@ -30,6 +30,8 @@ export function toValidationIssues(error: z.ZodError, prefix = ''): ValidationIs
  *
  * @example
  * ```ts
+ * import * as z from 'zod';
+ *
  * parseInput(z.strictObject({ name: z.string() }), { nmae: 'x' });
  * // err({ code: 'validation', issues: [{ path: 'name', message: 'required' }, { path: '', message: 'unknown field(s): nmae' }] })
  * ```

@@ -8,6 +8,7 @@ import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
 import { openPostgres } from '../../adapters/sql/open-postgres.js';
 import type { ClosableStore } from '../../adapters/sql/open-migrated-store.js';
 import { openSqlite } from '../../adapters/sql/open-sqlite.js';
+import { cxMigrations } from '../../adapters/sql/cx-migrations.js';
 import { createCxAccounts } from '../../src/cx-accounts.js';
 import { packageRoot } from '../package/packed-package.js';
 import { createPostgresDatabase, postgresAvailable } from '../sql/scratch-databases.js';
@@ -97,7 +98,7 @@ describe('cx-accounts CLI on SQLite', () => {
     }
     const database = new Database(file, { readonly: true });
     try {
-      expect(database.prepare('select name from cx_migrations').all()).toEqual([{ name: '0001_initial_schema' }]);
+      expect(database.prepare('select name from cx_migrations order by name').all()).toEqual(Object.keys(cxMigrations).map((name) => ({ name })));
     } finally {
       database.close();
     }
@@ -153,6 +154,63 @@ describe('cx-accounts CLI on SQLite', () => {
   });
 });
 
+describe('cx-accounts CLI: events tail', () => {
+  let directory: string;
+  beforeAll(() => {
+    directory = mkdtempSync(join(tmpdir(), 'cx-cli-events-'));
+  });
+  afterAll(() => {
+    rmSync(directory, { recursive: true, force: true });
+  });
+
+  it('R30 R32: prints the events after --after as JSON lines, and --once exits when it has printed them', async () => {
+    const file = join(directory, 'events.db');
+    const seeded = await openSqlite(file);
+    await pendingBackup(seeded);
+    await seeded.close();
+    const all = cli(['events', 'tail', '--url', file, '--domain', 'acme', '--once']);
+    expect(all.stderr).toBe('');
+    expect(all.status).toBe(0);
+    const events = all.stdout.trim().split('\n').map((line) => JSON.parse(line) as { seq: number; type: string; domainId: string });
+    expect(events.map((event) => event.type)).toEqual(['product.set', 'account.created', 'contact.added', 'message.received', 'backup.requested']);
+    expect(events.map((event) => event.seq)).toEqual([1, 2, 3, 4, 5]);
+    const later = cli(['events', 'tail', '--url', file, '--domain', 'acme', '--after', '3', '--once']);
+    expect(later.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { seq: number }).seq)).toEqual([4, 5]);
+    expect(cli(['events', 'tail', '--url', file, '--domain', 'nobody', '--once'])).toMatchObject({ status: 0, stdout: '' });
+    expect(cli(['events', 'tail', '--url', file, '--once']).status).toBe(2);
+    expect(cli(['events', 'tail', '--url', file, '--domain', 'acme', '--after', '-1']).status).toBe(2);
+    expect(cli(['migrate', '--url', file, '--domain', 'acme']).status).toBe(2);
+  });
+
+  it('R30: follows the log: a new event appears, and SIGTERM ends it with exit code 0', async () => {
+    const file = join(directory, 'follow.db');
+    const seeded = await openSqlite(file);
+    await pendingBackup(seeded);
+    await seeded.close();
+    const tail = spawn(TSX, [MAIN, 'events', 'tail', '--url', file, '--domain', 'acme', '--after', '5', '--interval-ms', '100'], { cwd: packageRoot });
+    let stdout = '';
+    const exited = new Promise<number | null>((resolve) => tail.on('exit', (code) => resolve(code)));
+    const printed = new Promise<void>((resolve) => {
+      tail.on('exit', () => resolve());
+      tail.stdout.on('data', (chunk: Buffer) => {
+        stdout += chunk.toString();
+        if (stdout.includes('\n')) resolve();
+      });
+    });
+    const store = await openSqlite(file);
+    try {
+      const cx = createCxAccounts({ store, directory: memoryDirectory([]), contactUrlBase: 'https://talk.example.com/add/', backups: { runner: 'manual' } });
+      expect((await cx.products.set('acme', { productId: 'pro', name: 'Pro', seatLimit: 2, quantity: 1 })).isOk()).toBe(true);
+    } finally {
+      await store.close();
+    }
+    await printed;
+    expect(JSON.parse(stdout.trim().split('\n')[0]!)).toMatchObject({ seq: 6, type: 'product.set', data: { productId: 'pro' } });
+    tail.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+});
+
 const postgres = await postgresAvailable();
 if (postgres !== true && process.env.CI === 'true') throw new Error(`the CLI's PostgreSQL test cannot run under CI: ${postgres}`);
 if (postgres !== true) console.warn(`[skip] cx-accounts CLI on PostgreSQL: ${postgres}`);
@@ -177,6 +235,9 @@ describe.skipIf(postgres !== true)('cx-accounts CLI on PostgreSQL', () => {
     expect(run.stderr).toBe('');
     expect(run.status).toBe(0);
     expect(run.stdout).toContain('1 ready, 0 failed');
+    const tail = cli(['events', 'tail', '--url', scratch.url, '--domain', 'acme', '--once']);
+    expect(tail.status).toBe(0);
+    expect(tail.stdout.trim().split('\n').map((line) => (JSON.parse(line) as { type: string }).type).slice(-2)).toEqual(['backup.requested', 'backup.ready']);
     const store = await openPostgres({ connectionString: scratch.url });
     try {
       expect(await jobStatus(store, jobId)).toBe('ready');

@@ -36,9 +36,9 @@ const DAY = 86_400_000;
  * ```ts
  * // my-store.backups.test.ts
  * import { describeBackupConformance } from 'cx-accounts/testing';
- * import { openMyStore } from './my-store.js';
+ * import { memoryStore } from 'cx-accounts/memory';
  *
- * describeBackupConformance({ name: 'my store', setup: () => openMyStore({ fresh: true }), teardown: (store) => store.close() });
+ * describeBackupConformance({ name: 'memory', setup: async () => memoryStore(), teardown: async () => {} });
  * ```
  *
  * @category Stores

@@ -6,8 +6,12 @@
  *
  * @example
  * ```ts
+ * import fc from 'fast-check';
+ * import * as z from 'zod';
+ *
  * fc.assert(fc.property(hostileMaker, (make) => {
- *   const result = parseInput(schema, make());
+ *   const result = z.string().safeParse(make());
+ *   return !result.success;
  * }));
  * ```
  *
