@@ -9,6 +9,7 @@ import { customerOperations, type CustomerOperations } from './customers/custome
 import { eventOperations, type EventOperations } from './events/event-operations.js';
 import { actorSchema } from './validation/identifiers.js';
 import { parseInput } from './validation/parse-input.js';
+import { tracedGroup } from './telemetry/traced-group.js';
 import { historyOperations, type HistoryOperations, type BackupOptions } from './history/history-operations.js';
 import { memberOperations, type MemberOperations } from './members/member-operations.js';
 import type { OperationContext } from './operation-context.js';
@@ -117,17 +118,17 @@ function operationsFor(context: OperationContext, backups: BackupOptions | undef
   // One history group (and so one backup runner) serves `cx` and every `cx.as(…)`.
   const historyGroup = history ?? historyOperations(context, backups);
   return {
-    products: productOperations(context),
-    members: memberOperations(context),
-    accounts: accountOperations(context),
-    agents: agentOperations(context),
-    settings: settingsOperations(context),
-    holidays: holidayOperations(context),
-    conversations: conversationOperations(context),
-    customers: customerOperations(context),
-    bots: botOperations(context),
-    history: history === undefined ? historyGroup : historyOperations(context, backups, historyGroup),
-    events: eventOperations(context),
+    products: tracedGroup('products', productOperations(context)),
+    members: tracedGroup('members', memberOperations(context)),
+    accounts: tracedGroup('accounts', accountOperations(context)),
+    agents: tracedGroup('agents', agentOperations(context)),
+    settings: tracedGroup('settings', settingsOperations(context)),
+    holidays: tracedGroup('holidays', holidayOperations(context)),
+    conversations: tracedGroup('conversations', conversationOperations(context)),
+    customers: tracedGroup('customers', customerOperations(context)),
+    bots: tracedGroup('bots', botOperations(context)),
+    history: tracedGroup('history', history === undefined ? historyGroup : historyOperations(context, backups, historyGroup)),
+    events: tracedGroup('events', eventOperations(context)),
     as: (actor: string) => {
       const parsed = parseInput(actorSchema, actor, 'actor');
       if (parsed.isErr()) return refusingEverything(parsed.error);
