@@ -48,6 +48,16 @@ export type RuleErrorCode =
   | 'channel_disconnected';
 
 /**
+ * The rule codes whose errors carry only a message; the others carry the figures a host needs
+ * to word its own message: `seat_limit_exceeded` (`productId`, `seatLimit`, `requested`),
+ * `product_unavailable` and `quantity_below_usage` (`productId`, `quantity`, `inUse`),
+ * `last_agent` (`accountIds`).
+ *
+ * @category Errors
+ */
+export type PlainRuleErrorCode = Exclude<RuleErrorCode, 'seat_limit_exceeded' | 'product_unavailable' | 'quantity_below_usage' | 'last_agent'>;
+
+/**
  * Every error `cx-accounts` returns.
  *
  * @example
@@ -67,7 +77,10 @@ export type RuleErrorCode =
 export type CxError =
   | { code: 'validation'; message: string; issues: ValidationIssue[] }
   | { code: 'not_found'; message: string; entity: NotFoundEntity }
-  | { code: RuleErrorCode; message: string }
+  | { code: PlainRuleErrorCode; message: string }
+  | { code: 'seat_limit_exceeded'; message: string; productId: string; seatLimit: number; requested: number }
+  | { code: 'product_unavailable' | 'quantity_below_usage'; message: string; productId: string; quantity: number; inUse: number }
+  | { code: 'last_agent'; message: string; accountIds: string[] }
   | { code: 'store_failure'; message: string; cause: unknown; outcome: StoreFailureOutcome }
   | { code: 'directory_failure' | 'internal'; message: string; cause: unknown }
   | { code: 'config_invalid'; message: string; issues: ValidationIssue[] };
@@ -114,8 +127,35 @@ export function notFound(entity: NotFoundEntity, id: string): CxError {
  *
  * @category Errors
  */
-export function ruleError(code: RuleErrorCode, message: string): CxError {
+export function ruleError(code: PlainRuleErrorCode, message: string): CxError {
   return { code, message };
+}
+
+/**
+ * Builds a `seat_limit_exceeded`: `requested` agents do not fit the product's `seatLimit` (R4).
+ *
+ * @category Errors
+ */
+export function seatLimitExceeded(productId: string, seatLimit: number, requested: number, message: string): CxError {
+  return { code: 'seat_limit_exceeded', message, productId, seatLimit, requested };
+}
+
+/**
+ * Builds a `product_unavailable` (R3) or a `quantity_below_usage` (R1): `inUse` of `quantity` units.
+ *
+ * @category Errors
+ */
+export function unitsError(code: 'product_unavailable' | 'quantity_below_usage', productId: string, quantity: number, inUse: number, message: string): CxError {
+  return { code, message, productId, quantity, inUse };
+}
+
+/**
+ * Builds a `last_agent`: the accounts that would be left without an agent (R16, R35).
+ *
+ * @category Errors
+ */
+export function lastAgent(accountIds: string[], message: string): CxError {
+  return { code: 'last_agent', message, accountIds };
 }
 
 /**

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from 'neverthrow';
-import { directoryFailure, notFound, ruleError, type CxError } from '../errors.js';
+import { directoryFailure, notFound, seatLimitExceeded, unitsError, type CxError } from '../errors.js';
 import { readStoredSettings } from '../settings/stored-settings.js';
 import type { MemberDirectory } from '../ports/member-directory.js';
 import type { AccountRecord, ProductRecord } from '../ports/records.js';
@@ -29,9 +29,7 @@ export async function checkProductHasRoom(tx: StoreTransaction, product: Product
   const inUse = (await tx.productUsage()).get(product.productId)?.inUse ?? 0;
   if (inUse < product.quantity) return ok(undefined);
   return err(
-    ruleError(
-      'product_unavailable',
-      `product ${JSON.stringify(product.productId)} has no free unit: ${inUse} of ${product.quantity} in use`,
+    unitsError('product_unavailable', product.productId, product.quantity, inUse, `product ${JSON.stringify(product.productId)} has no free unit: ${inUse} of ${product.quantity} in use`,
     ),
   );
 }
@@ -40,9 +38,7 @@ export async function checkProductHasRoom(tx: StoreTransaction, product: Product
 export function checkSeats(product: ProductRecord, agentCount: number): Result<void, CxError> {
   if (agentCount <= product.seatLimit) return ok(undefined);
   return err(
-    ruleError(
-      'seat_limit_exceeded',
-      `${agentCount} agents do not fit product ${JSON.stringify(product.productId)}: its seat limit is ${product.seatLimit}`,
+    seatLimitExceeded(product.productId, product.seatLimit, agentCount, `${agentCount} agents do not fit product ${JSON.stringify(product.productId)}: its seat limit is ${product.seatLimit}`,
     ),
   );
 }

@@ -1,6 +1,6 @@
 import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
 import * as z from 'zod';
-import { notFound, ruleError, type CxError } from '../errors.js';
+import { lastAgent, notFound, ruleError, type CxError } from '../errors.js';
 import { checkMembers, checkSeats, loadProduct } from '../accounts/account-lookup.js';
 import { changeAccount, type AccountChange, type ChangeOptions } from '../accounts/change-account.js';
 import type { Account } from '../accounts/account-view.js';
@@ -114,7 +114,7 @@ export function agentOperations(context: OperationContext): AgentOperations {
           return await changeAccount(context, domainId, accountId, options, async (current, tx) => {
             if (!current.agentIds.includes(member)) return err(notFound('agent', member));
             if (current.agentIds.length < 2) {
-              return err(ruleError('last_agent', `${member} is the last agent of ${current.id}; an account keeps at least one`));
+              return err(lastAgent([current.id], `${member} is the last agent of ${current.id}; an account keeps at least one`));
             }
             const remaining = current.agentIds.filter((id) => id !== member);
             const lostAccessIds = await membersLosingAccess(tx, [member], current.id);

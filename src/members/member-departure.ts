@@ -1,6 +1,6 @@
 import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
 import * as z from 'zod';
-import { invalid, ruleError, type CxError } from '../errors.js';
+import { invalid, lastAgent, type CxError } from '../errors.js';
 import { checkMembers, loadAccount } from '../accounts/account-lookup.js';
 import { writeAccountChange, type AccountChange } from '../accounts/change-account.js';
 import { membersGainingAccess } from '../agents/access-changes.js';
@@ -56,9 +56,7 @@ export function departMember(
           const soleAgentOf = accounts.filter((account) => account.agentIds.length === 1).map((account) => account.id);
           if (soleAgentOf.length > 0 && replacementId === null) {
             return err(
-              ruleError(
-                'last_agent',
-                `${member} is the only agent of ${soleAgentOf.join(', ')}; name a replacementId to take its place there`,
+              lastAgent(soleAgentOf, `${member} is the only agent of ${soleAgentOf.join(', ')}; name a replacementId to take its place there`,
               ),
             );
           }

@@ -1,6 +1,6 @@
 import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
 import * as z from 'zod';
-import { ruleError, type CxError } from '../errors.js';
+import { seatLimitExceeded, unitsError, type CxError } from '../errors.js';
 import type { OperationContext } from '../operation-context.js';
 import type { ProductRecord } from '../ports/records.js';
 import { newEvent } from '../events/new-event.js';
@@ -99,17 +99,13 @@ export function productOperations(context: OperationContext): ProductOperations 
             const usage = (await tx.productUsage()).get(product.productId) ?? { inUse: 0, maxAgents: 0 };
             if (product.quantity < usage.inUse) {
               return err(
-                ruleError(
-                  'quantity_below_usage',
-                  `quantity ${product.quantity} is below the ${usage.inUse} active account(s) using product ${JSON.stringify(product.productId)}`,
+                unitsError('quantity_below_usage', product.productId, product.quantity, usage.inUse, `quantity ${product.quantity} is below the ${usage.inUse} active account(s) using product ${JSON.stringify(product.productId)}`,
                 ),
               );
             }
             if (product.seatLimit < usage.maxAgents) {
               return err(
-                ruleError(
-                  'seat_limit_exceeded',
-                  `seatLimit ${product.seatLimit} is below the ${usage.maxAgents} agents of an account using product ${JSON.stringify(product.productId)}`,
+                seatLimitExceeded(product.productId, product.seatLimit, usage.maxAgents, `seatLimit ${product.seatLimit} is below the ${usage.maxAgents} agents of an account using product ${JSON.stringify(product.productId)}`,
                 ),
               );
             }

@@ -73,11 +73,11 @@ describe.each(servers)('event log under concurrent writers: $name', (server) => 
           );
           await pause();
           await tx.putProduct({ productId: `p${writerIndex}`, name: `round ${round}`, seatLimit: 1, quantity: round });
-          if (refuse) return err(ruleError('product_unavailable', 'refused on purpose'));
+          if (refuse) return err(ruleError('version_conflict', 'refused on purpose'));
           return ok(seqs);
         });
         if (result.isOk()) committed.push(result.value);
-        else if (result.error.code === 'product_unavailable') refused += 1;
+        else if (result.error.code === 'version_conflict') refused += 1;
         else throw new Error(`writer ${writerIndex}: ${result.error.code} ${result.error.message}`);
       }
     };

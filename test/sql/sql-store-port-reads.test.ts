@@ -113,7 +113,7 @@ describe.each(factories)('SQL store port, second round: $name', (factory) => {
           store.transaction('acme', 'write', async (tx) => {
             const seqs = await tx.appendEvents([event(`w${index}`)]);
             await tx.putProduct({ productId: `p${index}`, name: 'P', seatLimit: 1, quantity: 1 });
-            if (index % 5 === 4) return err(ruleError('product_unavailable', 'refused'));
+            if (index % 5 === 4) return err(ruleError('version_conflict', 'refused'));
             return ok(seqs[0]!);
           }),
         ),
@@ -420,9 +420,9 @@ describe.each(factories)('SQL store port, second round: $name', (factory) => {
         const found = (await tx.findAccount('help'))!;
         await tx.addAgents(found.key, ['u4']);
         await tx.patchAccount(found.key, {}, found.version + 1);
-        return err(ruleError('seat_limit_exceeded', 'no'));
+        return err(ruleError('version_conflict', 'no'));
       });
-      expect(outcome(refused)).toBe('seat_limit_exceeded');
+      expect(outcome(refused)).toBe('version_conflict');
       expect(await read(store, 'acme', (tx) => tx.findAccount('help'))).toMatchObject({ version: 3, agentIds: ['u2', 'u3'] });
       // Reset in the same transaction as an agent change: both land.
       await write(store, 'acme', async (tx) => {

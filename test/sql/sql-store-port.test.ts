@@ -49,9 +49,9 @@ describe.each(factories)('SQL store port: $name', (factory) => {
       const refused = await store.transaction('acme', 'write', async (tx) => {
         await tx.insertAccount(dropped, null);
         await tx.putProduct({ productId: 'basic', name: 'Basic', seatLimit: 2, quantity: 1 });
-        return err(ruleError('product_unavailable', 'changed my mind'));
+        return err(ruleError('version_conflict', 'changed my mind'));
       });
-      expect(outcome(refused)).toBe('product_unavailable');
+      expect(outcome(refused)).toBe('version_conflict');
       expect(await read(store, 'acme', (tx) => tx.findAccount('kept'))).toMatchObject({ id: 'kept' });
       expect(await read(store, 'acme', (tx) => tx.findAccount('dropped'))).toBeNull();
       expect(await read(store, 'acme', (tx) => tx.listProducts())).toEqual([]);
