@@ -1,4 +1,6 @@
+import { ResultAsync } from 'neverthrow';
 import { createCxAccounts, type CxAccounts } from '../src/cx-accounts.js';
+import type { CxError } from '../src/errors.js';
 import type { Store } from '../src/ports/store.js';
 import { memoryDirectory } from '../adapters/memory/memory-directory.js';
 
@@ -52,14 +54,60 @@ export type Fixture = {
   setNow: (at: Date | string) => void;
 };
 
+/**
+ * The error codes each operation answered in this process's conformance tests, by
+ * `group.operation`: the suites check them against `OPERATION_ERROR_CODES`, the codes the
+ * operations' types declare.
+ *
+ * @category Stores
+ */
+export const OBSERVED_ERROR_CODES = new Map<string, Set<string>>();
+
+/** `cx`, recording the code of every error its operations answer (its `as(…)` too). */
+function recording(cx: CxAccounts): CxAccounts {
+  const groups = new Map<PropertyKey, unknown>();
+  return new Proxy(cx, {
+    get(target, groupName) {
+      const group = Reflect.get(target, groupName) as unknown;
+      if (groupName === 'as') return (actor: string) => recording(target.as(actor));
+      if (typeof group !== 'object' || group === null) return group;
+      if (!groups.has(groupName)) {
+        groups.set(
+          groupName,
+          new Proxy(group, {
+            get(operations, name) {
+              const operation = Reflect.get(operations, name) as unknown;
+              if (typeof operation !== 'function') return operation;
+              return (...args: unknown[]) => {
+                const answer = (operation as (...a: unknown[]) => unknown).apply(operations, args);
+                if (answer instanceof ResultAsync) {
+                  return answer.mapErr((error: CxError) => {
+                    const key = `${String(groupName)}.${String(name)}`;
+                    const codes = OBSERVED_ERROR_CODES.get(key) ?? new Set<string>();
+                    codes.add(error.code);
+                    OBSERVED_ERROR_CODES.set(key, codes);
+                    return error;
+                  });
+                }
+                return answer;
+              };
+            },
+          }),
+        );
+      }
+      return groups.get(groupName);
+    },
+  });
+}
+
 export function makeFixture(store: Store, start: string = '2026-11-25T03:00:00.000Z'): Fixture {
   let now = new Date(start);
-  const cx = createCxAccounts({
+  const cx = recording(createCxAccounts({
     store,
     directory: memoryDirectory(FIXTURE_MEMBERS),
     contactUrlBase: CONTACT_URL_BASE,
     clock: () => new Date(now),
-  });
+  }));
   return {
     cx,
     store,

@@ -1,6 +1,7 @@
-import { afterEach, beforeEach, describe } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { OPERATION_ERROR_CODES } from '../src/operation-errors.js';
 import type { Store } from '../src/ports/store.js';
-import { makeFixture, type Fixture, type StoreFactory } from './conformance-fixture.js';
+import { makeFixture, OBSERVED_ERROR_CODES, type Fixture, type StoreFactory } from './conformance-fixture.js';
 import { accountCases } from './conformance/accounts.js';
 import { adminPageCases } from './conformance/admin-page.js';
 import { eventCases } from './conformance/events.js';
@@ -102,5 +103,17 @@ export function describeStoreConformance<S extends Store>(factory: StoreFactory<
       if (options.skip?.includes(name)) continue;
       suites[name]();
     }
+    // Last: every error seen so far is one its operation's type declares (R27).
+    describe('declared errors', () => {
+      it('R27: every error an operation answered has a code its type declares', () => {
+        const undeclared: string[] = [];
+        for (const [operation, codes] of OBSERVED_ERROR_CODES) {
+          const declared: readonly string[] = (OPERATION_ERROR_CODES as Record<string, readonly string[]>)[operation] ?? [];
+          for (const code of codes) if (!declared.includes(code)) undeclared.push(`${operation}: ${code}`);
+        }
+        expect(OBSERVED_ERROR_CODES.size).toBeGreaterThan(10);
+        expect(undeclared).toEqual([]);
+      });
+    });
   });
 }

@@ -1,4 +1,5 @@
 import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
+import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
 import { invalid, ruleError, type CxError } from '../errors.js';
 import type { OperationContext } from '../operation-context.js';
@@ -143,9 +144,9 @@ export type AccountOperations = {
    * if (created.isOk()) console.log(created.value.contactUrl);
    * ```
    */
-  create(domainId: string, input: CreateAccountInput): ResultAsync<Account, CxError>;
+  create(domainId: string, input: CreateAccountInput): ResultAsync<Account, OperationError<'accounts.create'>>;
   /** The active account with this ID in the domain, or `not_found` (R13). */
-  get(domainId: string, accountId: string): ResultAsync<Account, CxError>;
+  get(domainId: string, accountId: string): ResultAsync<Account, OperationError<'accounts.get'>>;
   /**
    * A page of the active accounts, oldest activation first (R10). Pass `nextCursor` back to
    * get the next page; it is `null` on the last page.
@@ -161,7 +162,7 @@ export type AccountOperations = {
    * } while (cursor);
    * ```
    */
-  list(domainId: string, options?: { limit?: number; cursor?: string | null }): ResultAsync<AccountPage, CxError>;
+  list(domainId: string, options?: { limit?: number; cursor?: string | null }): ResultAsync<AccountPage, OperationError<'accounts.list'>>;
   /**
    * Changes name, description or image (R5–R8, R12). Give `expectedVersion` to refuse the
    * change when someone else changed the account first (`version_conflict`). A call with
@@ -172,9 +173,9 @@ export type AccountOperations = {
     accountId: string,
     input: UpdateAccountInput,
     options?: ChangeOptions,
-  ): ResultAsync<Account, CxError>;
+  ): ResultAsync<Account, OperationError<'accounts.update'>>;
   /** Moves an account to another product (R3, R4). Moving to its own product changes nothing. */
-  changeProduct(domainId: string, accountId: string, productId: string, options?: ChangeOptions): ResultAsync<Account, CxError>;
+  changeProduct(domainId: string, accountId: string, productId: string, options?: ChangeOptions): ResultAsync<Account, OperationError<'accounts.changeProduct'>>;
   /**
    * Ends an account for good (R24) and says what it did.
    *
@@ -186,7 +187,7 @@ export type AccountOperations = {
    * );
    * ```
    */
-  reset(domainId: string, accountId: string, options?: ChangeOptions): ResultAsync<ResetReport, CxError>;
+  reset(domainId: string, accountId: string, options?: ChangeOptions): ResultAsync<ResetReport, OperationError<'accounts.reset'>>;
   /**
    * The contact URL as a QR code (R11): PNG bytes by default, or an SVG string.
    *
@@ -197,13 +198,13 @@ export type AccountOperations = {
    * const svg = await cx.accounts.qrCode('acme', 'help', { format: 'svg' });
    * ```
    */
-  qrCode(domainId: string, accountId: string, options?: { format?: 'png'; size?: number }): ResultAsync<Uint8Array, CxError>;
+  qrCode(domainId: string, accountId: string, options?: { format?: 'png'; size?: number }): ResultAsync<Uint8Array, OperationError<'accounts.qrCode'>>;
   /** The contact URL as an SVG document. */
-  qrCode(domainId: string, accountId: string, options: { format: 'svg'; size?: number }): ResultAsync<string, CxError>;
+  qrCode(domainId: string, accountId: string, options: { format: 'svg'; size?: number }): ResultAsync<string, OperationError<'accounts.qrCode'>>;
   /** The contact URL as PNG bytes or SVG markup, as `options.format` says. */
-  qrCode(domainId: string, accountId: string, options?: QrCodeOptions): ResultAsync<Uint8Array | string, CxError>;
+  qrCode(domainId: string, accountId: string, options?: QrCodeOptions): ResultAsync<Uint8Array | string, OperationError<'accounts.qrCode'>>;
   /** The image bytes of an account, or `null` when it has none. */
-  image(domainId: string, accountId: string): ResultAsync<Uint8Array | null, CxError>;
+  image(domainId: string, accountId: string): ResultAsync<Uint8Array | null, OperationError<'accounts.image'>>;
 };
 
 export function accountOperations(context: OperationContext): AccountOperations {
@@ -221,7 +222,7 @@ export function accountOperations(context: OperationContext): AccountOperations 
       }),
     );
 
-  return {
+  return narrowed<AccountOperations>({
     create: (domainId, input) =>
       runOperation(() =>
         safeTry(async function* () {
@@ -387,5 +388,5 @@ export function accountOperations(context: OperationContext): AccountOperations 
           ok(account.image ? await tx.getAccountImage(account.key) : null),
         ),
       ),
-  };
+  });
 }

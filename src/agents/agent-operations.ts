@@ -1,4 +1,5 @@
 import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
+import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
 import { lastAgent, notFound, ruleError, type CxError } from '../errors.js';
 import { checkMembers, checkSeats, loadProduct } from '../accounts/account-lookup.js';
@@ -48,12 +49,12 @@ export type AgentOperations = {
    * if (added.isErr()) console.error(added.error.message);
    * ```
    */
-  add(domainId: string, accountId: string, memberIds: string[], options?: ChangeOptions): ResultAsync<Account, CxError>;
+  add(domainId: string, accountId: string, memberIds: string[], options?: ChangeOptions): ResultAsync<Account, OperationError<'agents.add'>>;
   /**
    * Removes an agent (R16); it leaves every room of the account, and a room left with no
    * agent goes to the remaining agents (R36). Removing the last agent fails with `last_agent`.
    */
-  remove(domainId: string, accountId: string, memberId: string, options?: ChangeOptions): ResultAsync<Account, CxError>;
+  remove(domainId: string, accountId: string, memberId: string, options?: ChangeOptions): ResultAsync<Account, OperationError<'agents.remove'>>;
   /**
    * Makes the account's agents exactly `memberIds` in one step (R34): 1 to `seatLimit`
    * distinct members of the domain. The only agent of a one-seat account can be swapped this
@@ -68,7 +69,7 @@ export type AgentOperations = {
    * );
    * ```
    */
-  set(domainId: string, accountId: string, memberIds: string[], options?: ChangeOptions): ResultAsync<Account, CxError>;
+  set(domainId: string, accountId: string, memberIds: string[], options?: ChangeOptions): ResultAsync<Account, OperationError<'agents.set'>>;
   /**
    * Whether a member may use the consultation service, and through which accounts (R17).
    *
@@ -80,12 +81,12 @@ export type AgentOperations = {
    * );
    * ```
    */
-  access(domainId: string, memberId: string): ResultAsync<AgentAccess, CxError>;
+  access(domainId: string, memberId: string): ResultAsync<AgentAccess, OperationError<'agents.access'>>;
 };
 
 export function agentOperations(context: OperationContext): AgentOperations {
   const { store, directory } = context;
-  return {
+  return narrowed<AgentOperations>({
     add: (domainId, accountId, memberIds, options) =>
       runOperation(() =>
         safeTry(async function* () {
@@ -165,5 +166,5 @@ export function agentOperations(context: OperationContext): AgentOperations {
           });
         }),
       ),
-  };
+  });
 }

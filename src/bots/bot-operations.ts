@@ -1,6 +1,7 @@
 import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
+import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
-import { invalid, notFound, ruleError, type CxError } from '../errors.js';
+import { invalid, notFound, ruleError } from '../errors.js';
 import { newEvent } from '../events/new-event.js';
 import { transact } from '../run-transaction.js';
 import { inAccountTransaction } from '../accounts/account-transaction.js';
@@ -51,12 +52,12 @@ export type BotOperations = {
     domainId: string,
     accountId: string,
     input: { botId: string; name: string; origin: 'admin' | 'dev_console' },
-  ): ResultAsync<Bot, CxError>;
+  ): ResultAsync<Bot, OperationError<'bots.register'>>;
   /**
    * The bots of the domain by `botId`, or of one active account (R38). A `dev_console` bot
    * detached by a reset has `accountId: null`.
    */
-  list(domainId: string, options?: { accountId?: string }): ResultAsync<Bot[], CxError>;
+  list(domainId: string, options?: { accountId?: string }): ResultAsync<Bot[], OperationError<'bots.list'>>;
   /**
    * Attaches a detached `dev_console` bot to an active account (R38). An attached bot, or an
    * `admin` one, is a `validation` error on `botId`.
@@ -67,9 +68,9 @@ export type BotOperations = {
    * attached.match((bot) => console.log(bot.accountId), (error) => console.error(error.message));
    * ```
    */
-  attach(domainId: string, botId: string, accountId: string): ResultAsync<Bot, CxError>;
+  attach(domainId: string, botId: string, accountId: string): ResultAsync<Bot, OperationError<'bots.attach'>>;
   /** Deletes a bot of the domain (`not_found`, entity `bot`, for an unknown one). */
-  remove(domainId: string, botId: string): ResultAsync<void, CxError>;
+  remove(domainId: string, botId: string): ResultAsync<void, OperationError<'bots.remove'>>;
 };
 
 function toBot(record: BotRecord): Bot {
@@ -86,7 +87,7 @@ const listOptionsSchema = z.strictObject({ accountId: accountIdSchema.optional()
 
 export function botOperations(context: OperationContext): BotOperations {
   const { store, clock } = context;
-  return {
+  return narrowed<BotOperations>({
     register: (domainId, accountId, input) =>
       runOperation(() =>
         safeTry(async function* () {
@@ -157,5 +158,5 @@ export function botOperations(context: OperationContext): BotOperations {
           });
         }),
       ),
-  };
+  });
 }

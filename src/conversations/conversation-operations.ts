@@ -1,4 +1,5 @@
 import { err, ok, safeTry, type Result, type ResultAsync } from 'neverthrow';
+import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
 import { directoryFailure, notFound, ruleError, type CxError } from '../errors.js';
 import { newEvent } from '../events/new-event.js';
@@ -112,7 +113,7 @@ export type ConversationOperations = ConversationReads & {
     domainId: string,
     accountId: string,
     input: { customerId: string; name: string; channel: Channel },
-  ): ResultAsync<AutoReply | null, CxError>;
+  ): ResultAsync<AutoReply | null, OperationError<'conversations.addContact'>>;
   /**
    * Records a customer's message in the history (always) and answers the automatic reply due
    * (R23): holiday or away message at most once per customer within one continuous stretch of
@@ -138,7 +139,7 @@ export type ConversationOperations = ConversationReads & {
     domainId: string,
     accountId: string,
     input: { customerId: string; content: string; channel: Channel; at?: Date; messageId?: string },
-  ): ResultAsync<AutoReply | null, CxError>;
+  ): ResultAsync<AutoReply | null, OperationError<'conversations.receiveMessage'>>;
   /**
    * Records an agent's message to a customer in the history, through the customer's channel
    * as last recorded (R41). A member who is not (or no longer) an agent of the account gets
@@ -148,15 +149,15 @@ export type ConversationOperations = ConversationReads & {
     domainId: string,
     accountId: string,
     input: { agentId: string; customerId: string; content: string; at?: Date; messageId?: string },
-  ): ResultAsync<void, CxError>;
+  ): ResultAsync<void, OperationError<'conversations.sendMessage'>>;
   /** Opens a room: `consultation` (one customer who is a contact) or `group`, with agents of the account. */
   openRoom(
     domainId: string,
     accountId: string,
     input: { kind: 'consultation' | 'group'; customerId?: string; agentIds: string[] },
-  ): ResultAsync<Room, CxError>;
+  ): ResultAsync<Room, OperationError<'conversations.openRoom'>>;
   /** The rooms of an account, oldest first. */
-  rooms(domainId: string, accountId: string): ResultAsync<Room[], CxError>;
+  rooms(domainId: string, accountId: string): ResultAsync<Room[], OperationError<'conversations.rooms'>>;
 };
 
 export function conversationOperations(context: OperationContext): ConversationOperations {
@@ -206,7 +207,7 @@ export function conversationOperations(context: OperationContext): ConversationO
       }),
     );
 
-  return {
+  return narrowed<ConversationOperations>({
     addContact: (domainId, accountId, input) =>
       runOperation(() =>
         safeTry(async function* () {
@@ -347,7 +348,7 @@ export function conversationOperations(context: OperationContext): ConversationO
       ),
 
     ...conversationReads(context),
-  };
+  });
 }
 
 /** Fails with `channel_disconnected` when an external channel is off in the account's settings (R43). */

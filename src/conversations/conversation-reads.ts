@@ -1,6 +1,6 @@
 import { ok, safeTry, type ResultAsync } from 'neverthrow';
+import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
-import type { CxError } from '../errors.js';
 import { inAccountTransaction } from '../accounts/account-transaction.js';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../internal/keyset-cursor.js';
 import type { OperationContext } from '../operation-context.js';
@@ -112,7 +112,7 @@ export type ConversationReads = {
    * );
    * ```
    */
-  history(domainId: string, query?: HistoryQuery): ResultAsync<Page<HistoryMessage>, CxError>;
+  history(domainId: string, query?: HistoryQuery): ResultAsync<Page<HistoryMessage>, OperationError<'conversations.history'>>;
   /**
    * Pages through the contacts of an active account, by the time they were added (R40).
    *
@@ -122,12 +122,12 @@ export type ConversationReads = {
    * if (contacts.isOk()) console.log(contacts.value.items.map((c) => c.name));
    * ```
    */
-  contacts(domainId: string, accountId: string, query?: { limit?: number; cursor?: string | null }): ResultAsync<Page<Contact>, CxError>;
+  contacts(domainId: string, accountId: string, query?: { limit?: number; cursor?: string | null }): ResultAsync<Page<Contact>, OperationError<'conversations.contacts'>>;
 };
 
 export function conversationReads(context: OperationContext): ConversationReads {
   const { store } = context;
-  return {
+  return narrowed<ConversationReads>({
     history: (domainId, query) =>
       runOperation(() =>
         safeTry(async function* () {
@@ -169,5 +169,5 @@ export function conversationReads(context: OperationContext): ConversationReads 
           });
         }),
       ),
-  };
+  });
 }

@@ -1,5 +1,5 @@
 import { ok, safeTry, type ResultAsync } from 'neverthrow';
-import type { CxError } from '../errors.js';
+import { narrowed, type OperationError } from '../operation-errors.js';
 import { newEvent } from '../events/new-event.js';
 import type { OperationContext } from '../operation-context.js';
 import { runOperation } from '../run-operation.js';
@@ -37,11 +37,11 @@ export type CustomerOperations = {
    * );
    * ```
    */
-  erase(domainId: string, customerId: string): ResultAsync<ErasureReport, CxError>;
+  erase(domainId: string, customerId: string): ResultAsync<ErasureReport, OperationError<'customers.erase'>>;
 };
 
 export function customerOperations(context: OperationContext): CustomerOperations {
-  return {
+  return narrowed<CustomerOperations>({
     erase: (domainId, customerId) =>
       runOperation(() =>
         safeTry(async function* () {
@@ -54,5 +54,5 @@ export function customerOperations(context: OperationContext): CustomerOperation
           });
         }),
       ),
-  };
+  });
 }

@@ -1,6 +1,6 @@
 import { ok, safeTry, type ResultAsync } from 'neverthrow';
+import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
-import type { CxError } from '../errors.js';
 import type { OperationContext } from '../operation-context.js';
 import type { EventRecord } from '../ports/records.js';
 import { runOperation } from '../run-operation.js';
@@ -51,11 +51,11 @@ export type EventOperations = {
    * }
    * ```
    */
-  read(domainId: string, options?: { after?: number; limit?: number }): ResultAsync<EventPage, CxError>;
+  read(domainId: string, options?: { after?: number; limit?: number }): ResultAsync<EventPage, OperationError<'events.read'>>;
 };
 
 export function eventOperations(context: OperationContext): EventOperations {
-  return {
+  return narrowed<EventOperations>({
     read: (domainId, options) =>
       runOperation(() =>
         safeTry(async function* () {
@@ -68,7 +68,7 @@ export function eventOperations(context: OperationContext): EventOperations {
           });
         }),
       ),
-  };
+  });
 }
 
 /** The public event of a stored one (the store keeps types as strings). */

@@ -1,6 +1,7 @@
 import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
+import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
-import { notFound, ruleError, type CxError } from '../errors.js';
+import { configInvalid, notFound, ruleError, type CxError } from '../errors.js';
 import type { OperationContext } from '../operation-context.js';
 import type { BackupJobRecord } from '../ports/records.js';
 import { randomId } from '../random-id.js';
@@ -74,7 +75,7 @@ export type HistoryOperations = {
    * );
    * ```
    */
-  startBackup(domainId: string, options?: BackupRequest): ResultAsync<BackupJob, CxError>;
+  startBackup(domainId: string, options?: BackupRequest): ResultAsync<BackupJob, OperationError<'history.startBackup'>>;
   /**
    * Reads a job (`not_found`, entity `backup`, for an unknown id, another domain's job, or one
    * past its `expiresAt`, deleted or not yet). With the in-process runner, reading a job whose
@@ -86,7 +87,7 @@ export type HistoryOperations = {
    * if (job.isOk()) console.log(`${job.value.rowsDone} of ${job.value.rowsTotal ?? '?'} rows`);
    * ```
    */
-  job(domainId: string, jobId: string): ResultAsync<BackupJob, CxError>;
+  job(domainId: string, jobId: string): ResultAsync<BackupJob, OperationError<'history.job'>>;
   /**
    * Stops a `pending` or `running` job (R46): it becomes `cancelled`, its file is deleted and
    * `download` answers `backup_not_ready`; a running runner stops after its current page. A job
@@ -99,7 +100,7 @@ export type HistoryOperations = {
    * else console.log(cancelled.value.status); // 'cancelled' (or how it had ended)
    * ```
    */
-  cancel(domainId: string, jobId: string): ResultAsync<BackupJob, CxError>;
+  cancel(domainId: string, jobId: string): ResultAsync<BackupJob, OperationError<'history.cancel'>>;
   /**
    * The file of a `ready` job as a stream of UTF-8 chunks (`backup_not_ready` while the job is
    * `pending`, `running`, `failed` or `cancelled`; `not_found` once past `expiresAt`). Each
@@ -113,7 +114,7 @@ export type HistoryOperations = {
    * if (file.isOk()) await pipeline(Readable.from(file.value), createWriteStream('history.csv'));
    * ```
    */
-  download(domainId: string, jobId: string): ResultAsync<AsyncIterable<Uint8Array>, CxError>;
+  download(domainId: string, jobId: string): ResultAsync<AsyncIterable<Uint8Array>, OperationError<'history.download'>>;
   /**
    * {@link HistoryOperations.download} as a web `ReadableStream`, e.g. for a `Response` body.
    *
@@ -126,7 +127,7 @@ export type HistoryOperations = {
    * );
    * ```
    */
-  downloadStream(domainId: string, jobId: string): ResultAsync<ReadableStream<Uint8Array>, CxError>;
+  downloadStream(domainId: string, jobId: string): ResultAsync<ReadableStream<Uint8Array>, OperationError<'history.downloadStream'>>;
   /**
    * Runs one job now, in the caller's promise, when it is `pending` or its runner stopped (for
    * hosts with `runner: 'manual'` and their own queue). Answers the job as it is afterwards: a
@@ -140,7 +141,7 @@ export type HistoryOperations = {
    * });
    * ```
    */
-  runBackup(domainId: string, jobId: string): ResultAsync<BackupJob, CxError>;
+  runBackup(domainId: string, jobId: string): ResultAsync<BackupJob, OperationError<'history.runBackup'>>;
   /**
    * Runs every `pending` job of every domain, and every `running` job whose process stopped
    * (up to `limit`, default 100, oldest first), one after another; then deletes expired
@@ -152,14 +153,14 @@ export type HistoryOperations = {
    * setInterval(() => void cx.history.runPendingBackups(), 60_000);
    * ```
    */
-  runPendingBackups(options?: { limit?: number }): ResultAsync<BackupRunReport, CxError>;
+  runPendingBackups(options?: { limit?: number }): ResultAsync<BackupRunReport, OperationError<'history.runPendingBackups'>>;
   /** Deletes the jobs and files past their retention (up to `limit`, default 100); answers how many. */
-  deleteExpiredBackups(options?: { limit?: number }): ResultAsync<number, CxError>;
+  deleteExpiredBackups(options?: { limit?: number }): ResultAsync<number, OperationError<'history.deleteExpiredBackups'>>;
   /**
    * Resolves when the in-process runner has nothing left to do: for a graceful shutdown, and
    * for tests. With `runner: 'manual'` it resolves at once.
    */
-  drain(): ResultAsync<void, CxError>;
+  drain(): ResultAsync<void, OperationError<'history.drain'>>;
 };
 
 /** The runner behind each history group, so that `cx.as(actor)` shares the one of `cx`. */
@@ -174,8 +175,10 @@ const runners = new WeakMap<HistoryOperations, { runner: BackupRunner; backgroun
 export function historyOperations(context: OperationContext, backups?: BackupOptions, base?: HistoryOperations): HistoryOperations {
   const resolved = resolveBackupOptions(backups);
   if (resolved.isErr()) {
-    const refuse = () => runOperation<never>(async () => err(resolved.error));
-    return {
+    // Bad backup options are bad options of createCxAccounts (R27).
+    const error = resolved.error.code === 'validation' ? configInvalid(resolved.error.issues.map((issue) => ({ ...issue, path: `options.backups${issue.path ? `.${issue.path}` : ''}` }))) : resolved.error;
+    const refuse = () => runOperation<never>(async () => err(error));
+    return narrowed<HistoryOperations>({
       startBackup: refuse,
       job: refuse,
       cancel: refuse,
@@ -185,7 +188,7 @@ export function historyOperations(context: OperationContext, backups?: BackupOpt
       runPendingBackups: refuse,
       deleteExpiredBackups: refuse,
       drain: refuse,
-    };
+    });
   }
   const shared = base === undefined ? undefined : runners.get(base);
   return backupOperations(context, resolved.value, shared);
@@ -228,7 +231,7 @@ function backupOperations(
 
   const batchLimit = (input: unknown) => parseInput(batchOptionsSchema, input, 'options').map((given) => given?.limit ?? DEFAULT_BATCH);
 
-  return Object.assign(operations, {
+  return Object.assign(operations, narrowed<HistoryOperations>({
     startBackup: (domainId: unknown, request?: unknown) =>
       runOperation(() =>
         safeTry(async function* () {
@@ -318,7 +321,7 @@ function backupOperations(
         if (background) await background.idle();
         return ok(undefined);
       }),
-  } satisfies HistoryOperations);
+  }));
 }
 
 type InProcessRunner = ReturnType<typeof inProcessRunner>;

@@ -1,6 +1,7 @@
 import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
+import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
-import { directoryFailure, type CxError } from '../errors.js';
+import { directoryFailure } from '../errors.js';
 import { departMember, type DepartOptions, type DepartReport } from './member-departure.js';
 import type { OperationContext } from '../operation-context.js';
 import type { Member } from '../ports/member-directory.js';
@@ -26,7 +27,7 @@ export type MemberOperations = {
    * const found = await cx.members.search('acme', 'kim', { limit: 10 });
    * ```
    */
-  search(domainId: string, query: string, options?: { limit?: number }): ResultAsync<Member[], CxError>;
+  search(domainId: string, query: string, options?: { limit?: number }): ResultAsync<Member[], OperationError<'members.search'>>;
   /**
    * For a member who left the company (R35): takes it out of every account and room of the
    * domain at once. Where it is the only agent of an account, `replacementId` (a member of the
@@ -43,11 +44,11 @@ export type MemberOperations = {
    * );
    * ```
    */
-  depart(domainId: string, memberId: string, options?: DepartOptions): ResultAsync<DepartReport, CxError>;
+  depart(domainId: string, memberId: string, options?: DepartOptions): ResultAsync<DepartReport, OperationError<'members.depart'>>;
 };
 
 export function memberOperations(context: OperationContext): MemberOperations {
-  return {
+  return narrowed<MemberOperations>({
     search: (domainId, query, options) =>
       runOperation(() =>
         safeTry(async function* () {
@@ -66,5 +67,5 @@ export function memberOperations(context: OperationContext): MemberOperations {
       ),
 
     depart: (domainId, memberId, options) => departMember(context, domainId, memberId, options),
-  };
+  });
 }

@@ -1,6 +1,7 @@
 import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
+import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
-import { seatLimitExceeded, unitsError, type CxError } from '../errors.js';
+import { seatLimitExceeded, unitsError } from '../errors.js';
 import type { OperationContext } from '../operation-context.js';
 import type { ProductRecord } from '../ports/records.js';
 import { newEvent } from '../events/new-event.js';
@@ -71,7 +72,7 @@ export type ProductOperations = {
    * await cx.products.set('acme', { productId: 'basic', name: 'Basic', seatLimit: 5, quantity: 3 });
    * ```
    */
-  set(domainId: string, input: { productId: string; name: string; seatLimit: number; quantity: number }): ResultAsync<Product, CxError>;
+  set(domainId: string, input: { productId: string; name: string; seatLimit: number; quantity: number }): ResultAsync<Product, OperationError<'products.set'>>;
   /**
    * Every product with its use, the total purchased and the active accounts (R2).
    *
@@ -84,12 +85,12 @@ export type ProductOperations = {
    * );
    * ```
    */
-  overview(domainId: string): ResultAsync<ProductOverview, CxError>;
+  overview(domainId: string): ResultAsync<ProductOverview, OperationError<'products.overview'>>;
 };
 
 export function productOperations(context: OperationContext): ProductOperations {
   const { store } = context;
-  return {
+  return narrowed<ProductOperations>({
     set: (domainId, input) =>
       runOperation(() =>
         safeTry(async function* () {
@@ -134,5 +135,5 @@ export function productOperations(context: OperationContext): ProductOperations 
           });
         }),
       ),
-  };
+  });
 }

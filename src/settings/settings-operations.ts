@@ -1,4 +1,5 @@
 import { err, ok, safeTry, type Result, type ResultAsync } from 'neverthrow';
+import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
 import { invalid, notFound, ruleError, type CxError } from '../errors.js';
 import { newEvent } from '../events/new-event.js';
@@ -81,7 +82,7 @@ export type SettingsOperations = {
    * });
    * ```
    */
-  update(domainId: string, accountId: string, input: SettingsInput, options?: ChangeOptions): ResultAsync<Account, CxError>;
+  update(domainId: string, accountId: string, input: SettingsInput, options?: ChangeOptions): ResultAsync<Account, OperationError<'settings.update'>>;
 };
 
 /**
@@ -99,13 +100,13 @@ export type HolidayOperations = {
    * const account = await cx.holidays.add('acme', 'help', { start: '2026-12-24', end: '2026-12-26', label: 'Christmas' });
    * ```
    */
-  add(domainId: string, accountId: string, input: HolidayInput, options?: ChangeOptions): ResultAsync<Account, CxError>;
+  add(domainId: string, accountId: string, input: HolidayInput, options?: ChangeOptions): ResultAsync<Account, OperationError<'holidays.add'>>;
   /** Removes a holiday by id (`not_found`, entity `holiday`, for an unknown one). */
-  remove(domainId: string, accountId: string, holidayId: string, options?: ChangeOptions): ResultAsync<Account, CxError>;
+  remove(domainId: string, accountId: string, holidayId: string, options?: ChangeOptions): ResultAsync<Account, OperationError<'holidays.remove'>>;
 };
 
 export function settingsOperations(context: OperationContext): SettingsOperations {
-  return {
+  return narrowed<SettingsOperations>({
     update: (domainId, accountId, input, options) =>
       runOperation(() =>
         safeTry(async function* () {
@@ -146,7 +147,7 @@ export function settingsOperations(context: OperationContext): SettingsOperation
           );
         }),
       ),
-  };
+  });
 }
 
 /**
@@ -197,7 +198,7 @@ function newHoliday({ start, end, label }: { start: string; end: string; label?:
 }
 
 export function holidayOperations(context: OperationContext): HolidayOperations {
-  return {
+  return narrowed<HolidayOperations>({
     add: (domainId, accountId, input, options) =>
       runOperation(() =>
         safeTry(async function* () {
@@ -234,5 +235,5 @@ export function holidayOperations(context: OperationContext): HolidayOperations 
           });
         }),
       ),
-  };
+  });
 }
