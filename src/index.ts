@@ -8,7 +8,8 @@
  */
 export { createCxAccounts, type CxAccounts, type CxAccountsOptions } from './cx-accounts.js';
 export { ok, err, okAsync, errAsync, Result, ResultAsync } from 'neverthrow';
-export type { CxError, NotFoundEntity, RuleErrorCode, StoreFailureOutcome, ValidationIssue } from './errors.js';
+export type { CxError, NotFoundEntity, PlainRuleErrorCode, RuleErrorCode, StoreFailureOutcome, ValidationIssue } from './errors.js';
+export { OPERATION_ERROR_CODES, type CxErrorOf, type OperationError, type OperationName } from './operation-errors.js';
 export { isCxError } from './errors.js';
 export { formatCxError, cxErrorLocale, CX_ERROR_LOCALES, type CxErrorLocale } from './format-cx-error.js';
 export type { Member, MemberDirectory } from './ports/member-directory.js';

@@ -176,7 +176,7 @@ export function historyOperations(context: OperationContext, backups?: BackupOpt
   const resolved = resolveBackupOptions(backups);
   if (resolved.isErr()) {
     // Bad backup options are bad options of createCxAccounts (R27).
-    const error = resolved.error.code === 'validation' ? configInvalid(resolved.error.issues.map((issue) => ({ ...issue, path: `options.backups${issue.path ? `.${issue.path}` : ''}` }))) : resolved.error;
+    const error = resolved.error.code === 'validation' ? configInvalid(resolved.error.issues) : resolved.error;
     const refuse = () => runOperation<never>(async () => err(error));
     return narrowed<HistoryOperations>({
       startBackup: refuse,

@@ -109,7 +109,7 @@ describe('R25: backup runners and options', () => {
     expect(leftover._unsafeUnwrap()).toBeNull();
   });
 
-  it('R27: a bad backups option makes every history operation answer a validation error naming it', async () => {
+  it('R27: a bad backups option makes every history operation answer config_invalid naming it', async () => {
     for (const backups of [{ runner: 'cron' }, { retentionDays: 0 }, { staleAfterMs: 5 }, { maxAttempts: 1.5 }, { chunkBytes: 2 }, { retention: 3 }, 'fast']) {
       const fixture = historyFixture(memoryStore(), backups as never);
       for (const result of [
@@ -119,8 +119,8 @@ describe('R25: backup runners and options', () => {
         await fixture.cx.history.drain(),
       ]) {
         const error = result._unsafeUnwrapErr();
-        expect(error.code).toBe('validation');
-        expect(error.code === 'validation' && error.issues[0]?.path).toMatch(/^options\.backups/);
+        expect(error.code).toBe('config_invalid');
+        expect(error.code === 'config_invalid' && error.issues[0]?.path).toMatch(/^options\.backups/);
       }
     }
   });
