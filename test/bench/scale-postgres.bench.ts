@@ -3,7 +3,7 @@
  * `accounts.list`, `events.read` and `conversations.history` against their first page, and the
  * bytes on disk per message and per event.
  * `npx tsx test/bench/scale-postgres.bench.ts [--domains 10000] [--accounts 10] [--messages 10000000]
- *   [--hot 0.1] [--big-accounts 100000] [--page 10000] [--runs 100]`.
+ *   [--hot 0.1] [--big-accounts 100000] [--page 10000] [--runs 100] [--explain]`.
  *
  * Seed (all SQL, `insert … select … from generate_series`, in a scratch database):
  * - one template account made with `cx.accounts.create` (domain `tmpl`); every seeded account
@@ -17,16 +17,21 @@
  *   page `--page` of 100 by account and over the domain, and for `events.read` page `--page` of
  *   100); the rest is spread evenly over every account of every domain.
  * Secondary indexes of the big tables are dropped before the load and rebuilt after it from
- * their own definitions (`pg_indexes`), as a bulk load does; the schema measured is the
+ * their own definitions (`pg_indexes`; and the events' primary key), as a bulk load does; the schema measured is the
  * migrated one. Then ANALYZE.
  *
  * Measures, `runs` times each, alternating first and deep page, through the public API; the
- * medians count. Goal: each deep page ≤ 1.5× its first page. Then sizes from
+ * medians count. Goal: each deep page ≤ 1.5× its first page. A pair that misses it (or every
+ * pair, with `--explain`) prints EXPLAIN (ANALYZE, BUFFERS) of the store's own SQL for both pages. Then sizes from
  * `pg_total_relation_size` (heap + TOAST + indexes) divided by the row count.
  */
+import { Kysely, PostgresDialect } from 'kysely';
 import pg from 'pg';
+import type { CxDatabase } from '../../adapters/sql/cx-database.js';
 import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
 import { openPostgres } from '../../adapters/sql/open-postgres.js';
+import type { QueryShape } from '../../adapters/sql/prepared-queries.js';
+import { LIST_ACCOUNTS_AFTER, LIST_ACCOUNTS_FIRST, READ_EVENTS, historyShape } from '../../adapters/sql/store-queries.js';
 import { encodeAccountCursor } from '../../src/accounts/account-cursor.js';
 import { createCxAccounts } from '../../src/cx-accounts.js';
 import { encodeKeysetCursor } from '../../src/internal/keyset-cursor.js';
@@ -69,6 +74,8 @@ async function main() {
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
   const figures: string[] = [];
+  /** Compiles the store's query shapes to the SQL it runs (for EXPLAIN). */
+  const compiler = new Kysely<CxDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: database.url, max: 1 }) }) });
   try {
     const version = (await client.query('show server_version')).rows[0].server_version as string;
     console.log(
@@ -100,6 +107,14 @@ async function main() {
       console.log(`  ${label}: ${seconds.toFixed(1)} s${result.rowCount ? ` (${fmt(result.rowCount)} rows)` : ''}`);
       return seconds;
     };
+    /** EXPLAIN (ANALYZE, BUFFERS) of the SQL the store runs for `shape` with `values`. */
+    const explain = async (shape: QueryShape, values: unknown[]) => {
+      const markers = values.map((_, index) => `\u0000arg${index}\u0000`);
+      const compiled = shape.build(compiler, markers).compile();
+      const parameters = compiled.parameters.map((value) => (typeof value === 'string' && markers.includes(value) ? values[markers.indexOf(value)] : value));
+      const plan = await client.query(`explain (analyze, buffers) ${compiled.sql}`, parameters);
+      return plan.rows.map((row: Record<string, string>) => `      ${row['QUERY PLAN']}`).join('\n');
+    };
     const seedStart = performance.now();
     await client.query(`set maintenance_work_mem = '512MB'`);
     const bulkTables = ['cx_accounts', 'cx_account_agents', 'cx_events', 'cx_history'];
@@ -112,6 +127,13 @@ async function main() {
       )
     ).rows as { indexname: string; indexdef: string }[];
     for (const index of secondary) await client.query(`drop index ${index.indexname}`);
+    // The events' primary key (domain_id, seq) too: the load writes domains round-robin.
+    const eventKeys = (
+      await client.query(
+        `select conname, pg_get_constraintdef(oid) as definition from pg_constraint where conrelid = 'cx_events'::regclass and contype = 'p'`,
+      )
+    ).rows as { conname: string; definition: string }[];
+    for (const key of eventKeys) await client.query(`alter table cx_events drop constraint ${key.conname}`);
 
     // Domains and products: the regular ones, then `big`.
     await step(
@@ -178,17 +200,13 @@ async function main() {
           from m)`;
     const messageValues = [HOT, REGULAR, ACCOUNTS, MESSAGES, BASE, REST_BASE, perAccount];
     await step(
-      'message events',
-      `${messageRows}
-       insert into cx_events (domain_id, seq, type, account_id, account_uid, at, actor, data)
-       select domain_id, seq, 'message.received', account_id, 'k-' || account_id, sent_at, null,
-              '{"messageId":"' || message_id || '","customerId":"' || customer_id || '","channel":"line"}'
-         from r`,
-      messageValues,
-    );
-    await step(
-      'messages',
-      `${messageRows}
+      'messages and their events',
+      `${messageRows},
+      e as (
+        insert into cx_events (domain_id, seq, type, account_id, account_uid, at, actor, data)
+        select domain_id, seq, 'message.received', account_id, 'k-' || account_id, sent_at, null,
+               '{"messageId":"' || message_id || '","customerId":"' || customer_id || '","channel":"line"}'
+          from r)
        insert into cx_history (account_key, domain_id, message_id, account_name, customer_id, customer_name, channel, sent_at,
                                sender_kind, sender_id, sender_name, content, event_seq)
        select 'k-' || account_id, domain_id, message_id, 'Account ' || account_n, customer_id, 'Customer ' || (i % 50000), 'line', sent_at,
@@ -202,8 +220,9 @@ async function main() {
         where d.domain_id = e.domain_id and d.domain_id <> 'tmpl'`,
     );
     const indexStart = performance.now();
+    for (const key of eventKeys) await client.query(`alter table cx_events add constraint ${key.conname} ${key.definition}`);
     for (const index of secondary) await client.query(index.indexdef);
-    console.log(`  ${secondary.length} secondary indexes rebuilt: ${((performance.now() - indexStart) / 1000).toFixed(1)} s`);
+    console.log(`  cx_events primary key and ${secondary.length} secondary indexes rebuilt: ${((performance.now() - indexStart) / 1000).toFixed(1)} s`);
     await step('analyze', 'analyze');
     const seedSeconds = (performance.now() - seedStart) / 1000;
     console.log(`  seeded in ${seedSeconds.toFixed(1)} s`);
@@ -225,8 +244,14 @@ async function main() {
     if (replay.lastSeq !== Number(check.last_seq) || replay.events[0]?.type !== templateEvents[0]?.type) throw new Error('unexpected events');
 
     // Paired timings, first page and deep page alternating.
-    const results: { label: string; first: number; deep: number; deepPage: number }[] = [];
-    const pair = async (label: string, deepPage: number, first: () => Promise<unknown>, deep: () => Promise<unknown>) => {
+    const results: { label: string; first: number; deep: number; deepPage: number; plans: () => Promise<string> }[] = [];
+    const pair = async (
+      label: string,
+      deepPage: number,
+      first: () => Promise<unknown>,
+      deep: () => Promise<unknown>,
+      plans: { first: [QueryShape, unknown[]]; deep: [QueryShape, unknown[]] },
+    ) => {
       const firstTimes: number[] = [];
       const deepTimes: number[] = [];
       for (let run = 0; run < RUNS + 10; run++) {
@@ -241,7 +266,9 @@ async function main() {
           deepTimes.push(deepMs);
         }
       }
-      results.push({ label, first: median(firstTimes), deep: median(deepTimes), deepPage });
+      const explainBoth = async () =>
+        `    page 1:\n${await explain(...plans.first)}\n    page ${fmt(deepPage)}:\n${await explain(...plans.deep)}`;
+      results.push({ label, first: median(firstTimes), deep: median(deepTimes), deepPage, plans: explainBoth });
     };
 
     // accounts.list in `big`, 10 a page.
@@ -255,6 +282,10 @@ async function main() {
       listPage,
       async () => (await cx.accounts.list('big', { limit: LIST_LIMIT }))._unsafeUnwrap(),
       async () => (await cx.accounts.list('big', { limit: LIST_LIMIT, cursor: listCursor }))._unsafeUnwrap(),
+      {
+        first: [LIST_ACCOUNTS_FIRST, ['big', LIST_LIMIT + 1]],
+        deep: [LIST_ACCOUNTS_AFTER, ['big', BASE + Math.floor(lastBefore / 3) * 1000, `b${String(lastBefore).padStart(7, '0')}`, LIST_LIMIT + 1]],
+      },
     );
 
     // events.read in d00000, 100 a page.
@@ -268,6 +299,7 @@ async function main() {
       eventPage,
       async () => (await cx.events.read(domainName(0), { after: 0, limit: READ_LIMIT }))._unsafeUnwrap(),
       async () => (await cx.events.read(domainName(0), { after, limit: READ_LIMIT }))._unsafeUnwrap(),
+      { first: [READ_EVENTS, [domainName(0), 0, READ_LIMIT]], deep: [READ_EVENTS, [domainName(0), after, READ_LIMIT]] },
     );
 
     // conversations.history of the hot account and of its whole domain, 100 a page: the hot
@@ -277,10 +309,13 @@ async function main() {
     const historyCursor = encodeKeysetCursor('history', { at: new Date(BASE + Math.floor(lastRow / 3) * 1000), id: lastRow.toString(16).padStart(26, '0') });
     const inAccount = Number((await client.query(`select count(*) from cx_history where account_key = 'k-a00000n0'`)).rows[0].count);
     const inDomain = Number((await client.query(`select count(*) from cx_history where domain_id = 'd00000'`)).rows[0].count);
-    for (const [label, filter] of [
-      [`conversations.history by account, ${fmt(inAccount)} messages in the account`, { accountId: 'a00000n0' }],
-      [`conversations.history of the domain, ${fmt(inDomain)} messages in the domain`, {}],
+    const cursorAt = BASE + Math.floor(lastRow / 3) * 1000;
+    const cursorId = lastRow.toString(16).padStart(26, '0');
+    for (const [label, filter, keys] of [
+      [`conversations.history by account, ${fmt(inAccount)} messages in the account`, { accountId: 'a00000n0' }, ['k-a00000n0']],
+      [`conversations.history of the domain, ${fmt(inDomain)} messages in the domain`, {}, []],
     ] as const) {
+      const options = { keys: keys.length, customer: false, from: false, to: false, upTo: false };
       const deep = (await cx.conversations.history(domainName(0), { ...filter, limit: READ_LIMIT, cursor: historyCursor }))._unsafeUnwrap().items;
       if (deep[0]?.messageId !== (lastRow + 1).toString(16).padStart(26, '0') || deep.length !== READ_LIMIT) throw new Error(`unexpected history page (${label})`);
       await pair(
@@ -288,14 +323,19 @@ async function main() {
         historyPage,
         async () => (await cx.conversations.history(domainName(0), { ...filter, limit: READ_LIMIT }))._unsafeUnwrap(),
         async () => (await cx.conversations.history(domainName(0), { ...filter, limit: READ_LIMIT, cursor: historyCursor }))._unsafeUnwrap(),
+        {
+          first: [historyShape(false, { ...options, after: false }), [domainName(0), ...keys, READ_LIMIT + 1]],
+          deep: [historyShape(false, { ...options, after: true }), [domainName(0), ...keys, cursorAt, cursorId, READ_LIMIT + 1]],
+        },
       );
     }
 
     console.log(`\ndeep page against page 1 (median of ${RUNS}, alternating; goal ≤ 1.5×):`);
-    for (const { label, first, deep, deepPage } of results) {
+    for (const { label, first, deep, deepPage, plans } of results) {
       const ratio = deep / first;
       const line = `${label}: page 1 ${us(first)}, page ${fmt(deepPage)} ${us(deep)}, ratio ${ratio.toFixed(2)}× ${ratio <= 1.5 ? 'MET' : 'NOT MET'}`;
       console.log(`  ${line}`);
+      if (ratio > 1.5 || args.includes('--explain')) console.log(await plans());
       figures.push(`| ${label} | ${us(first)} | ${fmt(deepPage)} | ${us(deep)} | ${ratio.toFixed(2)}× |`);
     }
 
@@ -344,6 +384,7 @@ async function main() {
     console.log('| --- | ---: | ---: | ---: | ---: | ---: |');
     for (const line of sizeRows) console.log(line);
   } finally {
+    await compiler.destroy();
     await client.end();
     await store.close();
     await database.drop();
