@@ -11,12 +11,14 @@
  *   actor, its message is not in the history, its account or product does not exist; a call
  *   answered ok has its events; the state equals the replay of the event log (R32), and every
  *   stored message has its event and every message event its message;
- * - (b) every `unknown` message sent again with its `messageId` (R47) is in the history exactly once;
+ * - (b) every `unknown` message sent again with its `messageId` (R47) is in the history exactly once
+ *   (and so is a sample of `rolled_back` ones: no receipt was kept without its message);
  * - (c) invariants hold: seats, units, at least one agent, `seq` 1..N without gap (R30), read
  *   through the API and straight from the tables.
  */
 import { Kysely, MysqlDialect, PostgresDialect } from 'kysely';
 import { createPool } from 'mysql2';
+import type { Result } from 'neverthrow';
 import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
@@ -88,7 +90,7 @@ type Call = {
   /** The actor (`op:<n>`), and the content / messageId / ID / product id / text the call writes. */
   marker: string;
   /** For messages: the input, to send again after an `unknown` outcome. */
-  resend?: () => Promise<{ isOk(): boolean; isErr(): boolean; error?: CxError }>;
+  resend?: () => Promise<Result<unknown, CxError>>;
   code: string;
   outcome?: 'rolled_back' | 'unknown';
   message?: string;
@@ -206,7 +208,7 @@ async function activeAccounts(cx: CxAccounts, domainId: string) {
 }
 
 /** Retries a call (before the killer starts, or after it stopped) until it answers ok. */
-async function settle<T>(call: () => PromiseLike<{ isOk(): boolean; isErr(): boolean; _unsafeUnwrap(): T; error?: CxError }>): Promise<T> {
+async function settle<T>(call: () => PromiseLike<Result<T, CxError>>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const result = await call();
     if (result.isOk() || attempt >= 5) return result._unsafeUnwrap();
@@ -224,7 +226,7 @@ async function runOne(cx: CxAccounts, rng: Rng, known: Known, n: number): Promis
   const marker = `op${n}`;
   const as = cx.as(`op:${n}`);
   const roll = rng.next();
-  const remember = (result: { isOk(): boolean; value?: unknown }) => {
+  const remember = (result: Result<unknown, CxError>) => {
     if (result.isOk()) {
       // Only the seeded accounts are targets: they have the contacts messages need.
       const account = result.value as { id: string; agentIds: string[] };
@@ -232,8 +234,8 @@ async function runOne(cx: CxAccounts, rng: Rng, known: Known, n: number): Promis
     }
   };
   let kind: Kind;
-  let result: { isOk(): boolean; isErr(): boolean; value?: unknown; error?: CxError };
-  let resend: Call['resend'];
+  let result: Result<unknown, CxError>;
+  let resend: (() => Promise<Result<unknown, CxError>>) | undefined;
   if (roll < 0.14) {
     kind = 'agents.add';
     result = await as.agents.add(domainId, accountId, [rng.pick(MEMBERS)]);
@@ -271,20 +273,22 @@ async function runOne(cx: CxAccounts, rng: Rng, known: Known, n: number): Promis
   } else if (roll < 0.85) {
     kind = 'receiveMessage';
     const input = { customerId: rng.pick(CUSTOMERS), content: marker, channel: 'line' as const, messageId: marker };
-    resend = () => as.conversations.receiveMessage(domainId, accountId, input);
-    result = await resend();
+    const send = async (): Promise<Result<unknown, CxError>> => await as.conversations.receiveMessage(domainId, accountId, input);
+    resend = send;
+    result = await send();
   } else {
     kind = 'sendMessage';
     const agents = accounts.get(accountId) ?? MEMBERS;
     const input = { agentId: rng.pick(agents), customerId: rng.pick(CUSTOMERS), content: marker, messageId: marker };
-    resend = () => as.conversations.sendMessage(domainId, accountId, input);
-    result = await resend();
+    const send = async (): Promise<Result<unknown, CxError>> => await as.conversations.sendMessage(domainId, accountId, input);
+    resend = send;
+    result = await send();
   }
-  const call: Call = { n, kind, domainId, accountId, marker, code: result.isOk() ? 'ok' : result.error!.code };
+  const call: Call = { n, kind, domainId, accountId, marker, code: result.isOk() ? 'ok' : result.error.code };
   if (resend) call.resend = resend;
-  if (result.isErr() && result.error!.code === 'store_failure') {
-    call.outcome = result.error!.outcome;
-    call.message = result.error!.message;
+  if (result.isErr() && result.error.code === 'store_failure') {
+    call.outcome = result.error.outcome;
+    call.message = result.error.message;
   }
   return call;
 }
@@ -404,7 +408,7 @@ describe('R27 R28 R47: connections terminated under a write load', () => {
 
           // Every stored message has its event, and every message event its stored message.
           const messageEvents = new Set(
-            events.filter((event) => ['message.received', 'message.sent', 'auto_reply.sent'].includes(event.type)).map((event) => String(event.data.messageId)),
+            events.filter((event) => ['message.received', 'message.sent', 'auto_reply.sent'].includes(event.type)).map((event) => String((event.data as { messageId?: unknown }).messageId)),
           );
           const storedIds = new Set(messages.map((message) => message.messageId));
           for (const id of storedIds) if (!messageEvents.has(id)) violations.push(`${domainId}: message ${id} stored without an event`);
@@ -449,15 +453,22 @@ describe('R27 R28 R47: connections terminated under a write load', () => {
         const resendCodes = new Map<number, string>();
         for (const call of unknownCalls.filter((each) => each.resend)) {
           const again = await call.resend!();
-          resendCodes.set(call.n, again.isOk() ? 'ok' : again.error!.code);
-          if (again.isErr() && again.error!.code === 'store_failure') violations.push(`${call.kind} #${call.n} resent: store_failure`);
+          resendCodes.set(call.n, again.isOk() ? 'ok' : again.error.code);
+          if (again.isErr() && again.error.code === 'store_failure') violations.push(`${call.kind} #${call.n} resent: store_failure`);
+        }
+        // A rolled-back message left no receipt behind either (R47): sent again, it is stored once.
+        const rolledBackResent = rolledBack.filter((call) => call.resend).slice(0, 100);
+        for (const call of rolledBackResent) {
+          const again = await call.resend!();
+          resendCodes.set(call.n, again.isOk() ? 'ok' : again.error.code);
+          if (again.isErr() && again.error.code === 'store_failure') violations.push(`${call.kind} #${call.n} resent: store_failure`);
         }
         for (const domainId of DOMAINS) {
           const messages = await allMessages(cx, domainId);
-          for (const call of unknownCalls.filter((each) => each.resend && each.domainId === domainId)) {
+          for (const call of unknownCalls.concat(rolledBackResent).filter((each) => each.resend && each.domainId === domainId)) {
             const copies = messages.filter((message) => message.content === call.marker).length;
             const expected = resendCodes.get(call.n) === 'ok' ? 1 : 0;
-            if (copies !== expected) violations.push(`${call.kind} #${call.n} (unknown, resent: ${resendCodes.get(call.n)}): ${copies} copies in the history`);
+            if (copies !== expected) violations.push(`${call.kind} #${call.n} (${call.outcome}, resent: ${resendCodes.get(call.n)}): ${copies} copies in the history`);
           }
           const { events, lastSeq } = await allEvents(cx, domainId);
           if (events.some((event, index) => event.seq !== index + 1) || lastSeq !== events.length) violations.push(`${domainId}: seq gap after the resends`);
@@ -484,7 +495,7 @@ describe('R27 R28 R47: connections terminated under a write load', () => {
         }
         console.log(
           `[connection faults] ${server.name}: operations ${calls.length}, ok ${count('ok')}, rolled_back ${rolledBack.length}, ` +
-            `unknown ${unknownCalls.length} (messages resent ${resendCodes.size}: ${JSON.stringify(Object.fromEntries([...new Set(resendCodes.values())].map((code) => [code, [...resendCodes.values()].filter((each) => each === code).length])))}), other codes ${JSON.stringify(otherCodes)}, ` +
+            `unknown ${unknownCalls.length}, messages resent (unknown + up to 100 rolled_back) ${resendCodes.size}: ${JSON.stringify(Object.fromEntries([...new Set(resendCodes.values())].map((code) => [code, [...resendCodes.values()].filter((each) => each === code).length])))}, other codes ${JSON.stringify(otherCodes)}, ` +
             `connections killed ${kills}, load ${loadSeconds.toFixed(1)} s, violations ${violations.length}\n` +
             `  per kind ok/rolled_back/unknown/other: ${JSON.stringify(byKind)}\n` +
             `  store_failure messages: ${[...new Set(rolledBack.concat(unknownCalls).map((call) => `${call.outcome}: ${call.message?.slice(0, 100)}`))].slice(0, 8).join(' | ')}` +

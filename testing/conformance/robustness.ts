@@ -7,7 +7,7 @@ import type { Store, StoreTransaction } from '../../src/ports/store.js';
 import { CONTACT_URL_BASE, FIXTURE_MEMBERS, makeFixture, type Fixture } from '../conformance-fixture.js';
 import { collect } from '../backup-fixture.js';
 import { expectErr, expectOk } from './expectations.js';
-import { hostileMaker, revokedMaker, type Maker } from './hostile-values.js';
+import { hostileMaker, revokedMaker, throwingProxy, type Maker } from './hostile-values.js';
 import { seedAccount, seedProduct } from './seed.js';
 import { snapshot } from './snapshot.js';
 
@@ -237,13 +237,13 @@ export function robustnessCases(fixture: () => Fixture, options: { runs: number 
       }
     });
 
-    it('R27: a revoked proxy as the whole input, options or id of every operation is a validation error', async () => {
+    it('R27: a revoked or throwing proxy as the whole input, options or id of every operation is a validation error', async () => {
       const before = await snapshot(f.cx);
       const positions = everyInputPosition(f.cx);
       for (const [name, call] of positions) {
         // fast-check cannot look into a revoked proxy: it draws the maker, the property makes the proxy.
         await fc.assert(
-          fc.asyncProperty(revokedMaker, async (make: Maker) => {
+          fc.asyncProperty(fc.oneof(revokedMaker, fc.constant<Maker>(() => throwingProxy())), async (make: Maker) => {
             let result;
             try {
               result = await call(make());
@@ -252,7 +252,7 @@ export function robustnessCases(fixture: () => Fixture, options: { runs: number 
             }
             expect(result.isErr() && result.error!.code, `${name}: ${result.error?.code} ${result.error?.message}`).toBe('validation');
           }),
-          { numRuns: 4 },
+          { numRuns: 6 },
         );
       }
       expect(await snapshot(f.cx)).toEqual(before);
