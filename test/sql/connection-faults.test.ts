@@ -43,9 +43,9 @@ import {
 import { checkStoreInvariants } from './store-invariants.js';
 
 const OPERATIONS = 3_000;
-const WORKERS = 6;
+const WORKERS = 8;
 const POOL_SIZE = 4;
-const DOMAINS = ['d0', 'd1'];
+const DOMAINS = ['d0', 'd1', 'd2', 'd3'];
 const MEMBERS = ['m1', 'm2', 'm3', 'm4', 'm5', 'm6'];
 const CUSTOMERS = ['c1', 'c2', 'c3'];
 const SEAT_LIMIT = 4;
