@@ -406,6 +406,16 @@ describe('R27 R28 R47: connections terminated under a write load', () => {
             }
           }
 
+          // A text a call wrote that is still there (the last away message, description, name, or a
+          // product) belongs to a call whose events are in the log.
+          const writers = [
+            ...accounts.flatMap((account) => [account.settings.awayMessage, account.description ?? '', account.name.replace(/^U /, '')]),
+            ...overview.products.map((product) => product.productId),
+          ].filter((text) => /^op\d+$/.test(text));
+          for (const text of writers) {
+            if (!eventsByActor.has(`op:${text.slice(2)}`)) violations.push(`${domainId}: ${text} is in the state but its call appended no event`);
+          }
+
           // Every stored message has its event, and every message event its stored message.
           const messageEvents = new Set(
             events.filter((event) => ['message.received', 'message.sent', 'auto_reply.sent'].includes(event.type)).map((event) => String((event.data as { messageId?: unknown }).messageId)),
