@@ -176,7 +176,7 @@ async function allEvents(cx: CxAccounts, domainId: string): Promise<{ events: Cx
   const events: CxEvent[] = [];
   let lastSeq = 0;
   for (;;) {
-    const page = (await cx.events.read(domainId, { after: events.at(-1)?.seq ?? 0, limit: 1000 }))._unsafeUnwrap();
+    const page = await settle(() => cx.events.read(domainId, { after: events.at(-1)?.seq ?? 0, limit: 1000 }));
     lastSeq = page.lastSeq;
     events.push(...page.events);
     if (page.events.length === 0) return { events, lastSeq };
@@ -188,7 +188,7 @@ async function allMessages(cx: CxAccounts, domainId: string): Promise<HistoryMes
   const messages: HistoryMessage[] = [];
   let cursor: string | null = null;
   do {
-    const page: { items: HistoryMessage[]; nextCursor: string | null } = (await cx.conversations.history(domainId, { limit: 500, cursor }))._unsafeUnwrap();
+    const page: { items: HistoryMessage[]; nextCursor: string | null } = await settle(() => cx.conversations.history(domainId, { limit: 500, cursor }));
     messages.push(...page.items);
     cursor = page.nextCursor;
   } while (cursor);
@@ -200,14 +200,14 @@ async function activeAccounts(cx: CxAccounts, domainId: string) {
   const accounts = [];
   let cursor: string | null = null;
   do {
-    const page: { items: { id: string }[]; nextCursor: string | null } = (await cx.accounts.list(domainId, { limit: 200, cursor }))._unsafeUnwrap();
-    for (const item of page.items) accounts.push((await cx.accounts.get(domainId, item.id))._unsafeUnwrap());
+    const page: { items: { id: string }[]; nextCursor: string | null } = await settle(() => cx.accounts.list(domainId, { limit: 200, cursor }));
+    for (const item of page.items) accounts.push(await settle(() => cx.accounts.get(domainId, item.id)));
     cursor = page.nextCursor;
   } while (cursor);
   return accounts;
 }
 
-/** Retries a call (before the killer starts, or after it stopped) until it answers ok. */
+/** Retries a call (before the killer starts, or after it stopped: a pool may still hand out a dying connection) until it answers ok. */
 async function settle<T>(call: () => PromiseLike<Result<T, CxError>>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const result = await call();
@@ -369,7 +369,7 @@ describe('R27 R28 R47: connections terminated under a write load', () => {
           const { events, lastSeq } = await allEvents(cx, domainId);
           const messages = await allMessages(cx, domainId);
           const accounts = await activeAccounts(cx, domainId);
-          const overview = (await cx.products.overview(domainId))._unsafeUnwrap();
+          const overview = await settle(() => cx.products.overview(domainId));
           const eventsByActor = new Map<string, CxEvent[]>();
           for (const event of events) {
             if (event.actor !== null) eventsByActor.set(event.actor, [...(eventsByActor.get(event.actor) ?? []), event]);
@@ -441,7 +441,7 @@ describe('R27 R28 R47: connections terminated under a write load', () => {
           }
           if (overview.products.length !== replayed.products.size) violations.push(`${domainId}: product count differs from the replay`);
           for (const memberId of MEMBERS) {
-            const access = (await cx.agents.access(domainId, memberId))._unsafeUnwrap();
+            const access = await settle(() => cx.agents.access(domainId, memberId));
             if (JSON.stringify([...access.accountIds].sort()) !== JSON.stringify(replayed.access.get(memberId) ?? [])) {
               violations.push(`${domainId}: access of ${memberId} differs from the replay`);
             }
@@ -461,15 +461,21 @@ describe('R27 R28 R47: connections terminated under a write load', () => {
         // A resend refused by a rule (the agent left meanwhile) is possible only when the first
         // call was not kept (else the first answer, ok, comes back): then no copy at all.
         const resendCodes = new Map<number, string>();
+        // Retried with the same messageId while the storage fails (a pool may still hold a dying connection): R47 makes that safe.
+        const resendUntilAnswered = async (call: Call) => {
+          let again = await call.resend!();
+          for (let attempt = 1; attempt < 5 && again.isErr() && again.error.code === 'store_failure'; attempt++) again = await call.resend!();
+          return again;
+        };
         for (const call of unknownCalls.filter((each) => each.resend)) {
-          const again = await call.resend!();
+          const again = await resendUntilAnswered(call);
           resendCodes.set(call.n, again.isOk() ? 'ok' : again.error.code);
           if (again.isErr() && again.error.code === 'store_failure') violations.push(`${call.kind} #${call.n} resent: store_failure`);
         }
         // A rolled-back message left no receipt behind either (R47): sent again, it is stored once.
         const rolledBackResent = rolledBack.filter((call) => call.resend).slice(0, 100);
         for (const call of rolledBackResent) {
-          const again = await call.resend!();
+          const again = await resendUntilAnswered(call);
           resendCodes.set(call.n, again.isOk() ? 'ok' : again.error.code);
           if (again.isErr() && again.error.code === 'store_failure') violations.push(`${call.kind} #${call.n} resent: store_failure`);
         }
