@@ -3,6 +3,8 @@ import { zoneOffsets } from '../schedule/zone-offsets.js';
 const MINUTE_MS = 60_000;
 /** The range of a JavaScript `Date`, either side of 1970. */
 const MAX_TIME_MS = 8.64e15;
+/** The last instant of year 9999 and the first of year 0000 (UTC wall clock), the range RFC 3339 can write. */
+const LAST_FOUR_DIGIT_MS = Date.UTC(9999, 11, 31, 23, 59, 59, 999);
 
 /**
  * An instant as ISO 8601 local time with its UTC offset in a time zone, to the millisecond:
@@ -13,7 +15,8 @@ const MAX_TIME_MS = 8.64e15;
  * {@link zoneOffsets} cache, which costs O(1) an instant instead of ~2 µs for `Intl`).
  *
  * Never throws (R48: a backup never fails on a stored time). Times that R48 lets in
- * (1970–9999) always come out as above. Anything else still gives a string: a local time past
+ * (1970–9999) always come out as above, in RFC 3339: one whose local date would be in year
+ * 10000 (the last hours of 9999 in a zone ahead of UTC) is written in UTC with `+00:00`. Anything else still gives a string: a local time past
  * the range of `Date`, or in a zone the runtime does not know, is written in UTC with `+00:00`
  * (the instant stays exact); a year outside 0000–9999 is written the ISO 8601 expanded way
  * (`+275760-09-13T00:00:00.000+00:00`); an invalid `Date` is written `invalid date`.
@@ -31,6 +34,10 @@ export function formatSentAt(sentAt: Date, timeZone: string): string {
   // and the local time printed must agree with the offset printed.
   let offsetMinutes = Math.round(offsetAt(time, timeZone) / MINUTE_MS);
   if (!Number.isFinite(offsetMinutes) || Math.abs(time + offsetMinutes * MINUTE_MS) > MAX_TIME_MS) offsetMinutes = 0;
+  // A time R48 lets in whose local date would pass year 9999 (9999-12-31 late UTC, in a zone
+  // ahead of UTC) is written in UTC instead: the file stays RFC 3339 for spreadsheets.
+  const localTime = time + offsetMinutes * MINUTE_MS;
+  if (time <= LAST_FOUR_DIGIT_MS && localTime > LAST_FOUR_DIGIT_MS) offsetMinutes = 0;
   const local = new Date(time + offsetMinutes * MINUTE_MS).toISOString(); // 'YYYY-MM-DDTHH:mm:ss.sssZ'
   const sign = offsetMinutes < 0 ? '-' : '+';
   const absolute = Math.abs(offsetMinutes);

@@ -208,7 +208,7 @@ async function activeAccounts(cx: CxAccounts, domainId: string) {
 }
 
 /** Retries a call (before the killer starts, or after it stopped: a pool may still hand out a dying connection) until it answers ok. */
-async function settle<T>(call: () => PromiseLike<Result<T, CxError>>): Promise<T> {
+async function settle<T, E extends CxError>(call: () => PromiseLike<Result<T, E>>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
     const result = await call();
     if (result.isOk() || attempt >= 5) return result._unsafeUnwrap();

@@ -87,7 +87,9 @@ describe('R26 R48: formatting a sent_at never throws', () => {
       { numRuns: 500 },
     );
     expect(formatSentAt(new Date(8.64e15), 'Asia/Seoul')).toBe('+275760-09-13T00:00:00.000+00:00');
-    expect(formatSentAt(new Date(MAX_MESSAGE_TIME_MS), 'Asia/Seoul')).toBe('+010000-01-01T08:59:59.999+09:00');
+    // The last instant R48 lets in would be local year 10000 in Seoul: written in UTC, RFC 3339 still.
+    expect(formatSentAt(new Date(MAX_MESSAGE_TIME_MS), 'Asia/Seoul')).toBe('9999-12-31T23:59:59.999+00:00');
+    expect(formatSentAt(new Date(MAX_MESSAGE_TIME_MS - 10 * 3_600_000), 'Asia/Seoul')).toBe('9999-12-31T22:59:59.999+09:00');
   });
 
   it('R26 R48: a sent_at with a year past 9999 gets no formula guard; the other cells still do', async () => {
@@ -100,7 +102,7 @@ describe('R26 R48: formatting a sent_at never throws', () => {
     const records = parseBackup(new TextEncoder().encode(encoder.preamble + encoder.encode(rows)));
     expect(records.slice(1).map((record) => [record[3], record[5]])).toEqual([
       ['+275760-09-13T00:00:00.000+00:00', 'plain'],
-      ['+010000-01-01T08:59:59.999+09:00', "'=1+1"],
+      ['9999-12-31T23:59:59.999+00:00', "'=1+1"],
       ['-271821-04-20T00:00:00.000+00:00', 'a,b'],
     ]);
   });
