@@ -47,7 +47,7 @@ describe.skipIf(chromiumMissing)('the whole flow on the memory store in headless
     if (directory) await rm(directory, { recursive: true, force: true });
   });
 
-  it('creates an account, draws its QR code, replies automatically and downloads the backup CSV', async () => {
+  it('creates an account, draws its QR code, replies automatically, downloads the backup as CSV and JSONL, and reads the event log', async () => {
     expect(bundleInputs.filter(isNodeBuiltin)).toEqual([]);
     const context = await browser.newContext({ acceptDownloads: true });
     const page = await context.newPage();
@@ -79,7 +79,26 @@ describe.skipIf(chromiumMissing)('the whole flow on the memory store in headless
     expect(body).toContain('2026-11-27T20:00:00.000+09:00');
     expect(body).toContain('"Hello?\nAnyone?"');
     expect(body).toContain("'=Closed, back at 9");
-    // Later rounds add here: the event log and a JSONL backup, read in the same page.
+    // The event log, gap-free, with the actor of cx.as (R30–R33); the JSONL backup (R45).
+    expect(result.events.map((event) => event.seq)).toEqual(result.events.map((_, index) => index + 1));
+    expect(result.events.map((event) => event.type)).toEqual([
+      'product.set',
+      'account.created',
+      'settings.updated',
+      'contact.added',
+      'auto_reply.sent',
+      'message.received',
+      'auto_reply.sent',
+      'message.received',
+      'backup.requested',
+      'backup.ready',
+      'agents.removed',
+      'agents.added',
+    ]);
+    expect(result.events.at(-1)?.actor).toBe('admin:u1');
+    const jsonl = result.jsonl.trimEnd().split('\n').map((line) => JSON.parse(line) as Record<string, string>);
+    expect(jsonl.map((row) => row.content)).toEqual(['어서 오세요', 'Hello?\nAnyone?', '=Closed, back at 9', 'Still there?']);
+    expect(jsonl[1]).toMatchObject({ account_id: 'help', account_name: '상담 Help', customer_name: 'Lee, "Jay"', sent_at: '2026-11-27T20:00:00.000+09:00', sender_kind: 'customer', channel: 'line' });
     expect(pageErrors).toEqual([]);
     await context.close();
   });

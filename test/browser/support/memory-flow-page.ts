@@ -16,6 +16,10 @@ export type FlowResult = {
   qrSvg: string;
   replies: (string | null)[];
   backupStatus: string;
+  /** The event log: `seq` and type of each event, and the actor of the one made through `cx.as`. */
+  events: { seq: number; type: string; actor: string | null }[];
+  /** The JSONL backup of the same history, as text. */
+  jsonl: string;
 };
 
 declare global {
@@ -51,7 +55,10 @@ async function runFlow(): Promise<void> {
   const now = new Date('2026-11-27T11:00:00Z');
   const cx = createCxAccounts({
     store: memoryStore(),
-    directory: memoryDirectory([{ domainId: 'acme', id: 'u1', name: 'Kim', email: 'kim@acme.test' }]),
+    directory: memoryDirectory([
+      { domainId: 'acme', id: 'u1', name: 'Kim', email: 'kim@acme.test' },
+      { domainId: 'acme', id: 'u2', name: 'Sato', email: 'sato@acme.test' },
+    ]),
     contactUrlBase: 'https://talk.example.com/add/',
     timeZone: 'Asia/Seoul',
     clock: () => now,
@@ -95,7 +102,15 @@ async function runFlow(): Promise<void> {
     link.click();
   };
 
-  // Later rounds add here: the event log (cx.events.read) and a JSONL backup.
+  // The event log (R30–R33), and a JSONL backup of the same history (R45).
+  valueOf('agents.set', await cx.as('admin:u1').agents.set('acme', 'help', ['u2']));
+  const log = valueOf('events.read', await cx.events.read('acme', { limit: 1000 }));
+  const jsonlJob = valueOf('history.startBackup jsonl', await cx.history.startBackup('acme', { format: 'jsonl' }));
+  valueOf('history.runPendingBackups jsonl', await cx.history.runPendingBackups());
+  const jsonlChunks: Uint8Array[] = [];
+  for await (const chunk of valueOf('history.download jsonl', await cx.history.download('acme', jsonlJob.id))) jsonlChunks.push(chunk);
+  const decoder = new TextDecoder();
+  const jsonl = jsonlChunks.map((chunk) => decoder.decode(chunk, { stream: true })).join('') + decoder.decode();
 
   window.flowResult = {
     accountId: account.id,
@@ -105,6 +120,8 @@ async function runFlow(): Promise<void> {
     qrSvg: qrSvg as string,
     replies,
     backupStatus: ready.status,
+    events: log.events.map((event) => ({ seq: event.seq, type: event.type, actor: event.actor })),
+    jsonl,
   };
 }
 
