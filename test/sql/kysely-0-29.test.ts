@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdirSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { cxMigrations } from '../../adapters/sql/cx-migrations.js';
@@ -25,7 +25,11 @@ if (registryMissing && process.env.CI === 'true') throw new Error(`Node 22 from 
 if (registryMissing) console.warn(`[skip] Kysely 0.29 on Node 22: the npm registry did not give node@22 (${registryMissing})`);
 
 /** Dependencies the host program resolves from this checkout (pure JS, same on Node 22). */
-const SHARED = ['neverthrow', 'zod', '@date-fns/tz', 'uqr', '@electric-sql/pglite'];
+// The package's runtime dependencies (read from package.json, so a new one is never missed) and the driver.
+const SHARED = [
+  ...Object.keys((JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { dependencies: Record<string, string> }).dependencies),
+  '@electric-sql/pglite',
+];
 
 const HOST_PROGRAM = `
 import { PGlite } from '@electric-sql/pglite';
@@ -75,8 +79,8 @@ describe.skipIf(registryMissing !== null)('Kysely 0.29 on Node 22, the host’s 
     const [{ filename }] = JSON.parse(packed) as [{ filename: string }];
     mkdirSync(join(modules, 'kysely'), { recursive: true });
     execFileSync('tar', ['-xzf', join(project, filename), '-C', join(modules, 'kysely'), '--strip-components=1']);
-    mkdirSync(join(modules, '@date-fns'), { recursive: true });
-    mkdirSync(join(modules, '@electric-sql'), { recursive: true });
+    // Scoped packages need their scope folder first.
+    for (const name of SHARED) if (name.startsWith('@')) mkdirSync(join(modules, name.split('/')[0]!), { recursive: true });
     for (const name of SHARED) symlinkSync(realpathSync(join(packageRoot, 'node_modules', name)), join(modules, name), 'dir');
     writeFileSync(join(project, 'host.mjs'), HOST_PROGRAM);
   }, 240_000);
