@@ -10,13 +10,13 @@ import { inAccountTransaction } from '../accounts/account-transaction.js';
 import type { OperationContext } from '../operation-context.js';
 import type { AccountRecord, Channel, ContactRecord, RoomRecord } from '../ports/records.js';
 import type { StoreTransaction } from '../ports/store.js';
-import { newMessageId } from '../internal/message-id.js';
 import { randomId } from '../random-id.js';
 import { runOperation } from '../run-operation.js';
 import { customerIdSchema, domainIdSchema, memberIdSchema, messageIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import { textField } from '../validation/text-fields.js';
 import { decideAwayReply, decideWelcomeReply, type AutoReply } from './auto-reply.js';
+import { recordAutoReply, recordMessage } from './record-message.js';
 
 /**
  * A conversation space of an account.
@@ -163,27 +163,8 @@ export type ConversationOperations = ConversationReads & {
 export function conversationOperations(context: OperationContext): ConversationOperations {
   const { store, directory, clock } = context;
 
-  /** Records an automatic reply in the history, sent in the account's name, with its event. */
-  const recordReply = async (tx: StoreTransaction, account: AccountRecord, contact: ContactRecord, reply: AutoReply, at: Date) => {
-    const messageId = newMessageId();
-    const [seq] = await tx.appendEvents([
-      newEvent(context, 'auto_reply.sent', account, { messageId, customerId: contact.customerId, kind: reply.kind }),
-    ]);
-    await tx.appendHistory({
-      messageId,
-      accountKey: account.key,
-      accountName: account.name,
-      customerId: contact.customerId,
-      customerName: contact.name,
-      channel: contact.channel,
-      sentAt: at,
-      senderKind: 'account',
-      senderId: account.id,
-      senderName: account.name,
-      content: reply.text,
-      eventSeq: seq ?? 0,
-    });
-  };
+  const recordReply = (tx: StoreTransaction, account: AccountRecord, contact: ContactRecord, reply: AutoReply, at: Date) =>
+    recordAutoReply(context, tx, account, contact, reply, at);
 
   /**
    * Runs a write on one account that a transport `messageId` makes idempotent (R47): a call
@@ -248,24 +229,10 @@ export function conversationOperations(context: OperationContext): ConversationO
               // An agent's reply goes back through the channel the customer last wrote from (R41).
               const contact = known.channel === fields.channel ? known : { ...known, channel: fields.channel };
               const at = fields.at ?? clock();
-              const messageId = newMessageId();
-              const [seq] = await tx.appendEvents([
+              const message = { senderKind: 'customer' as const, senderId: contact.customerId, senderName: contact.name, channel: fields.channel, content: fields.content, sentAt: at };
+              await recordMessage(tx, account, contact, message, (messageId) =>
                 newEvent(context, 'message.received', account, { messageId, customerId: contact.customerId, channel: fields.channel }),
-              ]);
-              await tx.appendHistory({
-                messageId,
-                accountKey: account.key,
-                accountName: account.name,
-                customerId: contact.customerId,
-                customerName: contact.name,
-                channel: fields.channel,
-                sentAt: at,
-                senderKind: 'customer',
-                senderId: contact.customerId,
-                senderName: contact.name,
-                content: fields.content,
-                eventSeq: seq ?? 0,
-              });
+              );
               const reply = decideAwayReply(account.settings, at, contact.lastAutoReply);
               const replied = reply !== null && reply.kind !== 'welcome';
               if (replied || contact !== known) {
@@ -294,24 +261,10 @@ export function conversationOperations(context: OperationContext): ConversationO
             if (!account.agentIds.includes(fields.agentId)) return err(notFound('agent', fields.agentId));
             const contact = await tx.findContact(account.key, fields.customerId);
             if (!contact) return err(notFound('contact', fields.customerId));
-            const messageId = newMessageId();
-            const [seq] = await tx.appendEvents([
+            const message = { senderKind: 'agent' as const, senderId: fields.agentId, senderName: agentName, channel: contact.channel, content: fields.content, sentAt: fields.at ?? clock() };
+            await recordMessage(tx, account, contact, message, (messageId) =>
               newEvent(context, 'message.sent', account, { messageId, agentId: fields.agentId, customerId: contact.customerId }),
-            ]);
-            await tx.appendHistory({
-              messageId,
-              accountKey: account.key,
-              accountName: account.name,
-              customerId: contact.customerId,
-              customerName: contact.name,
-              channel: contact.channel,
-              sentAt: fields.at ?? clock(),
-              senderKind: 'agent',
-              senderId: fields.agentId,
-              senderName: agentName,
-              content: fields.content,
-              eventSeq: seq ?? 0,
-            });
+            );
             return ok(undefined);
           });
         }),
