@@ -1,7 +1,7 @@
-import { createCxAccounts } from '../src/cx-accounts.js';
 import type { BackupRunReport } from '../src/history/backup-runner.js';
-import { EXIT, describeFailure, type CliIo } from './cli-io.js';
-import { openTarget, redactedUrl, type DatabaseTarget } from './database-url.js';
+import { EXIT, type CliIo } from './cli-io.js';
+import { openOperatorSession } from './operator-session.js';
+import { redactedUrl, type DatabaseTarget } from './database-url.js';
 
 /** Options of `cx-accounts backups run`. */
 export type BackupsRunOptions = {
@@ -23,21 +23,9 @@ export type SignalSource = Pick<NodeJS.Process, 'once' | 'off'>;
  * in progress finish, then closes the store and exits 0. Answers the exit code.
  */
 export async function backupsRunCommand(url: string, target: DatabaseTarget, options: BackupsRunOptions, io: CliIo, signals: SignalSource): Promise<number> {
-  let store;
-  try {
-    store = await openTarget(target);
-  } catch (thrown) {
-    io.error(`cx-accounts backups run: ${describeFailure(thrown)}`);
-    return EXIT.failure;
-  }
-  // Backups read only what the store holds: no member directory is asked, and no contact
-  // URL is made, so the worker runs with an empty directory and a placeholder base.
-  const cx = createCxAccounts({
-    store,
-    directory: { search: async () => [], get: async () => [] },
-    contactUrlBase: 'https://backup-worker.invalid/',
-    backups: { runner: 'manual' },
-  });
+  const session = await openOperatorSession('backups run', target, io);
+  if (session === null) return EXIT.failure;
+  const { store, cx } = session;
 
   let stopSignal: string | null = null;
   let wake: (() => void) | null = null;

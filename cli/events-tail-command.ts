@@ -1,7 +1,7 @@
-import { createCxAccounts } from '../src/cx-accounts.js';
-import { EXIT, describeFailure, type CliIo } from './cli-io.js';
+import { EXIT, type CliIo } from './cli-io.js';
+import { openOperatorSession } from './operator-session.js';
 import type { SignalSource } from './backups-run-command.js';
-import { openTarget, type DatabaseTarget } from './database-url.js';
+import type { DatabaseTarget } from './database-url.js';
 
 /** Options of `cx-accounts events tail`. */
 export type EventsTailOptions = {
@@ -21,20 +21,9 @@ export type EventsTailOptions = {
  * SIGTERM or SIGINT stops it after the page in hand. Answers the exit code.
  */
 export async function eventsTailCommand(target: DatabaseTarget, options: EventsTailOptions, io: CliIo, signals: SignalSource): Promise<number> {
-  let store;
-  try {
-    store = await openTarget(target);
-  } catch (thrown) {
-    io.error(`cx-accounts events tail: ${describeFailure(thrown)}`);
-    return EXIT.failure;
-  }
-  // Reading events asks no directory and makes no contact URL.
-  const cx = createCxAccounts({
-    store,
-    directory: { search: async () => [], get: async () => [] },
-    contactUrlBase: 'https://events-tail.invalid/',
-    backups: { runner: 'manual' },
-  });
+  const session = await openOperatorSession('events tail', target, io);
+  if (session === null) return EXIT.failure;
+  const { store, cx } = session;
   let stopped = false;
   let wake: (() => void) | null = null;
   const stop = () => {
