@@ -51,11 +51,12 @@ import {
   rowToBot,
   rowToContact,
   rowToEvent,
-  rowToHistory,
+  rowToHistoryRow,
   rowToProduct,
   rowToReceipt,
 } from './record-rows.js';
 import { toDate, toDriverBytes, toMillis, toNumber } from './row-values.js';
+import type { SettingsTimeZones } from './settings-time-zones.js';
 import type { SqlCapabilities } from './sql-dialect.js';
 import * as Q from './store-queries.js';
 import { upsertQuery } from './upsert.js';
@@ -105,6 +106,7 @@ export class SqlStoreTransaction implements StoreTransaction {
   readonly #caps: SqlCapabilities;
   readonly #queries: PreparedQueries;
   readonly #domainId: string;
+  readonly #timeZoneOf: SettingsTimeZones;
   readonly #products = new Map<string, ProductRecord | null>();
   readonly #agents = new Map<string, StoredAgents>();
   readonly #nameHashes = new Map<string, { nameKey: string; hash: string }>();
@@ -115,8 +117,16 @@ export class SqlStoreTransaction implements StoreTransaction {
   readonly #accountInfo = new Map<string, AccountInfo>();
   #failure: { error: unknown } | null = null;
 
-  constructor(connection: DatabaseConnection, db: Kysely<CxDatabase>, caps: SqlCapabilities, queries: PreparedQueries, domainId: string) {
+  constructor(
+    connection: DatabaseConnection,
+    db: Kysely<CxDatabase>,
+    caps: SqlCapabilities,
+    queries: PreparedQueries,
+    domainId: string,
+    timeZoneOf: SettingsTimeZones,
+  ) {
     this.#connection = connection;
+    this.#timeZoneOf = timeZoneOf;
     this.#db = db;
     this.#caps = caps;
     this.#queries = queries;
@@ -486,7 +496,7 @@ export class SqlStoreTransaction implements StoreTransaction {
       const info = await this.#accountInfoOf(rows.map((row) => row.account_key));
       return rows.map((row) => {
         const account = info.get(row.account_key)!;
-        return { ...rowToHistory(row), accountId: account.id, timeZone: account.timeZone };
+        return rowToHistoryRow(row, account.id, account.timeZone);
       });
     });
   }
@@ -691,8 +701,7 @@ export class SqlStoreTransaction implements StoreTransaction {
   }
 
   #rememberAccount(row: { key: string; id: string; settings: string }): void {
-    const timeZone = (JSON.parse(row.settings) as { timeZone?: unknown }).timeZone;
-    this.#accountInfo.set(row.key, { id: row.id, timeZone: typeof timeZone === 'string' ? timeZone : 'UTC' });
+    this.#accountInfo.set(row.key, { id: row.id, timeZone: this.#timeZoneOf(row.settings) });
   }
 
   /** ID and time zone of accounts of the domain by key, read once per transaction. */
