@@ -7,13 +7,14 @@
  * `openSqlite` sets it; `--memory` for `:memory:`), on an account with 2 agents of a product
  * with 5 seats and no rooms, adding a third agent and removing it again. The hand-written side
  * issues the statements the store needs for these operations (same SQL, prepared once):
- *   add:    BEGIN IMMEDIATE; account row; its agents; product; the new member's active
+ *   add:    BEGIN IMMEDIATE; account row; product; the new member's active
  *           accounts (access, R17); INSERT agent; raise last_seq; INSERT event; UPDATE account
  *           (agent count, version); COMMIT
- *   remove: BEGIN IMMEDIATE; account row; its agents; the member's active accounts; the
+ *   remove: BEGIN IMMEDIATE; account row; the member's active accounts; the
  *           account's rooms (R36); DELETE agent; raise last_seq; INSERT event; product (for the
  *           answer's product name); UPDATE account; COMMIT
- * and decodes the account row as the store must (settings JSON included) and encodes the
+ * (both sides remember the agents by account version, so neither reads the agent rows in steady
+ * state) and decodes the account row as the store must (settings JSON included) and encodes the
  * event's data. It does not validate input, ask the member directory, or build the public
  * view: that is the library's work, and it is what the ratio measures. Runs alternate, 5
  * rounds; the best round counts. Wall time and this process's CPU time are both reported: on
@@ -103,12 +104,17 @@ async function main() {
   );
   const updateAccount = db.prepare('update "cx_accounts" set "agent_count" = ?, "version" = ? where "key" = ? and "domain_id" = ? and "active_id" is not null');
   type Row = Record<string, any>;
+  // The store remembers an account's agents by its version (account-agent-memo.ts), so in
+  // steady state it reads no agent rows; this side keeps them by version as well, read once.
+  let knownAgents: { version: number; ids: string[] } | null = null;
   /** The account row and its agents, decoded as the store must (settings JSON included). */
   const readAccount = () => {
     const account = selectAccount.get('help', 'acme') as Row;
     const settings = JSON.parse(account.settings);
-    const agents = (selectAgents.all(account.key) as Row[]).map((agent) => agent.member_id as string);
-    return { account, settings, agents };
+    if (knownAgents?.version !== account.version) {
+      knownAgents = { version: account.version, ids: (selectAgents.all(account.key) as Row[]).map((agent) => agent.member_id as string) };
+    }
+    return { account, settings, agents: knownAgents!.ids };
   };
   const appendEvent = (account: Row, type: string, data: object) => {
     const { last_seq: seq } = advanceLastSeq.get('acme', 1) as Row;
@@ -125,6 +131,7 @@ async function main() {
       appendEvent(account, 'agents.added', { memberIds: ['u3'], gainedAccessIds });
       updateAccount.run(agents.length + 1, account.version + 1, account.key, 'acme');
       commit.run();
+      knownAgents = { version: account.version + 1, ids: [...agents, 'u3'] };
 
       begin.run();
       ({ account, agents } = readAccount());
@@ -135,6 +142,7 @@ async function main() {
       if (!(selectProduct.get('acme', account.product_id) as Row | undefined)) throw new Error('no product');
       updateAccount.run(agents.length - 1, account.version + 1, account.key, 'acme');
       commit.run();
+      knownAgents = { version: account.version + 1, ids: agents.filter((id) => id !== 'u3') };
     }
   };
 
