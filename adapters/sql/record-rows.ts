@@ -8,6 +8,7 @@ import type {
   EventDraft,
   EventRecord,
   HistoryRecord,
+  HistoryRow,
   ProductRecord,
   ReceiptRecord,
   SenderKind,
@@ -220,8 +221,11 @@ export function historyToRow(domainId: string, entry: HistoryRecord) {
   } satisfies Insertable<HistoryTable> & Record<(typeof HISTORY_COLUMNS)[number], unknown>;
 }
 
-/** A history record from a row of the columns reads select (everything but `domain_id` and `seq`). */
-export function rowToHistory(row: Omit<Selectable<HistoryTable>, 'seq' | 'domain_id'>): HistoryRecord {
+/**
+ * A history row as reads answer it, from a row of the columns reads select (everything but
+ * `domain_id` and `seq`), built as one object: a backup builds a million.
+ */
+export function rowToHistoryRow(row: Omit<Selectable<HistoryTable>, 'seq' | 'domain_id'>, accountId: string, timeZone: string): HistoryRow {
   return {
     messageId: row.message_id,
     accountKey: row.account_key,
@@ -235,6 +239,8 @@ export function rowToHistory(row: Omit<Selectable<HistoryTable>, 'seq' | 'domain
     senderName: row.sender_name,
     content: row.content,
     eventSeq: toNumber(row.event_seq),
+    accountId,
+    timeZone,
   };
 }
 

@@ -20,6 +20,7 @@ import type {
   StoredImage,
 } from '../../src/ports/records.js';
 import type { ProductUsage, StoreTransaction } from '../../src/ports/store.js';
+import type { AccountAgentMemo } from './account-agent-memo.js';
 import { joinParts, splitParts } from './binary-parts.js';
 import type {
   AccountTable,
@@ -51,11 +52,12 @@ import {
   rowToBot,
   rowToContact,
   rowToEvent,
-  rowToHistory,
+  rowToHistoryRow,
   rowToProduct,
   rowToReceipt,
 } from './record-rows.js';
 import { toDate, toDriverBytes, toMillis, toNumber } from './row-values.js';
+import type { SettingsTimeZones } from './settings-time-zones.js';
 import type { SqlCapabilities } from './sql-dialect.js';
 import * as Q from './store-queries.js';
 import { upsertQuery } from './upsert.js';
@@ -74,6 +76,9 @@ const EVENTS_PER_STATEMENT = 500;
 /** Columns of an account row a transaction writes late, with the account's next change or before commit. */
 type PendingAccountChange = { agentCount?: number; version?: number };
 
+/** What a store remembers across its transactions (see `settings-time-zones.ts`, `account-agent-memo.ts`). */
+export type StoreMemos = { timeZoneOf: SettingsTimeZones; agents: AccountAgentMemo };
+
 /** What a history read needs of an account: its ID and its time zone. */
 type AccountInfo = { id: string; timeZone: string };
 
@@ -88,7 +93,9 @@ type HistoryReadRow = Omit<Selectable<HistoryTable>, 'seq' | 'domain_id'>;
  * the domain goes through it (the domain is locked), so they cannot change underneath, and a
  * change of agents costs no extra read. It holds back an account's `agent_count` and a bare
  * `version` change until the account's next change or read, or {@link beforeCommit}, so an
- * operation writes the account row once.
+ * operation writes the account row once. Across transactions, the store remembers agent lists
+ * by account version (`account-agent-memo.ts`) and time zones by settings text
+ * (`settings-time-zones.ts`), so an account read at a known version costs one statement.
  *
  * Events are numbered on the domain's `cx_domains.last_seq`: one statement raises it (and
  * creates the row on SQLite, which locks no row) and answers the new value, one more writes
@@ -105,6 +112,9 @@ export class SqlStoreTransaction implements StoreTransaction {
   readonly #caps: SqlCapabilities;
   readonly #queries: PreparedQueries;
   readonly #domainId: string;
+  readonly #memos: StoreMemos;
+  /** The version each account this transaction read or wrote is at (as it will commit). */
+  readonly #versions = new Map<string, number>();
   readonly #products = new Map<string, ProductRecord | null>();
   readonly #agents = new Map<string, StoredAgents>();
   readonly #nameHashes = new Map<string, { nameKey: string; hash: string }>();
@@ -115,8 +125,16 @@ export class SqlStoreTransaction implements StoreTransaction {
   readonly #accountInfo = new Map<string, AccountInfo>();
   #failure: { error: unknown } | null = null;
 
-  constructor(connection: DatabaseConnection, db: Kysely<CxDatabase>, caps: SqlCapabilities, queries: PreparedQueries, domainId: string) {
+  constructor(
+    connection: DatabaseConnection,
+    db: Kysely<CxDatabase>,
+    caps: SqlCapabilities,
+    queries: PreparedQueries,
+    domainId: string,
+    memos: StoreMemos,
+  ) {
     this.#connection = connection;
+    this.#memos = memos;
     this.#db = db;
     this.#caps = caps;
     this.#queries = queries;
@@ -137,6 +155,20 @@ export class SqlStoreTransaction implements StoreTransaction {
    */
   beforeCommit(): Promise<void> {
     return this.#guard(() => this.#flushPending());
+  }
+
+  /**
+   * Once the transaction committed: the store remembers the agent lists it read or wrote, at
+   * the version each account committed at, for later transactions (`account-agent-memo.ts`).
+   */
+  afterCommit(): void {
+    for (const [accountKey, agents] of this.#agents) {
+      const version = this.#versions.get(accountKey);
+      if (version !== undefined) this.#memos.agents.put(accountKey, { version, ids: agents.ids, nextPosition: agents.nextPosition });
+      // Agents written without a version this transaction knows (a store port user may do
+      // that): whatever was remembered is stale.
+      else this.#memos.agents.forget(accountKey);
+    }
   }
 
   // Products
@@ -185,6 +217,12 @@ export class SqlStoreTransaction implements StoreTransaction {
       if (!row) return null;
       this.#knownActive.add(row.key);
       if (row.active_name_hash !== null) this.#nameHashes.set(row.key, { nameKey: row.name_key, hash: row.active_name_hash });
+      const version = toNumber(row.version);
+      this.#versions.set(row.key, version);
+      if (!this.#agents.has(row.key)) {
+        const remembered = this.#memos.agents.get(row.key, version);
+        if (remembered) this.#agents.set(row.key, { ids: [...remembered.ids], nextPosition: remembered.nextPosition });
+      }
       const agents = await this.#loadAgents(row.key);
       return rowToAccount(row, [...agents.ids]);
     });
@@ -212,12 +250,14 @@ export class SqlStoreTransaction implements StoreTransaction {
       await this.#insertAgents(account.key, account.agentIds, 0);
       this.#agents.set(account.key, { ids: [...account.agentIds], nextPosition: account.agentIds.length });
       if (account.resetAt === null) this.#knownActive.add(account.key);
+      this.#versions.set(account.key, account.version);
       if (imageData) await this.#writeImage(account.key, imageData);
     });
   }
 
   patchAccount(accountKey: string, patch: AccountPatch, version: number): Promise<void> {
     return this.#guard(async () => {
+      this.#versions.set(accountKey, version);
       const changes: [string, unknown][] = [];
       if (patch.name !== undefined) {
         if (patch.nameKey === undefined) throw new Error('patchAccount: a name comes with its nameKey');
@@ -260,6 +300,7 @@ export class SqlStoreTransaction implements StoreTransaction {
     return this.#guard(async () => {
       if (memberIds.length === 0) return;
       const stored = await this.#loadAgents(accountKey);
+      this.#memos.agents.forget(accountKey);
       await this.#insertAgents(accountKey, memberIds, stored.nextPosition);
       const ids = [...stored.ids, ...memberIds];
       this.#agents.set(accountKey, { ids, nextPosition: stored.nextPosition + memberIds.length });
@@ -271,6 +312,7 @@ export class SqlStoreTransaction implements StoreTransaction {
     return this.#guard(async () => {
       if (memberIds.length === 0) return;
       const stored = await this.#loadAgents(accountKey);
+      this.#memos.agents.forget(accountKey);
       await this.#deleteAgents(accountKey, memberIds);
       const removed = new Set(memberIds);
       const ids = stored.ids.filter((id) => !removed.has(id));
@@ -286,6 +328,8 @@ export class SqlStoreTransaction implements StoreTransaction {
       if (updated === 0) throw new Error(`no active account with key ${accountKey}`);
       this.#nameHashes.delete(accountKey);
       this.#knownActive.delete(accountKey);
+      this.#versions.delete(accountKey);
+      this.#memos.agents.forget(accountKey);
     });
   }
 
@@ -486,7 +530,7 @@ export class SqlStoreTransaction implements StoreTransaction {
       const info = await this.#accountInfoOf(rows.map((row) => row.account_key));
       return rows.map((row) => {
         const account = info.get(row.account_key)!;
-        return { ...rowToHistory(row), accountId: account.id, timeZone: account.timeZone };
+        return rowToHistoryRow(row, account.id, account.timeZone);
       });
     });
   }
@@ -691,8 +735,7 @@ export class SqlStoreTransaction implements StoreTransaction {
   }
 
   #rememberAccount(row: { key: string; id: string; settings: string }): void {
-    const timeZone = (JSON.parse(row.settings) as { timeZone?: unknown }).timeZone;
-    this.#accountInfo.set(row.key, { id: row.id, timeZone: typeof timeZone === 'string' ? timeZone : 'UTC' });
+    this.#accountInfo.set(row.key, { id: row.id, timeZone: this.#memos.timeZoneOf(row.settings) });
   }
 
   /** ID and time zone of accounts of the domain by key, read once per transaction. */

@@ -7,6 +7,8 @@ import type { CxDatabase } from './cx-database.js';
 import { describeFailure, isConflictAbort, isConnectionLost, isLockWaitTimeout, isRetryableFailure, violatedUniqueRule } from './driver-errors.js';
 import { preparedQueries, rawStatement } from './prepared-queries.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, sessionLockLimits, writeTransactionLimits, type SqlCapabilities } from './sql-dialect.js';
+import { accountAgentMemo } from './account-agent-memo.js';
+import { settingsTimeZones } from './settings-time-zones.js';
 import { SqlStoreTransaction } from './sql-store-transaction.js';
 import { LOCK_DOMAIN_BY_WRITE } from './domain-lock.js';
 import { ENSURE_DOMAIN_ON_CONFLICT, ENSURE_DOMAIN_ON_DUPLICATE } from './store-queries.js';
@@ -64,6 +66,7 @@ export function transactionRunner(
   options: { lockTimeoutMs?: number } = {},
 ): TransactionRunner {
   const queries = preparedQueries(db);
+  const memos = { timeZoneOf: settingsTimeZones(), agents: accountAgentMemo() };
   const queue = serialQueue();
   const exclusive: Exclusive = caps.singleConnection ? queue : (task) => task();
   const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
@@ -123,7 +126,7 @@ export function transactionRunner(
         if (writing && caps.domainLock === 'database') await limitLockWait(connection, queuedAt);
         for (const statement of writing ? beginWrite : beginRead) await connection.executeQuery(statement);
         if (rowLock) await lockDomain(connection, domainId);
-        const tx = new SqlStoreTransaction(connection, db, caps, queries, domainId);
+        const tx = new SqlStoreTransaction(connection, db, caps, queries, domainId, memos);
         let result: Result<T, CxError> | undefined;
         let thrown: { error: unknown } | null = null;
         try {
@@ -147,6 +150,7 @@ export function transactionRunner(
           if (isConnectionLost(error)) return { retry: false, result: err(commitOutcomeUnknown(error)) };
           throw error;
         }
+        tx.afterCommit();
         return { retry: false, result };
       } catch (error) {
         await rollbackQuietly(connection);

@@ -46,7 +46,7 @@ export type BackupOptions = {
   /** Size of the stored chunks of a file; default 64 KiB. */
   chunkBytes?: number;
   /**
-   * Messages read per transaction while a file is written (1–100,000; default 1000). Between
+   * Messages read per transaction while a file is written (1–100,000; default 5000). Between
    * pages the runner records its progress, notices a cancel, and lets the host's timers and I/O
    * run (R46, R49).
    */
@@ -66,7 +66,7 @@ export const DEFAULT_BACKUP_OPTIONS: ResolvedBackupOptions = {
   staleAfterMs: 5 * 60_000,
   maxAttempts: 3,
   chunkBytes: DEFAULT_CHUNK_BYTES,
-  pageSize: 1000,
+  pageSize: 5000,
 };
 
 const backupOptionsSchema = z
