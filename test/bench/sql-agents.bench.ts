@@ -29,7 +29,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
 import { openSqlite } from '../../adapters/sql/open-sqlite.js';
+import { okAsync, type ResultAsync } from 'neverthrow';
 import { createCxAccounts } from '../../src/cx-accounts.js';
+import { tracedGroup } from '../../src/telemetry/traced-group.js';
 import { machineInfo } from '../sql/machine-info.js';
 
 const args = process.argv.slice(2);
@@ -169,6 +171,30 @@ async function main() {
   console.log(`store (cx.agents.add + cx.agents.remove): ${((PAIRS / best.store.wall) * 1000).toFixed(0)} pairs/s (wall ${perPair(best.store.wall)}, CPU ${perPair(best.store.cpu)})`);
   console.log(`hand-written better-sqlite3:              ${((PAIRS / best.hand.wall) * 1000).toFixed(0)} pairs/s (wall ${perPair(best.hand.wall)}, CPU ${perPair(best.hand.cpu)})`);
   console.log(`ratio store/hand-written: wall ${wallRatio.toFixed(2)}×, CPU ${cpuRatio.toFixed(2)}× (goal ≤ 1.5×) ${wallRatio <= 1.5 ? 'MET' : 'NOT MET'}`);
+
+  // Telemetry with no tracer provider registered (as here): what the span wrapper of every
+  // operation costs, measured on an operation that does nothing, against the same operation
+  // unwrapped; then as a share of one store operation above.
+  const nothing = { op: () => okAsync(1) };
+  const traced = tracedGroup('bench', nothing);
+  const CALLS = 200_000;
+  const timeCalls = async (call: () => ResultAsync<number, never>) => {
+    const start = performance.now();
+    for (let index = 0; index < CALLS; index++) await call();
+    return ((performance.now() - start) / CALLS) * 1000;
+  };
+  let plain = Infinity;
+  let wrapped = Infinity;
+  for (let round = 0; round < ROUNDS; round++) {
+    plain = Math.min(plain, await timeCalls(() => nothing.op()));
+    wrapped = Math.min(wrapped, await timeCalls(() => traced.op()));
+  }
+  const overhead = Math.max(0, wrapped - plain);
+  const perOperation = (best.store.wall / PAIRS / 2) * 1000;
+  console.log(
+    `telemetry, no provider registered: ${overhead.toFixed(3)} µs per call over an empty operation (${plain.toFixed(3)} → ${wrapped.toFixed(3)} µs), ` +
+      `${((overhead / perOperation) * 100).toFixed(2)} % of one store operation (${perOperation.toFixed(1)} µs)`,
+  );
   console.log(machineInfo());
 
   await store.close();
