@@ -41,21 +41,5 @@ export type { ConversationOperations, Room } from './conversations/conversation-
 export type { Bot, BotOperations } from './bots/bot-operations.js';
 export type { BackupJob, BackupOptions, BackupRequest, BackupRunReport, HistoryOperations } from './history/history-operations.js';
 export { PNG_LIMITS } from './accounts/png-image.js';
-export {
-  availability,
-  nextChange,
-  defaultSettings,
-  defaultWeeklyHours,
-  isValidTimeZone,
-  timeZoneProblem,
-  WEEKDAYS,
-  type AvailabilityChange,
-  type AccountSettings,
-  type AvailabilityState,
-  type ExternalChannels,
-  type ScheduleSettings,
-  type Holiday,
-  type TimeRange,
-  type Weekday,
-  type WeeklyHours,
-} from './schedule-entry.js';
+// The pure schedule functions and their types: the whole of `cx-accounts/schedule`.
+export * from './schedule-entry.js';

@@ -86,13 +86,19 @@ export type AgentOperations = {
 
 export function agentOperations(context: OperationContext): AgentOperations {
   const { store, directory } = context;
+  /** The member list of `agents.add` / `agents.set`: well formed, and every id a member of the domain. */
+  const knownMembers = (domainId: unknown, memberIds: unknown) =>
+    safeTry(async function* () {
+      const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
+      const ids = yield* parseInput(memberIdsSchema, memberIds, 'memberIds');
+      yield* await checkMembers(directory, domain, ids);
+      return ok(ids);
+    });
   return narrowed<AgentOperations>({
     add: (domainId, accountId, memberIds, options) =>
       runOperation(() =>
         safeTry(async function* () {
-          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
-          const ids = yield* parseInput(memberIdsSchema, memberIds, 'memberIds');
-          yield* await checkMembers(directory, domain, ids);
+          const ids = yield* await knownMembers(domainId, memberIds);
           return await changeAccount(context, domainId, accountId, options, (current, tx) =>
             safeTry<AccountChange | null, CxError>(async function* () {
               const already = ids.find((id) => current.agentIds.includes(id));
@@ -131,9 +137,7 @@ export function agentOperations(context: OperationContext): AgentOperations {
     set: (domainId, accountId, memberIds, options) =>
       runOperation(() =>
         safeTry(async function* () {
-          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
-          const ids = yield* parseInput(memberIdsSchema, memberIds, 'memberIds');
-          yield* await checkMembers(directory, domain, ids);
+          const ids = yield* await knownMembers(domainId, memberIds);
           return await changeAccount(context, domainId, accountId, options, (current, tx) =>
             safeTry<AccountChange | null, CxError>(async function* () {
               const wanted = new Set(ids);
