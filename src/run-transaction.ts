@@ -1,5 +1,6 @@
 import { err, type Result } from 'neverthrow';
 import { internalError, type CxError } from './errors.js';
+import { earlyErr } from './internal/straight.js';
 import type { OperationContext } from './operation-context.js';
 import type { Store, StoreTransaction, TransactionMode } from './ports/store.js';
 
@@ -56,7 +57,8 @@ export function transact<T>(
       return await work(marking(tx));
     } catch (error) {
       if (typeof error === 'object' && error !== null && storeErrors.has(error)) throw error;
-      return err(internalError(error));
+      // An early `err` of `take` ends the work with that `err`: the store rolls back.
+      return earlyErr<CxError>(error) ?? err(internalError(error));
     }
   });
 }

@@ -1,4 +1,4 @@
-import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
+import { err, ok, type ResultAsync } from 'neverthrow';
 import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
 import { invalid, ruleError, type CxError } from '../errors.js';
@@ -27,6 +27,7 @@ import { changeAccount, checkExpectedVersion, type AccountChange, type ChangeOpt
 import { newContactUrl } from './contact-url.js';
 import { imageFieldSchema } from './image-field.js';
 import { renderQrPng, renderQrSvg, type QrCodeOptions } from './qr-code.js';
+import { straight, take } from '../internal/straight.js';
 
 /**
  * An image given to `accounts.create` or `accounts.update` (R8).
@@ -212,10 +213,10 @@ export function accountOperations(context: OperationContext): AccountOperations 
 
   const qrCode = (domainId: string, accountId: string, options?: QrCodeOptions) =>
     runOperation<Uint8Array | string>(() =>
-      safeTry(async function* () {
-        const parsedOptions = yield* parseInput(qrSchema, options, 'options');
+      straight(async () => {
+        const parsedOptions = take(parseInput(qrSchema, options, 'options'));
         // Rendering happens after the transaction: it needs only the URL.
-        const account = yield* await inAccountTransaction(store, domainId, accountId, 'read', async (found) => ok(found));
+        const account = take(await inAccountTransaction(store, domainId, accountId, 'read', async (found) => ok(found)));
         const size = parsedOptions?.size ?? 512;
         const url = account.contactUrl;
         return ok(parsedOptions?.format === 'svg' ? await renderQrSvg(url, size) : await renderQrPng(url, size));
@@ -225,18 +226,18 @@ export function accountOperations(context: OperationContext): AccountOperations 
   return narrowed<AccountOperations>({
     create: (domainId, input) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
-          const fields = yield* parseInput(createSchema, input);
+        straight(async () => {
+          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+          const fields = take(parseInput(createSchema, input));
           const duplicate = firstDuplicate(fields.agentIds);
           if (duplicate !== undefined) return err(invalid('agentIds', `lists ${JSON.stringify(duplicate)} twice`));
-          yield* await checkMembers(directory, domain, fields.agentIds);
+          take(await checkMembers(directory, domain, fields.agentIds));
 
           return await transact(store, domain, 'write', (tx) =>
-            safeTry(async function* () {
-              const product = yield* await loadProduct(tx, fields.productId);
-              yield* await checkProductHasRoom(tx, product);
-              yield* checkSeats(product, fields.agentIds.length);
+            straight(async () => {
+              const product = take(await loadProduct(tx, fields.productId));
+              take(await checkProductHasRoom(tx, product));
+              take(checkSeats(product, fields.agentIds.length));
               if (await tx.isAccountIdActive(fields.id)) {
                 return err(ruleError('id_taken', `account ID ${JSON.stringify(fields.id)} is already in use`));
               }
@@ -281,11 +282,11 @@ export function accountOperations(context: OperationContext): AccountOperations 
 
     list: (domainId, options) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
-          const parsed = yield* parseInput(listSchema, options, 'options');
+        straight(async () => {
+          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+          const parsed = take(parseInput(listSchema, options, 'options'));
           const limit = parsed?.limit ?? 50;
-          const after = parsed?.cursor ? yield* decodeAccountCursor(parsed.cursor) : null;
+          const after = parsed?.cursor ? take(decodeAccountCursor(parsed.cursor)) : null;
           return await transact(store, domain, 'read', async (tx) => {
             // One row more than asked tells whether another page exists.
             const rows = await tx.listAccounts(after, limit + 1);
@@ -302,8 +303,8 @@ export function accountOperations(context: OperationContext): AccountOperations 
 
     update: (domainId, accountId, input, options) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const fields = yield* parseInput(updateSchema, input);
+        straight(async () => {
+          const fields = take(parseInput(updateSchema, input));
           return await changeAccount(context, domainId, accountId, options, async (account, tx) => {
             const patch: AccountPatch = {};
             const changed: string[] = [];
@@ -330,14 +331,14 @@ export function accountOperations(context: OperationContext): AccountOperations 
 
     changeProduct: (domainId, accountId, productId, options) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const wanted = yield* parseInput(productIdSchema, productId, 'productId');
+        straight(async () => {
+          const wanted = take(parseInput(productIdSchema, productId, 'productId'));
           return await changeAccount(context, domainId, accountId, options, (account, tx) =>
-            safeTry<AccountChange | null, CxError>(async function* () {
-              const product = yield* await loadProduct(tx, wanted);
+            straight<AccountChange | null, CxError>(async () => {
+              const product = take(await loadProduct(tx, wanted));
               if (account.productId === product.productId) return ok(null);
-              yield* await checkProductHasRoom(tx, product);
-              yield* checkSeats(product, account.agentIds.length);
+              take(await checkProductHasRoom(tx, product));
+              take(checkSeats(product, account.agentIds.length));
               return ok({
                 patch: { productId: product.productId },
                 events: [newEvent(context, 'account.product_changed', account, { from: account.productId, to: product.productId })],
@@ -349,11 +350,11 @@ export function accountOperations(context: OperationContext): AccountOperations 
 
     reset: (domainId, accountId, options) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const parsedOptions = yield* parseInput(versionOptionsSchema, options, 'options');
+        straight(async () => {
+          const parsedOptions = take(parseInput(versionOptionsSchema, options, 'options'));
           return await inAccountTransaction(store, domainId, accountId, 'write', (account, tx) =>
-            safeTry(async function* () {
-              yield* checkExpectedVersion(account, parsedOptions?.expectedVersion);
+            straight(async () => {
+              take(checkExpectedVersion(account, parsedOptions?.expectedVersion));
               const deletedRoomIds = (await tx.listRooms(account.key)).map((room) => room.roomId);
               const bots = await tx.listBots(account.key);
               const deletedBotIds = bots.filter((bot) => bot.origin === 'admin').map((bot) => bot.botId);

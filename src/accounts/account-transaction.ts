@@ -1,4 +1,4 @@
-import { safeTry, type Result } from 'neverthrow';
+import { type Result } from 'neverthrow';
 import type { CxError } from '../errors.js';
 import type { AccountRecord } from '../ports/records.js';
 import type { Store, StoreTransaction, TransactionMode } from '../ports/store.js';
@@ -6,6 +6,7 @@ import { transact } from '../run-transaction.js';
 import { accountIdSchema, domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import { loadAccount } from './account-lookup.js';
+import { straight, take } from '../internal/straight.js';
 
 /**
  * Validates a `(domainId, accountId)` target, then runs `work` on the active account inside one
@@ -19,12 +20,12 @@ export function inAccountTransaction<T>(
   mode: TransactionMode,
   work: (account: AccountRecord, tx: StoreTransaction) => PromiseLike<Result<T, CxError>>,
 ): PromiseLike<Result<T, CxError>> {
-  return safeTry(async function* () {
-    const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
-    const id = yield* parseInput(accountIdSchema, accountId, 'accountId');
+  return straight(async () => {
+    const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+    const id = take(parseInput(accountIdSchema, accountId, 'accountId'));
     return await transact(store, domain, mode, (tx) =>
-      safeTry(async function* () {
-        const account = yield* await loadAccount(tx, id);
+      straight(async () => {
+        const account = take(await loadAccount(tx, id));
         return await work(account, tx);
       }),
     );

@@ -1,4 +1,4 @@
-import { err, ok, safeTry, type Result } from 'neverthrow';
+import { err, ok, type Result } from 'neverthrow';
 import { ruleError, type CxError } from '../errors.js';
 import type { OperationContext } from '../operation-context.js';
 import type { AccountPatch, AccountRecord, EventDraft, StoredImage } from '../ports/records.js';
@@ -8,6 +8,7 @@ import { versionOptionsSchema } from './account-fields.js';
 import { viewAccount } from './account-lookup.js';
 import { inAccountTransaction } from './account-transaction.js';
 import type { Account } from './account-view.js';
+import { straight, take } from '../internal/straight.js';
 
 /**
  * Options of the operations that change an account (R12).
@@ -73,12 +74,12 @@ export function changeAccount(
   options: unknown,
   decide: (account: AccountRecord, tx: StoreTransaction) => Result<AccountChange | null, CxError> | PromiseLike<Result<AccountChange | null, CxError>>,
 ): PromiseLike<Result<Account, CxError>> {
-  return safeTry(async function* () {
-    const parsedOptions = yield* parseInput(versionOptionsSchema, options, 'options');
+  return straight(async () => {
+    const parsedOptions = take(parseInput(versionOptionsSchema, options, 'options'));
     return await inAccountTransaction(context.store, domainId, accountId, 'write', (current, tx) =>
-      safeTry(async function* () {
-        yield* checkExpectedVersion(current, parsedOptions?.expectedVersion);
-        const change = yield* await decide(current, tx);
+      straight(async () => {
+        take(checkExpectedVersion(current, parsedOptions?.expectedVersion));
+        const change = take(await decide(current, tx));
         if (change === null) return ok(await viewAccount(tx, current));
         const version = current.version + 1;
         await writeAccountChange(tx, current, change, version);

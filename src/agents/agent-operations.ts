@@ -1,4 +1,4 @@
-import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
+import { err, ok, type ResultAsync } from 'neverthrow';
 import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
 import { lastAgent, notFound, ruleError, type CxError } from '../errors.js';
@@ -13,6 +13,7 @@ import { domainIdSchema, memberIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import { membersGainingAccess, membersLosingAccess } from './access-changes.js';
 import { handOverRooms } from './room-handover.js';
+import { straight, take } from '../internal/straight.js';
 
 /**
  * What `agents.access` answers (R17).
@@ -88,25 +89,25 @@ export function agentOperations(context: OperationContext): AgentOperations {
   const { store, directory } = context;
   /** The member list of `agents.add` / `agents.set`: well formed, and every id a member of the domain. */
   const knownMembers = (domainId: unknown, memberIds: unknown) =>
-    safeTry(async function* () {
-      const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
-      const ids = yield* parseInput(memberIdsSchema, memberIds, 'memberIds');
-      yield* await checkMembers(directory, domain, ids);
+    straight(async () => {
+      const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+      const ids = take(parseInput(memberIdsSchema, memberIds, 'memberIds'));
+      take(await checkMembers(directory, domain, ids));
       return ok(ids);
     });
   return narrowed<AgentOperations>({
     add: (domainId, accountId, memberIds, options) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const ids = yield* await knownMembers(domainId, memberIds);
+        straight(async () => {
+          const ids = take(await knownMembers(domainId, memberIds));
           return await changeAccount(context, domainId, accountId, options, (current, tx) =>
-            safeTry<AccountChange | null, CxError>(async function* () {
+            straight<AccountChange | null, CxError>(async () => {
               const already = ids.find((id) => current.agentIds.includes(id));
               if (already !== undefined) {
                 return err(ruleError('already_agent', `member ${JSON.stringify(already)} is already an agent of ${current.id}`));
               }
-              const product = yield* await loadProduct(tx, current.productId);
-              yield* checkSeats(product, current.agentIds.length + ids.length);
+              const product = take(await loadProduct(tx, current.productId));
+              take(checkSeats(product, current.agentIds.length + ids.length));
               const gainedAccessIds = await membersGainingAccess(tx, ids);
               return ok({ addAgents: ids, events: [newEvent(context, 'agents.added', current, { memberIds: [...ids], gainedAccessIds })] });
             }),
@@ -116,8 +117,8 @@ export function agentOperations(context: OperationContext): AgentOperations {
 
     remove: (domainId, accountId, memberId, options) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const member = yield* parseInput(memberIdSchema, memberId, 'memberId');
+        straight(async () => {
+          const member = take(parseInput(memberIdSchema, memberId, 'memberId'));
           return await changeAccount(context, domainId, accountId, options, async (current, tx) => {
             if (!current.agentIds.includes(member)) return err(notFound('agent', member));
             if (current.agentIds.length < 2) {
@@ -136,16 +137,16 @@ export function agentOperations(context: OperationContext): AgentOperations {
 
     set: (domainId, accountId, memberIds, options) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const ids = yield* await knownMembers(domainId, memberIds);
+        straight(async () => {
+          const ids = take(await knownMembers(domainId, memberIds));
           return await changeAccount(context, domainId, accountId, options, (current, tx) =>
-            safeTry<AccountChange | null, CxError>(async function* () {
+            straight<AccountChange | null, CxError>(async () => {
               const wanted = new Set(ids);
               const leaving = current.agentIds.filter((id) => !wanted.has(id));
               const joining = ids.filter((id) => !current.agentIds.includes(id));
               if (leaving.length === 0 && joining.length === 0) return ok(null);
-              const product = yield* await loadProduct(tx, current.productId);
-              yield* checkSeats(product, ids.length);
+              const product = take(await loadProduct(tx, current.productId));
+              take(checkSeats(product, ids.length));
               const lostAccessIds = await membersLosingAccess(tx, leaving, current.id);
               const gainedAccessIds = await membersGainingAccess(tx, joining);
               const remaining = [...current.agentIds.filter((id) => wanted.has(id)), ...joining];
@@ -161,9 +162,9 @@ export function agentOperations(context: OperationContext): AgentOperations {
 
     access: (domainId, memberId) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
-          const member = yield* parseInput(memberIdSchema, memberId, 'memberId');
+        straight(async () => {
+          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+          const member = take(parseInput(memberIdSchema, memberId, 'memberId'));
           return await transact(store, domain, 'read', async (tx) => {
             const accountIds = await tx.activeAccountIdsOfAgent(member);
             return ok({ hasAccess: accountIds.length > 0, accountIds });

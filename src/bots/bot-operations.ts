@@ -1,4 +1,4 @@
-import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
+import { err, ok, type ResultAsync } from 'neverthrow';
 import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
 import { invalid, notFound, ruleError } from '../errors.js';
@@ -11,6 +11,7 @@ import { runOperation } from '../run-operation.js';
 import { accountIdSchema, botIdSchema, domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import { nameField } from '../validation/text-fields.js';
+import { straight, take } from '../internal/straight.js';
 
 /**
  * An inquiry bot of an account. `origin` decides its fate on reset (R24).
@@ -90,8 +91,8 @@ export function botOperations(context: OperationContext): BotOperations {
   return narrowed<BotOperations>({
     register: (domainId, accountId, input) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const fields = yield* parseInput(registerSchema, input);
+        straight(async () => {
+          const fields = take(parseInput(registerSchema, input));
           return await inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
             if (await tx.findBot(fields.botId)) {
               return err(ruleError('id_taken', `a bot ${JSON.stringify(fields.botId)} is already registered in this domain`));
@@ -114,9 +115,9 @@ export function botOperations(context: OperationContext): BotOperations {
 
     list: (domainId, options) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
-          const parsed = yield* parseInput(listOptionsSchema, options, 'options');
+        straight(async () => {
+          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+          const parsed = take(parseInput(listOptionsSchema, options, 'options'));
           if (parsed?.accountId === undefined) {
             return await transact(store, domain, 'read', async (tx) => ok((await tx.listBots()).map(toBot)));
           }
@@ -128,8 +129,8 @@ export function botOperations(context: OperationContext): BotOperations {
 
     attach: (domainId, botId, accountId) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const bot = yield* parseInput(botIdSchema, botId, 'botId');
+        straight(async () => {
+          const bot = take(parseInput(botIdSchema, botId, 'botId'));
           return await inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
             const found = await tx.findBot(bot);
             if (!found) return err(notFound('bot', bot));
@@ -145,9 +146,9 @@ export function botOperations(context: OperationContext): BotOperations {
 
     remove: (domainId, botId) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
-          const bot = yield* parseInput(botIdSchema, botId, 'botId');
+        straight(async () => {
+          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+          const bot = take(parseInput(botIdSchema, botId, 'botId'));
           return await transact(store, domain, 'write', async (tx) => {
             const found = await tx.findBot(bot);
             if (!found) return err(notFound('bot', bot));

@@ -1,4 +1,4 @@
-import { err, ok, safeTry, type Result, type ResultAsync } from 'neverthrow';
+import { err, ok, type Result, type ResultAsync } from 'neverthrow';
 import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
 import { directoryFailure, notFound, ruleError, type CxError } from '../errors.js';
@@ -17,6 +17,7 @@ import { parseInput } from '../validation/parse-input.js';
 import { textField } from '../validation/text-fields.js';
 import { decideAwayReply, decideWelcomeReply, type AutoReply } from './auto-reply.js';
 import { recordAutoReply, recordMessage } from './record-message.js';
+import { straight, take } from '../internal/straight.js';
 
 /**
  * A conversation space of an account.
@@ -178,11 +179,11 @@ export function conversationOperations(context: OperationContext): ConversationO
     work: (account: AccountRecord, tx: StoreTransaction) => PromiseLike<Result<T, CxError>>,
   ) =>
     inAccountTransaction(store, domainId, accountId, 'write', (account, tx) =>
-      safeTry(async function* () {
+      straight(async () => {
         if (messageId === undefined) return await work(account, tx);
         const receipt = await tx.findReceipt(account.key, messageId);
         if (receipt) return ok(receipt.answer as T);
-        const answer = yield* await work(account, tx);
+        const answer = take(await work(account, tx));
         await tx.putReceipt({ accountKey: account.key, messageId, customerId, answer: answer ?? null, at: clock() });
         return ok(answer);
       }),
@@ -191,11 +192,11 @@ export function conversationOperations(context: OperationContext): ConversationO
   return narrowed<ConversationOperations>({
     addContact: (domainId, accountId, input) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const fields = yield* parseInput(addContactSchema, input);
+        straight(async () => {
+          const fields = take(parseInput(addContactSchema, input));
           return await inAccountTransaction(store, domainId, accountId, 'write', (account, tx) =>
-            safeTry(async function* () {
-              yield* checkChannel(account.settings, fields.channel);
+            straight(async () => {
+              take(checkChannel(account.settings, fields.channel));
               const now = clock();
               const existing = await tx.findContact(account.key, fields.customerId);
               const reply = decideWelcomeReply(account.settings, fields.channel, existing?.welcomedAt != null);
@@ -219,11 +220,11 @@ export function conversationOperations(context: OperationContext): ConversationO
 
     receiveMessage: (domainId, accountId, input) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const fields = yield* parseInput(receiveSchema, input);
+        straight(async () => {
+          const fields = take(parseInput(receiveSchema, input));
           return await oncePerMessageId(domainId, accountId, fields.messageId, fields.customerId, (account, tx) =>
-            safeTry(async function* () {
-              yield* checkChannel(account.settings, fields.channel);
+            straight(async () => {
+              take(checkChannel(account.settings, fields.channel));
               const known = await tx.findContact(account.key, fields.customerId);
               if (!known) return err(notFound('contact', fields.customerId));
               // An agent's reply goes back through the channel the customer last wrote from (R41).
@@ -247,9 +248,9 @@ export function conversationOperations(context: OperationContext): ConversationO
 
     sendMessage: (domainId, accountId, input) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const fields = yield* parseInput(sendSchema, input);
-          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
+        straight(async () => {
+          const fields = take(parseInput(sendSchema, input));
+          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
           let agentName = fields.agentId;
           try {
             const [member] = await directory.get(domain, [fields.agentId]);
@@ -272,8 +273,8 @@ export function conversationOperations(context: OperationContext): ConversationO
 
     openRoom: (domainId, accountId, input) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const fields = yield* parseInput(openRoomSchema, input);
+        straight(async () => {
+          const fields = take(parseInput(openRoomSchema, input));
           return await inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
             const stranger = fields.agentIds.find((id) => !account.agentIds.includes(id));
             if (stranger !== undefined) return err(notFound('agent', stranger));

@@ -1,4 +1,4 @@
-import { ok, safeTry, type ResultAsync } from 'neverthrow';
+import { ok, type ResultAsync } from 'neverthrow';
 import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
 import { inAccountTransaction } from '../accounts/account-transaction.js';
@@ -10,6 +10,7 @@ import { transact } from '../run-transaction.js';
 import { accountIdSchema, customerIdSchema, domainIdSchema } from '../validation/identifiers.js';
 import { messageTimeSchema } from '../validation/message-time.js';
 import { parseInput } from '../validation/parse-input.js';
+import { straight, take } from '../internal/straight.js';
 
 /**
  * A stored message, as `conversations.history` answers it (R39). Names are the ones in use
@@ -130,11 +131,11 @@ export function conversationReads(context: OperationContext): ConversationReads 
   return narrowed<ConversationReads>({
     history: (domainId, query) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
-          const parsed = yield* parseInput(historyQuerySchema, query, 'query');
+        straight(async () => {
+          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+          const parsed = take(parseInput(historyQuerySchema, query, 'query'));
           const limit = parsed?.limit ?? 100;
-          const after = parsed?.cursor ? yield* decodeKeysetCursor('history', 'conversations.history', parsed.cursor) : null;
+          const after = parsed?.cursor ? take(decodeKeysetCursor('history', 'conversations.history', parsed.cursor)) : null;
           const filter: HistoryFilter = {};
           if (parsed?.accountId !== undefined) filter.accountIds = [parsed.accountId];
           if (parsed?.customerId !== undefined) filter.customerId = parsed.customerId;
@@ -154,10 +155,10 @@ export function conversationReads(context: OperationContext): ConversationReads 
 
     contacts: (domainId, accountId, query) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const parsed = yield* parseInput(contactsQuerySchema, query, 'query');
+        straight(async () => {
+          const parsed = take(parseInput(contactsQuerySchema, query, 'query'));
           const limit = parsed?.limit ?? 100;
-          const after = parsed?.cursor ? yield* decodeKeysetCursor('contacts', 'conversations.contacts', parsed.cursor) : null;
+          const after = parsed?.cursor ? take(decodeKeysetCursor('contacts', 'conversations.contacts', parsed.cursor)) : null;
           return await inAccountTransaction(store, domainId, accountId, 'read', async (account, tx) => {
             const rows = await tx.listContacts(account.key, after && { addedAt: after.at, customerId: after.id }, limit + 1);
             const page = rows.slice(0, limit);

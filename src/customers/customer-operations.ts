@@ -1,4 +1,4 @@
-import { ok, safeTry, type ResultAsync } from 'neverthrow';
+import { ok, type ResultAsync } from 'neverthrow';
 import { narrowed, type OperationError } from '../operation-errors.js';
 import { newEvent } from '../events/new-event.js';
 import type { OperationContext } from '../operation-context.js';
@@ -6,6 +6,7 @@ import { runOperation } from '../run-operation.js';
 import { transact } from '../run-transaction.js';
 import { customerIdSchema, domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
+import { straight, take } from '../internal/straight.js';
 
 /**
  * What `customers.erase` removed (R42).
@@ -44,9 +45,9 @@ export function customerOperations(context: OperationContext): CustomerOperation
   return narrowed<CustomerOperations>({
     erase: (domainId, customerId) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
-          const customer = yield* parseInput(customerIdSchema, customerId, 'customerId');
+        straight(async () => {
+          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+          const customer = take(parseInput(customerIdSchema, customerId, 'customerId'));
           return await transact(context.store, domain, 'write', async (tx) => {
             const report = await tx.eraseCustomer(customer);
             await tx.appendEvents([newEvent(context, 'customer.erased', null, { customerId: customer })]);

@@ -1,4 +1,4 @@
-import { ok, safeTry, type ResultAsync } from 'neverthrow';
+import { ok, type ResultAsync } from 'neverthrow';
 import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
 import type { OperationContext } from '../operation-context.js';
@@ -8,6 +8,7 @@ import { transact } from '../run-transaction.js';
 import { domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import type { CxEvent } from './cx-event.js';
+import { straight, take } from '../internal/straight.js';
 
 /**
  * A page of a domain's events (R32).
@@ -58,9 +59,9 @@ export function eventOperations(context: OperationContext): EventOperations {
   return narrowed<EventOperations>({
     read: (domainId, options) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
-          const parsed = yield* parseInput(readOptionsSchema, options, 'options');
+        straight(async () => {
+          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+          const parsed = take(parseInput(readOptionsSchema, options, 'options'));
           return await transact(context.store, domain, 'read', async (tx) => {
             const lastSeq = await tx.lastEventSeq();
             const records = await tx.readEvents(parsed?.after ?? 0, parsed?.limit ?? 100);

@@ -1,4 +1,4 @@
-import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
+import { err, ok, type ResultAsync } from 'neverthrow';
 import * as z from 'zod';
 import { invalid, lastAgent, type CxError } from '../errors.js';
 import { checkMembers, loadAccount } from '../accounts/account-lookup.js';
@@ -12,6 +12,7 @@ import { runOperation } from '../run-operation.js';
 import { transact } from '../run-transaction.js';
 import { domainIdSchema, memberIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
+import { straight, take } from '../internal/straight.js';
 
 /**
  * Options of `members.depart` (R35).
@@ -40,19 +41,19 @@ export function departMember(
   options: unknown,
 ): ResultAsync<DepartReport, CxError> {
   return runOperation(() =>
-    safeTry(async function* () {
-      const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
-      const member = yield* parseInput(memberIdSchema, memberId, 'memberId');
-      const replacementId = (yield* parseInput(departOptionsSchema, options, 'options'))?.replacementId ?? null;
+    straight(async () => {
+      const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+      const member = take(parseInput(memberIdSchema, memberId, 'memberId'));
+      const replacementId = (take(parseInput(departOptionsSchema, options, 'options')))?.replacementId ?? null;
       if (replacementId === member) return err(invalid('options.replacementId', 'must be another member than the one departing'));
-      if (replacementId !== null) yield* await checkMembers(context.directory, domain, [replacementId]);
+      if (replacementId !== null) take(await checkMembers(context.directory, domain, [replacementId]));
 
       return await transact(context.store, domain, 'write', (tx) =>
-        safeTry(async function* () {
+        straight(async () => {
           const accountIds = await tx.activeAccountIdsOfAgent(member);
           if (accountIds.length === 0) return ok({ accountIds: [], roomIds: [] });
           const accounts: AccountRecord[] = [];
-          for (const id of accountIds) accounts.push(yield* await loadAccount(tx, id));
+          for (const id of accountIds) accounts.push(take(await loadAccount(tx, id)));
           const soleAgentOf = accounts.filter((account) => account.agentIds.length === 1).map((account) => account.id);
           if (soleAgentOf.length > 0 && replacementId === null) {
             return err(

@@ -1,4 +1,4 @@
-import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
+import { err, ok, type ResultAsync } from 'neverthrow';
 import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
 import { directoryFailure } from '../errors.js';
@@ -8,6 +8,7 @@ import type { Member } from '../ports/member-directory.js';
 import { runOperation } from '../run-operation.js';
 import { domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
+import { straight, take } from '../internal/straight.js';
 
 const searchOptionsSchema = z
   .strictObject({ limit: z.number().int('must be a whole number').min(1).max(100).optional() })
@@ -51,10 +52,10 @@ export function memberOperations(context: OperationContext): MemberOperations {
   return narrowed<MemberOperations>({
     search: (domainId, query, options) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
-          const text = yield* parseInput(z.string().max(200), query, 'query');
-          const parsed = yield* parseInput(searchOptionsSchema, options, 'options');
+        straight(async () => {
+          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+          const text = take(parseInput(z.string().max(200), query, 'query'));
+          const parsed = take(parseInput(searchOptionsSchema, options, 'options'));
           let members: unknown;
           try {
             members = await context.directory.search(domain, text.trim(), parsed?.limit ?? 20);

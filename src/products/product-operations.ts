@@ -1,4 +1,4 @@
-import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
+import { err, ok, type ResultAsync } from 'neverthrow';
 import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
 import { seatLimitExceeded, unitsError } from '../errors.js';
@@ -10,6 +10,7 @@ import { transact } from '../run-transaction.js';
 import { domainIdSchema, productIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import { nameField, typeName } from '../validation/text-fields.js';
+import { straight, take } from '../internal/straight.js';
 
 /**
  * A purchased product (R1): `seatLimit` agents per account, bought `quantity` times.
@@ -93,9 +94,9 @@ export function productOperations(context: OperationContext): ProductOperations 
   return narrowed<ProductOperations>({
     set: (domainId, input) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
-          const product: Product = yield* parseInput(productInputSchema, input);
+        straight(async () => {
+          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+          const product: Product = take(parseInput(productInputSchema, input));
           return await transact(store, domain, 'write', async (tx) => {
             const usage = (await tx.productUsage()).get(product.productId) ?? { inUse: 0, maxAgents: 0 };
             if (product.quantity < usage.inUse) {
@@ -120,8 +121,8 @@ export function productOperations(context: OperationContext): ProductOperations 
 
     overview: (domainId) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
+        straight(async () => {
+          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
           return await transact(store, domain, 'read', async (tx) => {
             const products = await tx.listProducts();
             const usage = await tx.productUsage();

@@ -1,4 +1,4 @@
-import { err, ok, safeTry, type Result, type ResultAsync } from 'neverthrow';
+import { err, ok, type Result, type ResultAsync } from 'neverthrow';
 import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
 import { invalid, notFound, ruleError, type CxError } from '../errors.js';
@@ -15,6 +15,7 @@ import { timeZoneSchema } from '../schedule/time-zone.js';
 import { weeklyHoursPatchSchema } from '../schedule/weekly-hours.js';
 import { parseInput } from '../validation/parse-input.js';
 import { proseField } from '../validation/text-fields.js';
+import { straight, straightSync, take } from '../internal/straight.js';
 
 /**
  * What `settings.update` takes (R18, R19); omitted fields keep their value.
@@ -109,10 +110,10 @@ export function settingsOperations(context: OperationContext): SettingsOperation
   return narrowed<SettingsOperations>({
     update: (domainId, accountId, input, options) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const fields = yield* parseInput(settingsSchema, input);
+        straight(async () => {
+          const fields = take(parseInput(settingsSchema, input));
           return await changeAccount(context, domainId, accountId, options, (account) =>
-            safeTry(function* () {
+            straightSync(() => {
               const changed = (Object.keys(fields) as (keyof typeof fields)[]).filter((key) => fields[key] !== undefined);
               if (changed.length === 0) return ok(null);
               const settings: AccountSettings = { ...account.settings, weeklyHours: { ...account.settings.weeklyHours } };
@@ -129,7 +130,7 @@ export function settingsOperations(context: OperationContext): SettingsOperation
               const events = [newEvent(context, 'settings.updated', account, { fields: changed })];
               if (fields.holidays !== undefined) {
                 const today = localDate(settings.timeZone, context.clock());
-                const next = yield* replaceHolidays(account.settings.holidays, fields.holidays, today, settings.timeZone);
+                const next = take(replaceHolidays(account.settings.holidays, fields.holidays, today, settings.timeZone));
                 settings.holidays = next;
                 const kept = new Set(next.map((holiday) => holiday.id));
                 const before = new Set(account.settings.holidays.map((holiday) => holiday.id));
@@ -201,8 +202,8 @@ export function holidayOperations(context: OperationContext): HolidayOperations 
   return narrowed<HolidayOperations>({
     add: (domainId, accountId, input, options) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const entry = yield* parseInput(holidayInputSchema, input);
+        straight(async () => {
+          const entry = take(parseInput(holidayInputSchema, input));
           return await changeAccount(context, domainId, accountId, options, (account) => {
             const { start, end } = entry;
             const today = localDate(account.settings.timeZone, context.clock());
@@ -223,8 +224,8 @@ export function holidayOperations(context: OperationContext): HolidayOperations 
 
     remove: (domainId, accountId, holidayId, options) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const id = yield* parseInput(holidayIdSchema, holidayId, 'holidayId');
+        straight(async () => {
+          const id = take(parseInput(holidayIdSchema, holidayId, 'holidayId'));
           return await changeAccount(context, domainId, accountId, options, (account) => {
             const holidays = account.settings.holidays.filter((holiday) => holiday.id !== id);
             if (holidays.length === account.settings.holidays.length) return err(notFound('holiday', id));
