@@ -107,7 +107,8 @@ export function accountToRow(account: AccountRecord) {
   } satisfies Insertable<AccountTable> & Record<(typeof ACCOUNT_INSERT_COLUMNS)[number], unknown>;
 }
 
-export function rowToAccount(row: Selectable<AccountTable>, agentIds: string[]): AccountRecord {
+/** An account row as a record; `settings` already read from `row.settings` when the caller has them. */
+export function rowToAccount(row: Selectable<AccountTable>, agentIds: string[], settings?: AccountSettings): AccountRecord {
   return {
     key: row.key,
     domainId: row.domain_id,
@@ -130,7 +131,7 @@ export function rowToAccount(row: Selectable<AccountTable>, agentIds: string[]):
     activatedAt: toDate(row.activated_at),
     resetAt: toDateOrNull(row.reset_at),
     version: toNumber(row.version),
-    settings: JSON.parse(row.settings) as AccountSettings,
+    settings: settings ?? (JSON.parse(row.settings) as AccountSettings),
   };
 }
 

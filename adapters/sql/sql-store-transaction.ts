@@ -58,6 +58,7 @@ import {
 } from './record-rows.js';
 import { toDate, toDriverBytes, toMillis, toNumber } from './row-values.js';
 import type { SettingsTimeZones } from './settings-time-zones.js';
+import type { SettingsMemo } from './settings-memo.js';
 import type { SqlCapabilities } from './sql-dialect.js';
 import * as Q from './store-queries.js';
 import { upsertQuery } from './upsert.js';
@@ -77,7 +78,7 @@ const EVENTS_PER_STATEMENT = 500;
 type PendingAccountChange = { agentCount?: number; version?: number };
 
 /** What a store remembers across its transactions (see `settings-time-zones.ts`, `account-agent-memo.ts`). */
-export type StoreMemos = { timeZoneOf: SettingsTimeZones; agents: AccountAgentMemo };
+export type StoreMemos = { timeZoneOf: SettingsTimeZones; agents: AccountAgentMemo; settingsOf: SettingsMemo };
 
 /** What a history read needs of an account: its ID and its time zone. */
 type AccountInfo = { id: string; timeZone: string };
@@ -224,7 +225,7 @@ export class SqlStoreTransaction implements StoreTransaction {
         if (remembered) this.#agents.set(row.key, { ids: [...remembered.ids], nextPosition: remembered.nextPosition });
       }
       const agents = await this.#loadAgents(row.key);
-      return rowToAccount(row, [...agents.ids]);
+      return rowToAccount(row, [...agents.ids], this.#memos.settingsOf(row.settings));
     });
   }
 

@@ -9,6 +9,7 @@ import { preparedQueries, rawStatement } from './prepared-queries.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, sessionLockLimits, writeTransactionLimits, type SqlCapabilities } from './sql-dialect.js';
 import { accountAgentMemo } from './account-agent-memo.js';
 import { settingsTimeZones } from './settings-time-zones.js';
+import { settingsMemo } from './settings-memo.js';
 import { SqlStoreTransaction } from './sql-store-transaction.js';
 import { LOCK_DOMAIN_BY_WRITE } from './domain-lock.js';
 import { ENSURE_DOMAIN_ON_CONFLICT, ENSURE_DOMAIN_ON_DUPLICATE } from './store-queries.js';
@@ -66,7 +67,7 @@ export function transactionRunner(
   options: { lockTimeoutMs?: number } = {},
 ): TransactionRunner {
   const queries = preparedQueries(db);
-  const memos = { timeZoneOf: settingsTimeZones(), agents: accountAgentMemo() };
+  const memos = { timeZoneOf: settingsTimeZones(), agents: accountAgentMemo(), settingsOf: settingsMemo() };
   const queue = serialQueue();
   const exclusive: Exclusive = caps.singleConnection ? queue : (task) => task();
   const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;

@@ -46,7 +46,11 @@ export interface StoreTransaction {
   productUsage(): Promise<Map<string, ProductUsage>>;
 
   // Accounts
-  /** The active account with this ID in the domain, or `null`. */
+  /**
+   * The active account with this ID in the domain, or `null`. The record is the caller's to
+   * read, not to change: a store may share parts of it between reads (the SQL store shares
+   * parsed `settings`, frozen), and the core copies what it hands on.
+   */
   findAccount(accountId: string): Promise<AccountRecord | null>;
   /** Whether an active account of any domain has this ID. */
   isAccountIdActive(accountId: string): Promise<boolean>;
