@@ -13,7 +13,7 @@ import type { StoreTransaction } from '../ports/store.js';
 import { randomId } from '../random-id.js';
 import { runOperation } from '../run-operation.js';
 import { customerIdSchema, domainIdSchema, memberIdSchema, messageIdSchema } from '../validation/identifiers.js';
-import { parseInput } from '../validation/parse-input.js';
+import { parseInput, strictObjectWithFastCheck, UNDECIDED, withFastCheck } from '../validation/parse-input.js';
 import { textField } from '../validation/text-fields.js';
 import { decideAwayReply, decideWelcomeReply, type AutoReply } from './auto-reply.js';
 import { recordAutoReply, recordMessage } from './record-message.js';
@@ -40,16 +40,17 @@ export type Room = {
  */
 export const MAX_MESSAGE_LENGTH = 10_000;
 
-const channelSchema = z.enum(['lineworks', 'line', 'mail']);
+const CHANNELS = ['lineworks', 'line', 'mail'] as const;
+const channelSchema = withFastCheck(z.enum(CHANNELS), (input) => (CHANNELS.includes(input as Channel) ? (input as Channel) : UNDECIDED));
 const contentSchema = textField({ min: 1, max: MAX_MESSAGE_LENGTH });
 
-const addContactSchema = z.strictObject({
+export const addContactSchema = strictObjectWithFastCheck({
   customerId: customerIdSchema,
   name: textField({ min: 1, max: 100, trim: true, forbidControl: true }),
   channel: channelSchema,
 });
 
-const receiveSchema = z.strictObject({
+export const receiveSchema = strictObjectWithFastCheck({
   customerId: customerIdSchema,
   content: contentSchema,
   channel: channelSchema,
@@ -57,7 +58,7 @@ const receiveSchema = z.strictObject({
   messageId: messageIdSchema.optional(),
 });
 
-const sendSchema = z.strictObject({
+export const sendSchema = strictObjectWithFastCheck({
   agentId: memberIdSchema,
   customerId: customerIdSchema,
   content: contentSchema,

@@ -1,5 +1,5 @@
 import { err, ok, type Result } from 'neverthrow';
-import type * as z from 'zod';
+import * as z from 'zod';
 import { validationError, type CxError, type ValidationIssue } from '../errors.js';
 import { typeName } from './text-fields.js';
 
@@ -35,6 +35,37 @@ const fastChecks = new WeakMap<z.ZodType, (input: unknown) => unknown>();
 export function withFastCheck<S extends z.ZodType>(schema: S, check: (input: unknown) => z.output<S> | typeof UNDECIDED): S {
   fastChecks.set(schema, check);
   return schema;
+}
+
+/**
+ * `z.strictObject(shape)` with a fast check made of its fields' own: a plain object with no
+ * unknown key, whose every field is present with a value its field's fast check vouches for,
+ * or absent where the field is optional. Anything else (an explicit `undefined`, a field
+ * without a fast check, a value a check does not vouch for) is left to the schema.
+ */
+export function strictObjectWithFastCheck<Shape extends Record<string, z.ZodType>>(shape: Shape): z.ZodObject<Shape, z.core.$strict> {
+  const fields = Object.entries(shape).map(([key, field]) => {
+    const optional = field instanceof z.ZodOptional;
+    const inner = optional ? (field.unwrap() as z.ZodType) : field;
+    return { key, optional, check: fastChecks.get(inner) };
+  });
+  const keys = new Set(Object.keys(shape));
+  return withFastCheck(z.strictObject(shape), (input) => {
+    if (typeof input !== 'object' || input === null || Object.getPrototypeOf(input) !== Object.prototype) return UNDECIDED;
+    const given = input as Record<string, unknown>;
+    for (const key of Object.keys(given)) if (!keys.has(key)) return UNDECIDED;
+    const output: Record<string, unknown> = {};
+    for (const { key, optional, check } of fields) {
+      if (!(key in given)) {
+        if (optional) continue;
+        return UNDECIDED;
+      }
+      const value = check === undefined ? UNDECIDED : check(given[key]);
+      if (value === UNDECIDED || value === undefined) return UNDECIDED;
+      output[key] = value;
+    }
+    return output as z.output<z.ZodObject<Shape, z.core.$strict>>;
+  });
 }
 
 /**

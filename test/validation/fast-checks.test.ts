@@ -4,7 +4,9 @@ import type * as z from 'zod';
 import { memberIdsSchema } from '../../src/agents/agent-operations.js';
 import { versionOptionsSchema } from '../../src/accounts/account-fields.js';
 import { accountIdSchema, domainIdSchema, memberIdSchema, productIdSchema } from '../../src/validation/identifiers.js';
+import { addContactSchema, receiveSchema, sendSchema } from '../../src/conversations/conversation-operations.js';
 import { parseInput } from '../../src/validation/parse-input.js';
+import { nameField, proseField, textField } from '../../src/validation/text-fields.js';
 
 /** Strings near the edges of the id rules: empty, long, controls, lone surrogates, case. */
 const idLike = fc.oneof(
@@ -31,12 +33,41 @@ describe('fast checks of the common input (R27: the same answers as the schemas)
     ['account ID (R6)', accountIdSchema],
     ['member list (R15)', memberIdsSchema],
     ['version options (R12)', versionOptionsSchema],
+    ['a name, trimmed (R5, R48)', nameField(20)],
+    ['prose (R7, R19)', proseField(30)],
+    ['a message text (R48)', textField({ min: 1, max: 12 })],
+    ['a contact name', textField({ min: 1, max: 10, trim: true, forbidControl: true })],
   ];
   for (const [name, schema] of schemas) {
     it(`${name}: accepts and refuses exactly what the schema does`, () => {
       fc.assert(fc.property(anyInput, (input) => agreesWithSchema(schema, input)), { numRuns: 1500 });
     });
   }
+
+  /** Objects near the message inputs: fields present, absent, undefined, wrong or unknown. */
+  const field = fc.oneof(idLike, fc.constantFrom('line', 'mail', 'lineworks', 'LINE', ' line'), fc.date({ noInvalidDate: false }), fc.constant(undefined), fc.integer());
+  const messageLike = fc.dictionary(
+    fc.constantFrom('customerId', 'content', 'channel', 'at', 'messageId', 'agentId', 'name', 'extra'),
+    field,
+    { maxKeys: 7 },
+  );
+  const objects: [string, z.ZodType][] = [
+    ['receiveMessage input', receiveSchema],
+    ['sendMessage input', sendSchema],
+    ['addContact input', addContactSchema],
+  ];
+  for (const [name, schema] of objects) {
+    it(`${name}: accepts and refuses exactly what the schema does, and answers the same value`, () => {
+      fc.assert(fc.property(fc.oneof(messageLike, anyInput), (input) => agreesWithSchema(schema, input)), { numRuns: 3000 });
+    });
+  }
+
+  it('the common message input is vouched for without zod, with the same value', () => {
+    const input = { customerId: 'c1', content: 'hello', channel: 'line' };
+    expect(parseInput(receiveSchema, input).isOk()).toBe(true);
+    agreesWithSchema(receiveSchema, input);
+    agreesWithSchema(addContactSchema, { customerId: 'c1', name: '  Kim  ', channel: 'mail' });
+  });
 
   it('a member list with a repeated id is refused with the message that names it', () => {
     const answer = parseInput(memberIdsSchema, ['u1', 'u2', 'u1'], 'memberIds');
