@@ -644,25 +644,31 @@ export class SqlStoreTransaction implements StoreTransaction {
 
   // Helpers
 
-  async #guard<T>(body: () => Promise<T>): Promise<T> {
+  #guard<T>(body: () => Promise<T>): Promise<T> {
+    // Not an async function: one promise fewer per call, on every statement's way.
     try {
-      return await body();
+      return body().then(undefined, this.#recordFailure);
     } catch (error) {
-      this.#failure ??= { error };
-      throw error;
+      return Promise.reject(this.#recordFailure(error));
     }
   }
+
+  /** Records the first failure, and throws it on. */
+  readonly #recordFailure = (error: unknown): never => {
+    this.#failure ??= { error };
+    throw error;
+  };
 
   #run(shape: QueryShape, args: readonly unknown[]): Promise<QueryResult<unknown>> {
     return this.#queries.run(this.#connection, shape, args);
   }
 
-  async #rows<R>(shape: QueryShape, args: readonly unknown[]): Promise<R[]> {
-    return (await this.#run(shape, args)).rows as R[];
+  #rows<R>(shape: QueryShape, args: readonly unknown[]): Promise<R[]> {
+    return this.#run(shape, args).then((result) => result.rows as R[]);
   }
 
-  async #affected(shape: QueryShape, args: readonly unknown[]): Promise<number> {
-    return Number((await this.#run(shape, args)).numAffectedRows ?? 0);
+  #affected(shape: QueryShape, args: readonly unknown[]): Promise<number> {
+    return this.#run(shape, args).then((result) => Number(result.numAffectedRows ?? 0));
   }
 
   #once(query: Compilable<unknown>): Promise<QueryResult<unknown>> {
