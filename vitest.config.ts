@@ -1,4 +1,5 @@
 import { defineConfig } from 'vitest/config';
+import SlowestFirstSequencer from './test/slowest-first-sequencer.js';
 
 export default defineConfig({
   test: {
@@ -11,5 +12,7 @@ export default defineConfig({
     // a time keep a 2-core machine busy. Files share nothing they write: each makes its own
     // scratch databases (`cx_test_<random>`) and temp folders, and dist/ is built beforehand.
     maxWorkers: 4,
+    // The slowest files start first, also in a fresh clone where vitest has no durations cached.
+    sequence: { sequencer: SlowestFirstSequencer },
   },
 });
