@@ -1,9 +1,18 @@
 import { defineConfig } from 'vitest/config';
+import SlowestFirstSequencer from './test/slowest-first-sequencer.js';
 
 export default defineConfig({
   test: {
     include: ['test/**/*.test.ts'],
     testTimeout: 60_000,
     hookTimeout: 60_000,
+    // dist/ is built here, once, before any file runs: files that read it run in parallel.
+    globalSetup: ['test/build-once.ts'],
+    // Most files wait on database servers and child processes rather than on the CPU; four at
+    // a time keep a 2-core machine busy. Files share nothing they write: each makes its own
+    // scratch databases (`cx_test_<random>`) and temp folders, and dist/ is built beforehand.
+    maxWorkers: 4,
+    // The slowest files start first, also in a fresh clone where vitest has no durations cached.
+    sequence: { sequencer: SlowestFirstSequencer },
   },
 });

@@ -1,7 +1,7 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ensureBuilt } from './packed-package.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const SUBPATHS = ['cx-accounts', 'cx-accounts/schedule', 'cx-accounts/memory', 'cx-accounts/sql', 'cx-accounts/testing'] as const;
@@ -14,13 +14,9 @@ function node(args: string[]): string {
 // The package imports itself by name: Node resolves that through the `exports` map to dist/,
 // exactly as it would in a user's project.
 describe('the built package through its exports map', () => {
-  beforeAll(() => {
-    if (!existsSync(`${root}/dist/index.js`)) {
-      console.warn('[cx-accounts] dist/ is missing: building it for the exports-map test');
-      const build = spawnSync('npm', ['run', 'build'], { cwd: root, encoding: 'utf8' });
-      if (build.status !== 0) throw new Error(`npm run build failed:\n${build.stdout}\n${build.stderr}`);
-    }
-  }, 240_000);
+  // dist/ is built once before the tests (test/build-once.ts); building it here would empty
+  // it under the other files that read it at the same time.
+  beforeAll(ensureBuilt);
 
   it('ESM users get every entry point and a working store', () => {
     const script = `
