@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import type { CompiledQuery, Kysely } from 'kysely';
 import { joinParts, splitParts } from './binary-parts.js';
 import type { CxDatabase } from './cx-database.js';
 import { toDriverBytes, toNumber } from './row-values.js';
@@ -6,6 +6,35 @@ import type { Exclusive } from './transaction-runner.js';
 
 /** Parts read per query when streaming a backup file (each part at most 1 MiB). */
 const PARTS_PER_READ = 4;
+
+/** The statements that store a chunk, compiled once per database, run with new parameters. */
+type ChunkStatements = {
+  /** Parameters: domain, file, seq. */
+  deleteChunk: CompiledQuery;
+  /** Parameters: domain, file, seq, part, data. */
+  insertPart: CompiledQuery;
+};
+
+const compiledChunkStatements = new WeakMap<Kysely<CxDatabase>, ChunkStatements>();
+
+/**
+ * Building and compiling the two statements with Kysely cost as much as running them: a
+ * backup of a million messages stores thousands of chunks.
+ */
+function chunkStatements(db: Kysely<CxDatabase>): ChunkStatements {
+  let statements = compiledChunkStatements.get(db);
+  if (!statements) {
+    statements = {
+      deleteChunk: db.deleteFrom('cx_backup_chunks').where('domain_id', '=', '').where('file_id', '=', '').where('seq', '=', 0).compile(),
+      insertPart: db.insertInto('cx_backup_chunks').values({ domain_id: '', file_id: '', seq: 0, part: 0, data: new Uint8Array(0) }).compile(),
+    };
+    compiledChunkStatements.set(db, statements);
+  }
+  return statements;
+}
+
+/** A compiled statement with other values in its places, in the order they were compiled. */
+const withParameters = (query: CompiledQuery, parameters: readonly unknown[]): CompiledQuery => ({ ...query, parameters });
 
 /**
  * Stores chunk `seq` of a backup file (replacing a chunk stored under the same number), in
@@ -19,19 +48,12 @@ export async function appendBackupChunk(
   seq: number,
   data: Uint8Array,
 ): Promise<void> {
+  const { deleteChunk, insertPart } = chunkStatements(db);
   await exclusive(() =>
     db.transaction().execute(async (trx) => {
-      await trx
-        .deleteFrom('cx_backup_chunks')
-        .where('domain_id', '=', domainId)
-        .where('file_id', '=', fileId)
-        .where('seq', '=', seq)
-        .execute();
+      await trx.executeQuery(withParameters(deleteChunk, [domainId, fileId, seq]));
       for (const [part, bytes] of splitParts(data).entries()) {
-        await trx
-          .insertInto('cx_backup_chunks')
-          .values({ domain_id: domainId, file_id: fileId, seq, part, data: toDriverBytes(bytes) })
-          .execute();
+        await trx.executeQuery(withParameters(insertPart, [domainId, fileId, seq, part, toDriverBytes(bytes)]));
       }
     }),
   );

@@ -23,6 +23,14 @@ type Template = { compiled: CompiledQuery; slots: Slot[] };
 const MAX_TEMPLATES = 512;
 
 /**
+ * Leading comment of a query whose rows may come back as arrays of column values, in the
+ * order the query selects them. The SQLite statement cache (`sqlite-statement-cache.ts`) puts
+ * such statements in better-sqlite3's raw mode, which builds no object per row; other drivers
+ * see a comment and answer objects. Readers of these rows must take both forms.
+ */
+export const ROW_ARRAYS_HINT = '/* cx:row-arrays */ ';
+
+/**
  * Queries built with Kysely once per shape, then run with new values straight on a driver
  * connection: the store's statements cost a lookup instead of building and compiling a query
  * tree every time (that work was most of the store's overhead over hand-written SQL). The
@@ -31,6 +39,12 @@ const MAX_TEMPLATES = 512;
 export type PreparedQueries = {
   /** Runs the query of `shape` with `args` on `connection`. */
   run<R>(connection: DatabaseConnection, shape: QueryShape<R>, args: readonly unknown[]): Promise<QueryResult<R>>;
+  /**
+   * Runs the select of `shape` asking for its rows as arrays of column values
+   * ({@link ROW_ARRAYS_HINT}): each row is an array on SQLite opened by `openSqlite`, an
+   * object elsewhere.
+   */
+  runRowArrays<R>(connection: DatabaseConnection, shape: QueryShape<R>, args: readonly unknown[]): Promise<QueryResult<R | unknown[]>>;
   /** Runs a query built for this one call (shapes that vary too much to keep). */
   once<R>(connection: DatabaseConnection, query: Compilable<R>): Promise<QueryResult<R>>;
 };
@@ -39,9 +53,10 @@ export type PreparedQueries = {
 export function preparedQueries(db: Kysely<CxDatabase>): PreparedQueries {
   const templates = new Map<string, Template>();
 
-  const compile = (shape: QueryShape, arity: number): Template => {
+  const compile = (shape: QueryShape, arity: number, prefix: string): Template => {
     const markers = Array.from({ length: arity }, (_, index) => `\u0000cx-param:${shape.name}:${index}\u0000`);
-    const compiled = shape.build(db, markers).compile();
+    const built = shape.build(db, markers).compile();
+    const compiled = prefix === '' ? built : { ...built, sql: `${prefix}${built.sql}` };
     const slots = compiled.parameters.map((value): Slot => {
       const argument = typeof value === 'string' ? markers.indexOf(value) : -1;
       return argument >= 0 ? { argument } : { constant: value };
@@ -49,17 +64,21 @@ export function preparedQueries(db: Kysely<CxDatabase>): PreparedQueries {
     return { compiled, slots };
   };
 
+  const execute = <R>(connection: DatabaseConnection, shape: QueryShape, args: readonly unknown[], prefix: string) => {
+    const key = prefix === '' ? shape.name : `${prefix}${shape.name}`;
+    let template = templates.get(key);
+    if (!template) {
+      template = compile(shape, args.length, prefix);
+      if (templates.size < MAX_TEMPLATES) templates.set(key, template);
+    }
+    const parameters = template.slots.map((slot) => ('argument' in slot ? args[slot.argument] : slot.constant));
+    // Drivers read `sql` and `parameters`; the node and id of the template serve every run.
+    return connection.executeQuery<R>({ ...template.compiled, parameters });
+  };
+
   return {
-    run<R>(connection: DatabaseConnection, shape: QueryShape<R>, args: readonly unknown[]) {
-      let template = templates.get(shape.name);
-      if (!template) {
-        template = compile(shape, args.length);
-        if (templates.size < MAX_TEMPLATES) templates.set(shape.name, template);
-      }
-      const parameters = template.slots.map((slot) => ('argument' in slot ? args[slot.argument] : slot.constant));
-      // Drivers read `sql` and `parameters`; the node and id of the template serve every run.
-      return connection.executeQuery<R>({ ...template.compiled, parameters });
-    },
+    run: (connection, shape, args) => execute(connection, shape, args, ''),
+    runRowArrays: (connection, shape, args) => execute(connection, shape, args, ROW_ARRAYS_HINT),
     once(connection, query) {
       return connection.executeQuery(query.compile());
     },

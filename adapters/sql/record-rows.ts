@@ -222,11 +222,67 @@ export function historyToRow(domainId: string, entry: HistoryRecord) {
   } satisfies Insertable<HistoryTable> & Record<(typeof HISTORY_COLUMNS)[number], unknown>;
 }
 
+/** Columns of a history row as reads select them, in this order (rows read as arrays follow it). */
+export const HISTORY_READ_COLUMNS = ['account_key', ...HISTORY_COLUMNS.filter((column) => column !== 'account_key' && column !== 'domain_id')] as const;
+
+/** The columns reads select, as a row object has them. */
+export type HistoryReadRow = Omit<Selectable<HistoryTable>, 'seq' | 'domain_id'>;
+
+/** A history row read as an array of values, in {@link HISTORY_READ_COLUMNS} order. */
+export type HistoryReadValues = readonly unknown[];
+
+const readIndex = (column: (typeof HISTORY_READ_COLUMNS)[number]) => HISTORY_READ_COLUMNS.indexOf(column);
+const AT_ACCOUNT_KEY = readIndex('account_key');
+const AT_MESSAGE_ID = readIndex('message_id');
+const AT_ACCOUNT_NAME = readIndex('account_name');
+const AT_CUSTOMER_ID = readIndex('customer_id');
+const AT_CUSTOMER_NAME = readIndex('customer_name');
+const AT_CHANNEL = readIndex('channel');
+const AT_SENT_AT = readIndex('sent_at');
+const AT_SENDER_KIND = readIndex('sender_kind');
+const AT_SENDER_ID = readIndex('sender_id');
+const AT_SENDER_NAME = readIndex('sender_name');
+const AT_CONTENT = readIndex('content');
+const AT_EVENT_SEQ = readIndex('event_seq');
+
+/** The account key of a history row read as an object or as an array of values. */
+export function historyRowAccountKey(row: HistoryReadRow | HistoryReadValues): string {
+  return isValues(row) ? (row[AT_ACCOUNT_KEY] as string) : row.account_key;
+}
+
+/**
+ * A history row as reads answer it, from a row read as an object or as an array of values
+ * (`ROW_ARRAYS_HINT`).
+ */
+export function historyRowOf(row: HistoryReadRow | HistoryReadValues, accountId: string, timeZone: string): HistoryRow {
+  if (!isValues(row)) return rowToHistoryRow(row, accountId, timeZone);
+  return {
+    messageId: row[AT_MESSAGE_ID] as string,
+    accountKey: row[AT_ACCOUNT_KEY] as string,
+    accountName: row[AT_ACCOUNT_NAME] as string,
+    customerId: row[AT_CUSTOMER_ID] as string,
+    customerName: row[AT_CUSTOMER_NAME] as string,
+    channel: row[AT_CHANNEL] as Channel,
+    sentAt: toDate(row[AT_SENT_AT] as number | string | bigint),
+    senderKind: row[AT_SENDER_KIND] as SenderKind,
+    senderId: row[AT_SENDER_ID] as string,
+    senderName: row[AT_SENDER_NAME] as string,
+    content: row[AT_CONTENT] as string,
+    eventSeq: toNumber(row[AT_EVENT_SEQ] as number | string | bigint),
+    accountId,
+    timeZone,
+  };
+}
+
+function isValues(row: HistoryReadRow | HistoryReadValues): row is HistoryReadValues {
+  return Array.isArray(row);
+}
+
 /**
  * A history row as reads answer it, from a row of the columns reads select (everything but
  * `domain_id` and `seq`), built as one object: a backup builds a million.
  */
-export function rowToHistoryRow(row: Omit<Selectable<HistoryTable>, 'seq' | 'domain_id'>, accountId: string, timeZone: string): HistoryRow {
+export function rowToHistoryRow(row: HistoryReadRow, accountId: string, timeZone: string): HistoryRow {
   return {
     messageId: row.message_id,
     accountKey: row.account_key,

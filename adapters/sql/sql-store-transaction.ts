@@ -29,7 +29,6 @@ import type {
   ContactTable,
   CxDatabase,
   EventTable,
-  HistoryTable,
   ProductTable,
   ReceiptTable,
   RoomTable,
@@ -45,14 +44,17 @@ import {
   EVENT_COLUMNS,
   eventToRow,
   HISTORY_COLUMNS,
+  historyRowAccountKey,
+  historyRowOf,
   historyToRow,
+  type HistoryReadRow,
+  type HistoryReadValues,
   productToRow,
   rowToAccount,
   rowToBackupJob,
   rowToBot,
   rowToContact,
   rowToEvent,
-  rowToHistoryRow,
   rowToProduct,
   rowToReceipt,
 } from './record-rows.js';
@@ -82,8 +84,6 @@ export type StoreMemos = { timeZoneOf: SettingsTimeZones; agents: AccountAgentMe
 
 /** What a history read needs of an account: its ID and its time zone. */
 type AccountInfo = { id: string; timeZone: string };
-
-type HistoryReadRow = Omit<Selectable<HistoryTable>, 'seq' | 'domain_id'>;
 
 /**
  * The repository of one SQL transaction, bound to one driver connection and one domain.
@@ -527,11 +527,14 @@ export class SqlStoreTransaction implements StoreTransaction {
       const keys = await this.#keysOfFilter(filter);
       if (keys && keys.length === 0) return [];
       const { shape, args } = this.#historyQuery(false, filter, keys ?? [], after);
-      const rows = await this.#rows<HistoryReadRow>(shape, [...args, limit]);
-      const info = await this.#accountInfoOf(rows.map((row) => row.account_key));
-      return rows.map((row) => {
-        const account = info.get(row.account_key)!;
-        return rowToHistoryRow(row, account.id, account.timeZone);
+      args.push(limit);
+      // Arrays of values on SQLite (no object per row: a backup reads a million), objects elsewhere.
+      const rows = (await this.#queries.runRowArrays(this.#connection, shape, args)).rows as (HistoryReadRow | HistoryReadValues)[];
+      const accountKeys = rows.map(historyRowAccountKey);
+      const info = await this.#accountInfoOf(accountKeys);
+      return rows.map((row, index) => {
+        const account = info.get(accountKeys[index]!)!;
+        return historyRowOf(row, account.id, account.timeZone);
       });
     });
   }

@@ -1,6 +1,6 @@
 import { sql } from 'kysely';
 import { queryShape, type QueryShape } from './prepared-queries.js';
-import { ACCOUNT_INSERT_COLUMNS, EVENT_COLUMNS, HISTORY_COLUMNS } from './record-rows.js';
+import { ACCOUNT_INSERT_COLUMNS, EVENT_COLUMNS, HISTORY_COLUMNS, HISTORY_READ_COLUMNS } from './record-rows.js';
 
 /**
  * The statements of the SQL store's transactions, one shape each (see `prepared-queries.ts`).
@@ -187,9 +187,6 @@ export const DETACH_BOTS = queryShape('detachBots', (q, [key]) => q.updateTable(
 export const APPEND_HISTORY = queryShape('appendHistory', (q, params) =>
   q.insertInto('cx_history').values(Object.fromEntries(HISTORY_COLUMNS.map((column, index) => [column, params[index]])) as never),
 );
-
-/** Columns of a history row as reads answer them. */
-const HISTORY_READ_COLUMNS = ['account_key', ...HISTORY_COLUMNS.filter((column) => column !== 'account_key' && column !== 'domain_id')] as const;
 
 /** Which filters a history read or count has (see {@link historyShape}). */
 export type HistoryShapeOptions = {

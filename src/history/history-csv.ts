@@ -33,11 +33,16 @@ function encodeRecord(record: readonly string[]): string {
   return `${record.map((cell, index) => (index === SENT_AT_INDEX ? cell : csvCell(cell))).join(',')}\r\n`;
 }
 
+/** A cell as the file holds it: {@link csvCell}'s, tested with one expression first (most cells stay as they are). */
+function encodeCell(cell: string): string {
+  return NEEDS_ENCODING.test(cell) ? csvCell(cell) : cell;
+}
+
 /**
  * The CSV encoder of R26: BOM and header first, then one CRLF-terminated record per row.
  * Quoting and formula guards are {@link csvCell}'s (RFC 4180, web APIs only, so a backup runs
- * in a browser too). Rows whose cells need neither quoting nor a guard — most of them — are
- * joined directly.
+ * in a browser too). Cells that need neither quoting nor a guard — most of them — are
+ * written as they are.
  *
  * @example
  * ```ts
@@ -52,9 +57,12 @@ export async function loadCsvEncoder(): Promise<HistoryRowEncoder> {
       let text = '';
       for (const row of rows) {
         const record = historyCells(row);
-        // sent_at is the library's own text, never quoted nor guarded: only the other cells decide.
-        const plain = !record.some((cell, index) => index !== SENT_AT_INDEX && NEEDS_ENCODING.test(cell));
-        text += plain ? `${record.join(',')}\r\n` : encodeRecord(record);
+        // One line built cell by cell: no array of quoted cells, no join (a backup writes millions).
+        let line = encodeCell(record[0]!);
+        for (let index = 1; index < record.length; index++) {
+          line += index === SENT_AT_INDEX ? `,${record[index]!}` : `,${encodeCell(record[index]!)}`;
+        }
+        text += `${line}\r\n`;
       }
       return text;
     },
