@@ -1,4 +1,4 @@
-import { err, ok, ResultAsync, safeTry, type Result } from 'neverthrow';
+import { err, ok, ResultAsync, type Result } from 'neverthrow';
 import { describeCause, storeFailure, type CxError } from '../errors.js';
 import { newEvent } from '../events/new-event.js';
 import type { BackupJobRecord, HistoryFilter, HistoryPosition, HistoryRow } from '../ports/records.js';
@@ -9,6 +9,7 @@ import type { ResolvedBackupOptions } from './backup-options.js';
 import { ChunkWriter } from './chunk-writer.js';
 import { loadRowEncoder } from './history-file.js';
 import { yieldToHost } from './yield-to-host.js';
+import { straight, take } from '../internal/straight.js';
 
 const DAY_MS = 86_400_000;
 
@@ -168,19 +169,18 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
 
   /** Counts the rows of a claimed job's file and records them on the job while this runner holds it. */
   const countRows = (job: BackupJobRecord, filter: HistoryFilter) =>
-    safeTry(async function* () {
-      const rowsTotal = yield* (await transact(store, job.domainId, 'read', async (tx) => ok(await tx.countHistory(filter)))).mapErr(
-        stepFailed('counting the rows'),
-      );
+    straight(async () => {
+      const counted = await transact(store, job.domainId, 'read', async (tx) => ok(await tx.countHistory(filter)));
+      const rowsTotal = take(counted.mapErr(stepFailed('counting the rows')));
       return (await whileHeld(job, (current) => ({ ...current, rowsTotal }))).mapErr(stepFailed('recording the progress'));
     });
 
   /** Writes the file of a claimed job; its error is the job's `failureReason`. */
   const writeFile = (job: BackupJobRecord, fileId: string): ResultAsync<Written, string> =>
-    safeTry(async function* () {
-      const encoder = yield* ResultAsync.fromPromise(loadRowEncoder(job.format), (cause) => `preparing the file failed: ${describeCause(cause)}`);
+    new ResultAsync(straight<Written, string>(async () => {
+      const encoder = take(await ResultAsync.fromPromise(loadRowEncoder(job.format), (cause) => `preparing the file failed: ${describeCause(cause)}`));
       const filter = jobHistoryFilter(job, job.watermark ?? 0);
-      const counted = yield* await countRows(job, filter);
+      const counted = take(await countRows(job, filter));
       if (!counted.held) return ok('lost' as const);
       const chunks = new ChunkWriter(options.chunkBytes);
       let seq = 0;
@@ -194,19 +194,18 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
           byteLength += chunk.byteLength;
         });
 
-      for (const chunk of chunks.write(encoder.preamble)) yield* put(chunk);
+      for (const chunk of chunks.write(encoder.preamble)) take(await put(chunk));
       let rows = 0;
       let after: HistoryPosition | null = null;
       for (;;) {
         // Between pages the host's timers and I/O run (R49).
         await yieldToHost();
-        const page: HistoryRow[] = yield* (await readPage(job, filter, after)).mapErr(stepFailed('reading the history'));
-        for (const chunk of chunks.write(encoder.encode(page))) yield* put(chunk);
+        const page: HistoryRow[] = take((await readPage(job, filter, after)).mapErr(stepFailed('reading the history')));
+        for (const chunk of chunks.write(encoder.encode(page))) take(await put(chunk));
         rows += page.length;
         const done = rows;
-        const progress = yield* (await whileHeld(job, (current) => ({ ...current, heartbeatAt: clock(), rowsDone: done }))).mapErr(
-          stepFailed('recording the progress'),
-        );
+        const recorded = await whileHeld(job, (current) => ({ ...current, heartbeatAt: clock(), rowsDone: done }));
+        const progress = take(recorded.mapErr(stepFailed('recording the progress')));
         // Cancelled, or taken over by another runner: stop here and leave no file behind.
         if (!progress.held) return ok('lost' as const);
         const last = page[page.length - 1];
@@ -214,15 +213,15 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
         after = { sentAt: last.sentAt, messageId: last.messageId };
       }
       const last = chunks.finish();
-      if (last) yield* put(last);
+      if (last) take(await put(last));
       return ok({ byteLength, rows });
-    });
+    }));
 
   const currentJob = (domainId: string, jobId: string) => transact(store, domainId, 'read', async (tx) => ok(await tx.getBackupJob(jobId)));
 
   const run = (domainId: string, jobId: string): ResultAsync<RunOutcome, CxError> =>
-    safeTry(async function* () {
-      const outcome = yield* await claim(domainId, jobId);
+    new ResultAsync(straight<RunOutcome, CxError>(async () => {
+      const outcome = take(await claim(domainId, jobId));
       if (outcome.kind === 'missing') return ok({ job: null, result: 'skipped' as const });
       if (outcome.kind === 'busy') return ok({ job: outcome.job, result: 'skipped' as const });
       // The file of a previous attempt whose runner stopped is of no use any more.
@@ -235,28 +234,30 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
       if (written.isErr()) {
         await discardFile(domainId, fileId);
         const reason = written.error;
-        const marked = yield* await whileHeld(job, (current) => ({ ...current, status: 'failed', failureReason: reason, heartbeatAt: clock() }), 'backup.failed');
+        const marked = take(await whileHeld(job, (current) => ({ ...current, status: 'failed', failureReason: reason, heartbeatAt: clock() }), 'backup.failed'));
         // When even that fails, the job stays `running` until its heartbeat goes stale and the next runner takes it.
         return ok({ job: marked.job, result: marked.held ? ('failed' as const) : ('skipped' as const) });
       }
       if (written.value === 'lost') {
         await discardFile(domainId, fileId);
-        const current = yield* await currentJob(domainId, jobId);
+        const current = take(await currentJob(domainId, jobId));
         return ok({ job: current, result: 'skipped' as const });
       }
       const file = written.value;
-      const finished = yield* await whileHeld(
-        job,
-        (current) => {
-          const now = clock();
-          // `rowsTotal` is what the file holds, exactly, even if an erasure (R42) raced the count.
-          return { ...current, status: 'ready', readyAt: now, heartbeatAt: now, byteLength: file.byteLength, rowsDone: file.rows, rowsTotal: file.rows };
-        },
-        'backup.ready',
+      const finished = take(
+        await whileHeld(
+          job,
+          (current) => {
+            const now = clock();
+            // `rowsTotal` is what the file holds, exactly, even if an erasure (R42) raced the count.
+            return { ...current, status: 'ready', readyAt: now, heartbeatAt: now, byteLength: file.byteLength, rowsDone: file.rows, rowsTotal: file.rows };
+          },
+          'backup.ready',
+        ),
       );
       if (!finished.held) await discardFile(domainId, fileId);
       return ok({ job: finished.job, result: finished.held ? ('ready' as const) : ('skipped' as const) });
-    });
+    }));
 
   const deleteExpired = async (limit: number): Promise<Result<number, CxError>> => {
     const before = new Date(clock().getTime() - options.retentionDays * DAY_MS);

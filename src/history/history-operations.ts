@@ -1,4 +1,4 @@
-import { err, ok, safeTry, type ResultAsync } from 'neverthrow';
+import { err, ok, ResultAsync } from 'neverthrow';
 import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
 import { configInvalid, notFound, ruleError, type CxError } from '../errors.js';
@@ -16,6 +16,7 @@ import { backupRequestSchema, type BackupRequest } from './backup-request.js';
 import { backupRunner, type BackupRunner, type BackupRunReport } from './backup-runner.js';
 import { verifiedFile } from './verified-file.js';
 import { toReadableStream } from './web-stream.js';
+import { straight, take } from '../internal/straight.js';
 
 export type { BackupJob } from './backup-job.js';
 export type { BackupOptions } from './backup-options.js';
@@ -218,13 +219,13 @@ function backupOperations(
 
   /** The stored file of a job that is `ready`, checked whole as it is read (R49). */
   const readyFile = (domainId: unknown, jobId: unknown): ResultAsync<AsyncIterable<Uint8Array>, CxError> =>
-    safeTry(async function* () {
-      const { domain, job: id } = yield* parseJobTarget(domainId, jobId);
+    new ResultAsync(straight<AsyncIterable<Uint8Array>, CxError>(async () => {
+      const { domain, job: id } = take(parseJobTarget(domainId, jobId));
       background?.recoverOnce();
-      const job = yield* await readJob(domain, id);
+      const job = take(await readJob(domain, id));
       if (job.status !== 'ready') return err(notReady(job));
       return ok(verifiedFile(store, job));
-    });
+    }));
 
   const operations: HistoryOperations = {} as HistoryOperations;
   runners.set(operations, { runner, background });
@@ -234,16 +235,16 @@ function backupOperations(
   return Object.assign(operations, narrowed<HistoryOperations>({
     startBackup: (domainId: unknown, request?: unknown) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const domain = yield* parseInput(domainIdSchema, domainId, 'domainId');
-          const { filter, format } = yield* parseInput(backupRequestSchema, request, 'options');
+        straight(async () => {
+          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+          const { filter, format } = take(parseInput(backupRequestSchema, request, 'options'));
           background?.recoverOnce();
           const record = pendingBackupJob(domain, randomId(), clock(), { filter, format });
-          yield* await transact(store, domain, 'write', async (tx) => {
+          take(await transact(store, domain, 'write', async (tx) => {
             await tx.insertBackupJob(record);
             await tx.appendEvents([newEvent(context, 'backup.requested', null, { jobId: record.jobId })]);
             return ok(undefined);
-          });
+          }));
           background?.enqueue(record.domainId, record.jobId);
           return ok(view(record));
         }),
@@ -251,10 +252,10 @@ function backupOperations(
 
     job: (domainId, jobId) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const { domain, job: id } = yield* parseJobTarget(domainId, jobId);
+        straight(async () => {
+          const { domain, job: id } = take(parseJobTarget(domainId, jobId));
           background?.recoverOnce();
-          const found = yield* await readJob(domain, id);
+          const found = take(await readJob(domain, id));
           if (background && runner.isAbandoned(found)) background.enqueue(found.domainId, found.jobId);
           return ok(view(found));
         }),
@@ -262,9 +263,9 @@ function backupOperations(
 
     cancel: (domainId, jobId) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const { domain, job: id } = yield* parseJobTarget(domainId, jobId);
-          const { job, fileId } = yield* await transact(store, domain, 'write', async (tx) => {
+        straight(async () => {
+          const { domain, job: id } = take(parseJobTarget(domainId, jobId));
+          const { job, fileId } = take(await transact(store, domain, 'write', async (tx) => {
             const found = await tx.getBackupJob(id);
             if (!found || isBackupExpired(found, options.retentionDays, clock())) return err(notFound('backup', id));
             // A job that ended stays as it ended.
@@ -273,7 +274,7 @@ function backupOperations(
             await tx.updateBackupJob(cancelled);
             await tx.appendEvents([newEvent(context, 'backup.cancelled', null, { jobId: id })]);
             return ok({ job: cancelled, fileId: found.attempt > 0 ? backupFileId(found.jobId, found.attempt) : null });
-          });
+          }));
           // What a runner wrote so far; a runner still writing deletes its own file when it notices.
           if (fileId) {
             try {
@@ -293,25 +294,25 @@ function backupOperations(
 
     runBackup: (domainId, jobId) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const { domain, job: id } = yield* parseJobTarget(domainId, jobId);
-          const ran = yield* await runner.run(domain, id);
+        straight(async () => {
+          const { domain, job: id } = take(parseJobTarget(domainId, jobId));
+          const ran = take(await runner.run(domain, id));
           return ran ? ok(view(ran)) : err(notFound('backup', id));
         }),
       ),
 
     runPendingBackups: (input) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const limit = yield* batchLimit(input);
+        straight(async () => {
+          const limit = take(batchLimit(input));
           return runner.runPending(limit);
         }),
       ),
 
     deleteExpiredBackups: (input) =>
       runOperation(() =>
-        safeTry(async function* () {
-          const limit = yield* batchLimit(input);
+        straight(async () => {
+          const limit = take(batchLimit(input));
           return runner.deleteExpired(limit);
         }),
       ),
