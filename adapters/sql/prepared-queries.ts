@@ -17,7 +17,8 @@ export function queryShape<R = any>(name: string, build: (db: Kysely<CxDatabase>
 
 /** Where a compiled query's parameter comes from: an argument of the call, or a constant. */
 type Slot = { argument: number } | { constant: unknown };
-type Template = { compiled: CompiledQuery; slots: Slot[] };
+/** `inOrder`: the parameters are the call's arguments, one each, in order (most shapes): passed as they are. */
+type Template = { compiled: CompiledQuery; slots: Slot[]; inOrder: boolean };
 
 /** Distinct query shapes kept per store; shapes with a variable count (IN lists, multi-row inserts) are capped. */
 const MAX_TEMPLATES = 512;
@@ -61,7 +62,8 @@ export function preparedQueries(db: Kysely<CxDatabase>): PreparedQueries {
       const argument = typeof value === 'string' ? markers.indexOf(value) : -1;
       return argument >= 0 ? { argument } : { constant: value };
     });
-    return { compiled, slots };
+    const inOrder = slots.length === arity && slots.every((slot, index) => 'argument' in slot && slot.argument === index);
+    return { compiled, slots, inOrder };
   };
 
   const execute = <R>(connection: DatabaseConnection, shape: QueryShape, args: readonly unknown[], prefix: string) => {
@@ -71,7 +73,10 @@ export function preparedQueries(db: Kysely<CxDatabase>): PreparedQueries {
       template = compile(shape, args.length, prefix);
       if (templates.size < MAX_TEMPLATES) templates.set(key, template);
     }
-    const parameters = template.slots.map((slot) => ('argument' in slot ? args[slot.argument] : slot.constant));
+    const parameters =
+      template.inOrder && args.length === template.slots.length
+        ? args
+        : template.slots.map((slot) => ('argument' in slot ? args[slot.argument] : slot.constant));
     // Drivers read `sql` and `parameters`; the node and id of the template serve every run.
     return connection.executeQuery<R>({ ...template.compiled, parameters });
   };

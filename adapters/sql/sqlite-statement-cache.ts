@@ -23,9 +23,12 @@ export function cachingSqliteDatabase(database: SqliteDatabase, capacity = DEFAU
     prepare(sql: string): SqliteStatement {
       const cached = statements.get(sql);
       if (cached) {
-        // Move to the back: most recently used.
-        statements.delete(sql);
-        statements.set(sql, cached);
+        // Move to the back: most recently used. Only once the cache is half full: until then
+        // nothing can be dropped, and a store's few dozen statements never get that far.
+        if (statements.size > capacity / 2) {
+          statements.delete(sql);
+          statements.set(sql, cached);
+        }
         return cached;
       }
       const statement = database.prepare(sql);
