@@ -304,17 +304,9 @@ export function rowToHistoryRow(row: HistoryReadRow, accountId: string, timeZone
 /** The columns of an event row, in a fixed order. */
 export const EVENT_COLUMNS = ['domain_id', 'seq', 'type', 'account_id', 'account_uid', 'at', 'actor', 'data'] as const;
 
-export function eventToRow(domainId: string, seq: number, event: EventDraft) {
-  return {
-    domain_id: domainId,
-    seq,
-    type: event.type,
-    account_id: event.accountId,
-    account_uid: event.accountUid,
-    at: toMillis(event.at),
-    actor: event.actor,
-    data: JSON.stringify(event.data),
-  } satisfies Insertable<EventTable> & Record<(typeof EVENT_COLUMNS)[number], unknown>;
+/** Appends an event's row values to `values`, in the order of {@link EVENT_COLUMNS}. */
+export function pushEventValues(values: unknown[], domainId: string, seq: number, event: EventDraft): void {
+  values.push(domainId, seq, event.type, event.accountId, event.accountUid, toMillis(event.at), event.actor, JSON.stringify(event.data));
 }
 
 export function rowToEvent(row: Selectable<EventTable>): EventRecord {

@@ -41,8 +41,7 @@ import {
   backupJobToRow,
   botToRow,
   contactToRow,
-  EVENT_COLUMNS,
-  eventToRow,
+  pushEventValues,
   HISTORY_COLUMNS,
   historyRowAccountKey,
   historyRowOf,
@@ -588,16 +587,15 @@ export class SqlStoreTransaction implements StoreTransaction {
         last = toNumber(row!.last_seq);
       }
       const first = last - events.length + 1;
-      const seqs = events.map((_, index) => first + index);
+      const seqs: number[] = [];
       for (let start = 0; start < events.length; start += EVENTS_PER_STATEMENT) {
-        const batch = events.slice(start, start + EVENTS_PER_STATEMENT);
-        await this.#run(
-          Q.insertEventsShape(batch.length),
-          batch.flatMap((event, index) => {
-            const row = eventToRow(this.#domainId, first + start + index, event);
-            return EVENT_COLUMNS.map((column) => row[column]);
-          }),
-        );
+        const end = Math.min(events.length, start + EVENTS_PER_STATEMENT);
+        const values: unknown[] = [];
+        for (let index = start; index < end; index++) {
+          seqs.push(first + index);
+          pushEventValues(values, this.#domainId, first + index, events[index]!);
+        }
+        await this.#run(Q.insertEventsShape(end - start), values);
       }
       return seqs;
     });

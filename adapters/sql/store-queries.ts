@@ -42,9 +42,10 @@ export const INSERT_ACCOUNT = queryShape('insertAccount', (q, params) =>
  * Sets some columns of an active account of the domain. Arguments: the values of `columns`,
  * then key, then domain. One shape per set of columns.
  */
-export const patchAccountShape = (columns: readonly string[]) =>
-  sized(`patchAccount:${columns.join(',')}`, 0, () =>
-    queryShape(`patchAccount:${columns.join(',')}`, (q, params) =>
+export const patchAccountShape = (columns: readonly string[]) => {
+  const name = `patchAccount:${columns.join(',')}`;
+  return sized(name, 0, () =>
+    queryShape(name, (q, params) =>
       q
         .updateTable('cx_accounts')
         .set(Object.fromEntries(columns.map((column, index) => [column, params[index]])))
@@ -53,6 +54,7 @@ export const patchAccountShape = (columns: readonly string[]) =>
         .where('active_id', 'is not', null),
     ),
   );
+};
 
 export const SET_ACCOUNT_IMAGE = queryShape('setAccountImage', (q, [fileName, byteLength, width, height, key, domain]) =>
   q
@@ -76,14 +78,16 @@ export const ACCOUNT_AGENTS = queryShape('accountAgents', (q, [key]) =>
   q.selectFrom('cx_account_agents').select(['member_id', 'position']).where('account_key', '=', key).orderBy('position'),
 );
 
-const sizedShapes = new Map<string, QueryShape>();
+/** Shapes by name, then by count. */
+const sizedShapes = new Map<string, QueryShape[]>();
 /** A shape for a count of rows or values, kept for small counts. */
 function sized(name: string, count: number, make: (count: number) => QueryShape): QueryShape {
-  const key = `${name}:${count}`;
-  let shape = sizedShapes.get(key);
+  let byCount = sizedShapes.get(name);
+  if (!byCount) sizedShapes.set(name, (byCount = []));
+  let shape = byCount[count];
   if (!shape) {
     shape = make(count);
-    if (count <= 32) sizedShapes.set(key, shape);
+    if (count <= 32) byCount[count] = shape;
   }
   return shape;
 }
