@@ -154,7 +154,7 @@ export class SqlStoreTransaction implements StoreTransaction {
    * here.
    */
   beforeCommit(): Promise<void> {
-    return this.#guard(() => this.#flushPending());
+    return this.#pending.size === 0 ? Promise.resolve() : this.#guard(() => this.#flushPending());
   }
 
   /**
@@ -212,7 +212,7 @@ export class SqlStoreTransaction implements StoreTransaction {
 
   findAccount(accountId: string): Promise<AccountRecord | null> {
     return this.#guard(async () => {
-      await this.#flushPending();
+      if (this.#pending.size > 0) await this.#flushPending();
       const [row] = await this.#rows<Selectable<AccountTable>>(Q.FIND_ACCOUNT, [accountId.toLowerCase(), this.#domainId]);
       if (!row) return null;
       this.#knownActive.add(row.key);
