@@ -13,6 +13,11 @@ function markStoreError(error: unknown): unknown {
   return marked;
 }
 
+/** Rejects again with the error marked as the store's. */
+function rethrowMarked(error: unknown): never {
+  throw markStoreError(error);
+}
+
 /** The transaction with every method's rejection marked as the store's. */
 function marking(tx: StoreTransaction): StoreTransaction {
   const wrapped = new Map<PropertyKey, unknown>();
@@ -25,11 +30,7 @@ function marking(tx: StoreTransaction): StoreTransaction {
       const method = (...args: unknown[]) => {
         try {
           const answer = (value as (...a: unknown[]) => unknown).apply(target, args);
-          return answer instanceof Promise
-            ? answer.catch((error: unknown) => {
-                throw markStoreError(error);
-              })
-            : answer;
+          return answer instanceof Promise ? answer.then(undefined, rethrowMarked) : answer;
         } catch (error) {
           throw markStoreError(error);
         }
