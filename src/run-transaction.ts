@@ -43,8 +43,10 @@ function marking(tx: StoreTransaction): StoreTransaction {
 
 /**
  * Runs `work` in one transaction of `domainId` (read, decide, write). A rejection from a
- * store method is left to the store, which rolls back and answers `store_failure`; any other
- * throw inside `work` is a defect of ours: rolled back all the same, answered as `internal`.
+ * store method is left to the store, which rolls back and answers `store_failure`; an early
+ * `err` of `take` (`internal/straight.ts`) ends `work` with that `err`, rolled back; any
+ * other throw inside `work` is a defect of ours: rolled back all the same, answered as
+ * `internal`.
  */
 export function transact<T>(
   store: Store | Pick<OperationContext, 'store'>,

@@ -225,161 +225,151 @@ export function accountOperations(context: OperationContext): AccountOperations 
 
   return narrowed<AccountOperations>({
     create: (domainId, input) =>
-      runOperation(() =>
-        straight(async () => {
-          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
-          const fields = take(parseInput(createSchema, input));
-          const duplicate = firstDuplicate(fields.agentIds);
-          if (duplicate !== undefined) return err(invalid('agentIds', `lists ${JSON.stringify(duplicate)} twice`));
-          take(await checkMembers(directory, domain, fields.agentIds));
+      runOperation(async () => {
+        const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+        const fields = take(parseInput(createSchema, input));
+        const duplicate = firstDuplicate(fields.agentIds);
+        if (duplicate !== undefined) return err(invalid('agentIds', `lists ${JSON.stringify(duplicate)} twice`));
+        take(await checkMembers(directory, domain, fields.agentIds));
 
-          return await transact(store, domain, 'write', (tx) =>
-            straight(async () => {
-              const product = take(await loadProduct(tx, fields.productId));
-              take(await checkProductHasRoom(tx, product));
-              take(checkSeats(product, fields.agentIds.length));
-              if (await tx.isAccountIdActive(fields.id)) {
-                return err(ruleError('id_taken', `account ID ${JSON.stringify(fields.id)} is already in use`));
-              }
-              const nameKey = accountNameKey(fields.name);
-              if (await tx.isAccountNameActive(nameKey)) {
-                return err(ruleError('name_taken', `an account of this domain is already named ${JSON.stringify(fields.name)}`));
-              }
-              const record: AccountRecord = {
-                key: randomId(),
-                domainId: domain,
-                id: fields.id,
-                name: fields.name,
-                nameKey,
-                description: fields.description ?? null,
-                image: fields.image?.info ?? null,
-                productId: product.productId,
-                agentIds: fields.agentIds,
-                contactUrl: newContactUrl(context.contactUrlBase),
-                activatedAt: clock(),
-                resetAt: null,
-                version: 1,
-                settings: defaultSettings(context.timeZone),
-              };
-              const gainedAccessIds = await membersGainingAccess(tx, fields.agentIds);
-              await tx.insertAccount(record, fields.image?.data ?? null);
-              await tx.appendEvents([
-                newEvent(context, 'account.created', record, {
-                  name: record.name,
-                  productId: record.productId,
-                  agentIds: [...record.agentIds],
-                  gainedAccessIds,
-                }),
-              ]);
-              return ok(await viewAccount(tx, record));
-            }),
-          );
-        }),
-      ),
+        return await transact(store, domain, 'write', (tx) =>
+          straight(async () => {
+            const product = take(await loadProduct(tx, fields.productId));
+            take(await checkProductHasRoom(tx, product));
+            take(checkSeats(product, fields.agentIds.length));
+            if (await tx.isAccountIdActive(fields.id)) {
+              return err(ruleError('id_taken', `account ID ${JSON.stringify(fields.id)} is already in use`));
+            }
+            const nameKey = accountNameKey(fields.name);
+            if (await tx.isAccountNameActive(nameKey)) {
+              return err(ruleError('name_taken', `an account of this domain is already named ${JSON.stringify(fields.name)}`));
+            }
+            const record: AccountRecord = {
+              key: randomId(),
+              domainId: domain,
+              id: fields.id,
+              name: fields.name,
+              nameKey,
+              description: fields.description ?? null,
+              image: fields.image?.info ?? null,
+              productId: product.productId,
+              agentIds: fields.agentIds,
+              contactUrl: newContactUrl(context.contactUrlBase),
+              activatedAt: clock(),
+              resetAt: null,
+              version: 1,
+              settings: defaultSettings(context.timeZone),
+            };
+            const gainedAccessIds = await membersGainingAccess(tx, fields.agentIds);
+            await tx.insertAccount(record, fields.image?.data ?? null);
+            await tx.appendEvents([
+              newEvent(context, 'account.created', record, {
+                name: record.name,
+                productId: record.productId,
+                agentIds: [...record.agentIds],
+                gainedAccessIds,
+              }),
+            ]);
+            return ok(await viewAccount(tx, record));
+          }),
+        );
+      }),
 
     get: (domainId, accountId) =>
       runOperation(() => inAccountTransaction(store, domainId, accountId, 'read', async (account, tx) => ok(await viewAccount(tx, account)))),
 
     list: (domainId, options) =>
-      runOperation(() =>
-        straight(async () => {
-          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
-          const parsed = take(parseInput(listSchema, options, 'options'));
-          const limit = parsed?.limit ?? 50;
-          const after = parsed?.cursor ? take(decodeAccountCursor(parsed.cursor)) : null;
-          return await transact(store, domain, 'read', async (tx) => {
-            // One row more than asked tells whether another page exists.
-            const rows = await tx.listAccounts(after, limit + 1);
-            const page = rows.slice(0, limit);
-            const productNames = new Map((await tx.listProducts()).map((product) => [product.productId, product.name]));
-            const last = page[page.length - 1];
-            return ok({
-              items: page.map(({ productId, ...row }) => ({ ...row, productName: productNames.get(productId) ?? productId })),
-              nextCursor: rows.length > limit && last ? encodeAccountCursor(last) : null,
-            });
+      runOperation(async () => {
+        const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+        const parsed = take(parseInput(listSchema, options, 'options'));
+        const limit = parsed?.limit ?? 50;
+        const after = parsed?.cursor ? take(decodeAccountCursor(parsed.cursor)) : null;
+        return await transact(store, domain, 'read', async (tx) => {
+          // One row more than asked tells whether another page exists.
+          const rows = await tx.listAccounts(after, limit + 1);
+          const page = rows.slice(0, limit);
+          const productNames = new Map((await tx.listProducts()).map((product) => [product.productId, product.name]));
+          const last = page[page.length - 1];
+          return ok({
+            items: page.map(({ productId, ...row }) => ({ ...row, productName: productNames.get(productId) ?? productId })),
+            nextCursor: rows.length > limit && last ? encodeAccountCursor(last) : null,
           });
-        }),
-      ),
+        });
+      }),
 
     update: (domainId, accountId, input, options) =>
-      runOperation(() =>
-        straight(async () => {
-          const fields = take(parseInput(updateSchema, input));
-          return await changeAccount(context, domainId, accountId, options, async (account, tx) => {
-            const patch: AccountPatch = {};
-            const changed: string[] = [];
-            if (fields.name !== undefined) {
-              const nameKey = accountNameKey(fields.name);
-              if (await tx.isAccountNameActive(nameKey, account.key)) {
-                return err(ruleError('name_taken', `an account of this domain is already named ${JSON.stringify(fields.name)}`));
-              }
-              patch.name = fields.name;
-              patch.nameKey = nameKey;
-              changed.push('name');
+      runOperation(async () => {
+        const fields = take(parseInput(updateSchema, input));
+        return await changeAccount(context, domainId, accountId, options, async (account, tx) => {
+          const patch: AccountPatch = {};
+          const changed: string[] = [];
+          if (fields.name !== undefined) {
+            const nameKey = accountNameKey(fields.name);
+            if (await tx.isAccountNameActive(nameKey, account.key)) {
+              return err(ruleError('name_taken', `an account of this domain is already named ${JSON.stringify(fields.name)}`));
             }
-            if (fields.description !== undefined) {
-              patch.description = fields.description;
-              changed.push('description');
-            }
-            if (fields.image !== undefined) changed.push('image');
-            if (changed.length === 0) return ok(null);
-            const events = [newEvent(context, 'account.updated', account, { fields: changed })];
-            return ok(fields.image === undefined ? { patch, events } : { patch, image: fields.image, events });
-          });
-        }),
-      ),
+            patch.name = fields.name;
+            patch.nameKey = nameKey;
+            changed.push('name');
+          }
+          if (fields.description !== undefined) {
+            patch.description = fields.description;
+            changed.push('description');
+          }
+          if (fields.image !== undefined) changed.push('image');
+          if (changed.length === 0) return ok(null);
+          const events = [newEvent(context, 'account.updated', account, { fields: changed })];
+          return ok(fields.image === undefined ? { patch, events } : { patch, image: fields.image, events });
+        });
+      }),
 
     changeProduct: (domainId, accountId, productId, options) =>
-      runOperation(() =>
-        straight(async () => {
-          const wanted = take(parseInput(productIdSchema, productId, 'productId'));
-          return await changeAccount(context, domainId, accountId, options, (account, tx) =>
-            straight<AccountChange | null, CxError>(async () => {
-              const product = take(await loadProduct(tx, wanted));
-              if (account.productId === product.productId) return ok(null);
-              take(await checkProductHasRoom(tx, product));
-              take(checkSeats(product, account.agentIds.length));
-              return ok({
-                patch: { productId: product.productId },
-                events: [newEvent(context, 'account.product_changed', account, { from: account.productId, to: product.productId })],
-              });
-            }),
-          );
-        }),
-      ),
+      runOperation(async () => {
+        const wanted = take(parseInput(productIdSchema, productId, 'productId'));
+        return await changeAccount(context, domainId, accountId, options, (account, tx) =>
+          straight<AccountChange | null, CxError>(async () => {
+            const product = take(await loadProduct(tx, wanted));
+            if (account.productId === product.productId) return ok(null);
+            take(await checkProductHasRoom(tx, product));
+            take(checkSeats(product, account.agentIds.length));
+            return ok({
+              patch: { productId: product.productId },
+              events: [newEvent(context, 'account.product_changed', account, { from: account.productId, to: product.productId })],
+            });
+          }),
+        );
+      }),
 
     reset: (domainId, accountId, options) =>
-      runOperation(() =>
-        straight(async () => {
-          const parsedOptions = take(parseInput(versionOptionsSchema, options, 'options'));
-          return await inAccountTransaction(store, domainId, accountId, 'write', (account, tx) =>
-            straight(async () => {
-              take(checkExpectedVersion(account, parsedOptions?.expectedVersion));
-              const deletedRoomIds = (await tx.listRooms(account.key)).map((room) => room.roomId);
-              const bots = await tx.listBots(account.key);
-              const deletedBotIds = bots.filter((bot) => bot.origin === 'admin').map((bot) => bot.botId);
-              const keptBotIds = bots.filter((bot) => bot.origin !== 'admin').map((bot) => bot.botId);
-              const releasedAgentIds = [...account.agentIds];
-              const lostAccessIds = await membersLosingAccess(tx, releasedAgentIds, account.id);
-              await tx.deleteRooms(account.key);
-              await tx.resetBots(account.key);
-              await tx.markReset(account.key, clock(), account.version + 1);
-              await tx.appendEvents([
-                newEvent(context, 'account.reset', account, { deletedRoomIds, deletedBotIds, keptBotIds, releasedAgentIds, lostAccessIds }),
-              ]);
-              return ok({
-                deletedRooms: deletedRoomIds.length,
-                deletedBots: deletedBotIds.length,
-                keptBots: keptBotIds.length,
-                releasedAgentIds,
-                deletedRoomIds,
-                deletedBotIds,
-                keptBotIds,
-              });
-            }),
-          );
-        }),
-      ),
+      runOperation(async () => {
+        const parsedOptions = take(parseInput(versionOptionsSchema, options, 'options'));
+        return await inAccountTransaction(store, domainId, accountId, 'write', (account, tx) =>
+          straight(async () => {
+            take(checkExpectedVersion(account, parsedOptions?.expectedVersion));
+            const deletedRoomIds = (await tx.listRooms(account.key)).map((room) => room.roomId);
+            const bots = await tx.listBots(account.key);
+            const deletedBotIds = bots.filter((bot) => bot.origin === 'admin').map((bot) => bot.botId);
+            const keptBotIds = bots.filter((bot) => bot.origin !== 'admin').map((bot) => bot.botId);
+            const releasedAgentIds = [...account.agentIds];
+            const lostAccessIds = await membersLosingAccess(tx, releasedAgentIds, account.id);
+            await tx.deleteRooms(account.key);
+            await tx.resetBots(account.key);
+            await tx.markReset(account.key, clock(), account.version + 1);
+            await tx.appendEvents([
+              newEvent(context, 'account.reset', account, { deletedRoomIds, deletedBotIds, keptBotIds, releasedAgentIds, lostAccessIds }),
+            ]);
+            return ok({
+              deletedRooms: deletedRoomIds.length,
+              deletedBots: deletedBotIds.length,
+              keptBots: keptBotIds.length,
+              releasedAgentIds,
+              deletedRoomIds,
+              deletedBotIds,
+              keptBotIds,
+            });
+          }),
+        );
+      }),
 
     qrCode: qrCode as AccountOperations['qrCode'],
 

@@ -23,11 +23,10 @@ export function inAccountTransaction<T>(
   return straight(async () => {
     const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
     const id = take(parseInput(accountIdSchema, accountId, 'accountId'));
-    return await transact(store, domain, mode, (tx) =>
-      straight(async () => {
-        const account = take(await loadAccount(tx, id));
-        return await work(account, tx);
-      }),
-    );
+    // `take` inside a transaction's work ends it with that err (see `transact`): no scope of its own.
+    return await transact(store, domain, mode, async (tx) => {
+      const account = take(await loadAccount(tx, id));
+      return await work(account, tx);
+    });
   });
 }

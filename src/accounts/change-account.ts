@@ -76,15 +76,14 @@ export function changeAccount(
 ): PromiseLike<Result<Account, CxError>> {
   return straight(async () => {
     const parsedOptions = take(parseInput(versionOptionsSchema, options, 'options'));
-    return await inAccountTransaction(context.store, domainId, accountId, 'write', (current, tx) =>
-      straight(async () => {
-        take(checkExpectedVersion(current, parsedOptions?.expectedVersion));
-        const change = take(await decide(current, tx));
-        if (change === null) return ok(await viewAccount(tx, current));
-        const version = current.version + 1;
-        await writeAccountChange(tx, current, change, version);
-        return ok(await viewAccount(tx, applyAccountChange(current, change, version)));
-      }),
-    );
+    // Inside the transaction's work, `take` ends the work with that err (see `transact`).
+    return await inAccountTransaction(context.store, domainId, accountId, 'write', async (current, tx) => {
+      take(checkExpectedVersion(current, parsedOptions?.expectedVersion));
+      const change = take(await decide(current, tx));
+      if (change === null) return ok(await viewAccount(tx, current));
+      const version = current.version + 1;
+      await writeAccountChange(tx, current, change, version);
+      return ok(await viewAccount(tx, applyAccountChange(current, change, version)));
+    });
   });
 }

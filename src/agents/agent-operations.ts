@@ -112,79 +112,71 @@ export function agentOperations(context: OperationContext): AgentOperations {
     });
   return narrowed<AgentOperations>({
     add: (domainId, accountId, memberIds, options) =>
-      runOperation(() =>
-        straight(async () => {
-          const ids = take(await knownMembers(domainId, memberIds));
-          return await changeAccount(context, domainId, accountId, options, (current, tx) =>
-            straight<AccountChange | null, CxError>(async () => {
-              const already = ids.find((id) => current.agentIds.includes(id));
-              if (already !== undefined) {
-                return err(ruleError('already_agent', `member ${JSON.stringify(already)} is already an agent of ${current.id}`));
-              }
-              const product = take(await loadProduct(tx, current.productId));
-              take(checkSeats(product, current.agentIds.length + ids.length));
-              const gainedAccessIds = await membersGainingAccess(tx, ids);
-              return ok({ addAgents: ids, events: [newEvent(context, 'agents.added', current, { memberIds: [...ids], gainedAccessIds })] });
-            }),
-          );
-        }),
-      ),
+      runOperation(async () => {
+        const ids = take(await knownMembers(domainId, memberIds));
+        return await changeAccount(context, domainId, accountId, options, (current, tx) =>
+          straight<AccountChange | null, CxError>(async () => {
+            const already = ids.find((id) => current.agentIds.includes(id));
+            if (already !== undefined) {
+              return err(ruleError('already_agent', `member ${JSON.stringify(already)} is already an agent of ${current.id}`));
+            }
+            const product = take(await loadProduct(tx, current.productId));
+            take(checkSeats(product, current.agentIds.length + ids.length));
+            const gainedAccessIds = await membersGainingAccess(tx, ids);
+            return ok({ addAgents: ids, events: [newEvent(context, 'agents.added', current, { memberIds: [...ids], gainedAccessIds })] });
+          }),
+        );
+      }),
 
     remove: (domainId, accountId, memberId, options) =>
-      runOperation(() =>
-        straight(async () => {
-          const member = take(parseInput(memberIdSchema, memberId, 'memberId'));
-          return await changeAccount(context, domainId, accountId, options, async (current, tx) => {
-            if (!current.agentIds.includes(member)) return err(notFound('agent', member));
-            if (current.agentIds.length < 2) {
-              return err(lastAgent([current.id], `${member} is the last agent of ${current.id}; an account keeps at least one`));
-            }
-            const remaining = current.agentIds.filter((id) => id !== member);
-            const lostAccessIds = await membersLosingAccess(tx, [member], current.id);
-            const { handedRoomIds: roomIds } = await handOverRooms(tx, current.key, [member], remaining);
-            return ok({
-              removeAgents: [member],
-              events: [newEvent(context, 'agents.removed', current, { memberIds: [member], roomIds, lostAccessIds })],
-            });
+      runOperation(async () => {
+        const member = take(parseInput(memberIdSchema, memberId, 'memberId'));
+        return await changeAccount(context, domainId, accountId, options, async (current, tx) => {
+          if (!current.agentIds.includes(member)) return err(notFound('agent', member));
+          if (current.agentIds.length < 2) {
+            return err(lastAgent([current.id], `${member} is the last agent of ${current.id}; an account keeps at least one`));
+          }
+          const remaining = current.agentIds.filter((id) => id !== member);
+          const lostAccessIds = await membersLosingAccess(tx, [member], current.id);
+          const { handedRoomIds: roomIds } = await handOverRooms(tx, current.key, [member], remaining);
+          return ok({
+            removeAgents: [member],
+            events: [newEvent(context, 'agents.removed', current, { memberIds: [member], roomIds, lostAccessIds })],
           });
-        }),
-      ),
+        });
+      }),
 
     set: (domainId, accountId, memberIds, options) =>
-      runOperation(() =>
-        straight(async () => {
-          const ids = take(await knownMembers(domainId, memberIds));
-          return await changeAccount(context, domainId, accountId, options, (current, tx) =>
-            straight<AccountChange | null, CxError>(async () => {
-              const wanted = new Set(ids);
-              const leaving = current.agentIds.filter((id) => !wanted.has(id));
-              const joining = ids.filter((id) => !current.agentIds.includes(id));
-              if (leaving.length === 0 && joining.length === 0) return ok(null);
-              const product = take(await loadProduct(tx, current.productId));
-              take(checkSeats(product, ids.length));
-              const lostAccessIds = await membersLosingAccess(tx, leaving, current.id);
-              const gainedAccessIds = await membersGainingAccess(tx, joining);
-              const remaining = [...current.agentIds.filter((id) => wanted.has(id)), ...joining];
-              const { handedRoomIds: roomIds } = await handOverRooms(tx, current.key, leaving, remaining);
-              const events = [];
-              if (leaving.length > 0) events.push(newEvent(context, 'agents.removed', current, { memberIds: leaving, roomIds, lostAccessIds }));
-              if (joining.length > 0) events.push(newEvent(context, 'agents.added', current, { memberIds: joining, gainedAccessIds }));
-              return ok({ removeAgents: leaving, addAgents: joining, events });
-            }),
-          );
-        }),
-      ),
+      runOperation(async () => {
+        const ids = take(await knownMembers(domainId, memberIds));
+        return await changeAccount(context, domainId, accountId, options, (current, tx) =>
+          straight<AccountChange | null, CxError>(async () => {
+            const wanted = new Set(ids);
+            const leaving = current.agentIds.filter((id) => !wanted.has(id));
+            const joining = ids.filter((id) => !current.agentIds.includes(id));
+            if (leaving.length === 0 && joining.length === 0) return ok(null);
+            const product = take(await loadProduct(tx, current.productId));
+            take(checkSeats(product, ids.length));
+            const lostAccessIds = await membersLosingAccess(tx, leaving, current.id);
+            const gainedAccessIds = await membersGainingAccess(tx, joining);
+            const remaining = [...current.agentIds.filter((id) => wanted.has(id)), ...joining];
+            const { handedRoomIds: roomIds } = await handOverRooms(tx, current.key, leaving, remaining);
+            const events = [];
+            if (leaving.length > 0) events.push(newEvent(context, 'agents.removed', current, { memberIds: leaving, roomIds, lostAccessIds }));
+            if (joining.length > 0) events.push(newEvent(context, 'agents.added', current, { memberIds: joining, gainedAccessIds }));
+            return ok({ removeAgents: leaving, addAgents: joining, events });
+          }),
+        );
+      }),
 
     access: (domainId, memberId) =>
-      runOperation(() =>
-        straight(async () => {
-          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
-          const member = take(parseInput(memberIdSchema, memberId, 'memberId'));
-          return await transact(store, domain, 'read', async (tx) => {
-            const accountIds = await tx.activeAccountIdsOfAgent(member);
-            return ok({ hasAccess: accountIds.length > 0, accountIds });
-          });
-        }),
-      ),
+      runOperation(async () => {
+        const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+        const member = take(parseInput(memberIdSchema, memberId, 'memberId'));
+        return await transact(store, domain, 'read', async (tx) => {
+          const accountIds = await tx.activeAccountIdsOfAgent(member);
+          return ok({ hasAccess: accountIds.length > 0, accountIds });
+        });
+      }),
   });
 }

@@ -11,7 +11,7 @@ import { runOperation } from '../run-operation.js';
 import { accountIdSchema, botIdSchema, domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import { nameField } from '../validation/text-fields.js';
-import { straight, take } from '../internal/straight.js';
+import { take } from '../internal/straight.js';
 
 /**
  * An inquiry bot of an account. `origin` decides its fate on reset (R24).
@@ -90,74 +90,66 @@ export function botOperations(context: OperationContext): BotOperations {
   const { store, clock } = context;
   return narrowed<BotOperations>({
     register: (domainId, accountId, input) =>
-      runOperation(() =>
-        straight(async () => {
-          const fields = take(parseInput(registerSchema, input));
-          return await inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
-            if (await tx.findBot(fields.botId)) {
-              return err(ruleError('id_taken', `a bot ${JSON.stringify(fields.botId)} is already registered in this domain`));
-            }
-            const bot: BotRecord = {
-              domainId: account.domainId,
-              botId: fields.botId,
-              name: fields.name,
-              origin: fields.origin,
-              accountKey: account.key,
-              accountId: account.id,
-              createdAt: clock(),
-            };
-            await tx.insertBot(bot);
-            await tx.appendEvents([newEvent(context, 'bot.registered', account, { botId: bot.botId })]);
-            return ok(toBot(bot));
-          });
-        }),
-      ),
+      runOperation(async () => {
+        const fields = take(parseInput(registerSchema, input));
+        return await inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
+          if (await tx.findBot(fields.botId)) {
+            return err(ruleError('id_taken', `a bot ${JSON.stringify(fields.botId)} is already registered in this domain`));
+          }
+          const bot: BotRecord = {
+            domainId: account.domainId,
+            botId: fields.botId,
+            name: fields.name,
+            origin: fields.origin,
+            accountKey: account.key,
+            accountId: account.id,
+            createdAt: clock(),
+          };
+          await tx.insertBot(bot);
+          await tx.appendEvents([newEvent(context, 'bot.registered', account, { botId: bot.botId })]);
+          return ok(toBot(bot));
+        });
+      }),
 
     list: (domainId, options) =>
-      runOperation(() =>
-        straight(async () => {
-          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
-          const parsed = take(parseInput(listOptionsSchema, options, 'options'));
-          if (parsed?.accountId === undefined) {
-            return await transact(store, domain, 'read', async (tx) => ok((await tx.listBots()).map(toBot)));
-          }
-          return await inAccountTransaction(store, domain, parsed.accountId, 'read', async (account, tx) =>
-            ok((await tx.listBots(account.key)).map(toBot)),
-          );
-        }),
-      ),
+      runOperation(async () => {
+        const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+        const parsed = take(parseInput(listOptionsSchema, options, 'options'));
+        if (parsed?.accountId === undefined) {
+          return await transact(store, domain, 'read', async (tx) => ok((await tx.listBots()).map(toBot)));
+        }
+        return await inAccountTransaction(store, domain, parsed.accountId, 'read', async (account, tx) =>
+          ok((await tx.listBots(account.key)).map(toBot)),
+        );
+      }),
 
     attach: (domainId, botId, accountId) =>
-      runOperation(() =>
-        straight(async () => {
-          const bot = take(parseInput(botIdSchema, botId, 'botId'));
-          return await inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
-            const found = await tx.findBot(bot);
-            if (!found) return err(notFound('bot', bot));
-            if (found.origin !== 'dev_console' || found.accountKey !== null) {
-              return err(invalid('botId', `only a detached dev_console bot can be attached; ${JSON.stringify(bot)} is ${found.accountKey === null ? 'an admin bot' : 'attached'}`));
-            }
-            await tx.attachBot(bot, account.key, account.id);
-            await tx.appendEvents([newEvent(context, 'bot.attached', account, { botId: bot })]);
-            return ok(toBot({ ...found, accountKey: account.key, accountId: account.id }));
-          });
-        }),
-      ),
+      runOperation(async () => {
+        const bot = take(parseInput(botIdSchema, botId, 'botId'));
+        return await inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
+          const found = await tx.findBot(bot);
+          if (!found) return err(notFound('bot', bot));
+          if (found.origin !== 'dev_console' || found.accountKey !== null) {
+            return err(invalid('botId', `only a detached dev_console bot can be attached; ${JSON.stringify(bot)} is ${found.accountKey === null ? 'an admin bot' : 'attached'}`));
+          }
+          await tx.attachBot(bot, account.key, account.id);
+          await tx.appendEvents([newEvent(context, 'bot.attached', account, { botId: bot })]);
+          return ok(toBot({ ...found, accountKey: account.key, accountId: account.id }));
+        });
+      }),
 
     remove: (domainId, botId) =>
-      runOperation(() =>
-        straight(async () => {
-          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
-          const bot = take(parseInput(botIdSchema, botId, 'botId'));
-          return await transact(store, domain, 'write', async (tx) => {
-            const found = await tx.findBot(bot);
-            if (!found) return err(notFound('bot', bot));
-            await tx.deleteBot(bot);
-            const account = found.accountKey === null ? null : { id: found.accountId, key: found.accountKey };
-            await tx.appendEvents([newEvent(context, 'bot.removed', account, { botId: bot })]);
-            return ok(undefined);
-          });
-        }),
-      ),
+      runOperation(async () => {
+        const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+        const bot = take(parseInput(botIdSchema, botId, 'botId'));
+        return await transact(store, domain, 'write', async (tx) => {
+          const found = await tx.findBot(bot);
+          if (!found) return err(notFound('bot', bot));
+          await tx.deleteBot(bot);
+          const account = found.accountKey === null ? null : { id: found.accountId, key: found.accountKey };
+          await tx.appendEvents([newEvent(context, 'bot.removed', account, { botId: bot })]);
+          return ok(undefined);
+        });
+      }),
   });
 }

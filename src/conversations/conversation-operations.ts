@@ -179,123 +179,114 @@ export function conversationOperations(context: OperationContext): ConversationO
     customerId: string,
     work: (account: AccountRecord, tx: StoreTransaction) => PromiseLike<Result<T, CxError>>,
   ) =>
-    inAccountTransaction(store, domainId, accountId, 'write', (account, tx) =>
-      straight(async () => {
-        if (messageId === undefined) return await work(account, tx);
-        const receipt = await tx.findReceipt(account.key, messageId);
-        if (receipt) return ok(receipt.answer as T);
-        const answer = take(await work(account, tx));
-        await tx.putReceipt({ accountKey: account.key, messageId, customerId, answer: answer ?? null, at: clock() });
-        return ok(answer);
-      }),
-    );
+    // Inside a transaction's work, `take` ends the work with that err (see `transact`).
+    inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
+      if (messageId === undefined) return await work(account, tx);
+      const receipt = await tx.findReceipt(account.key, messageId);
+      if (receipt) return ok(receipt.answer as T);
+      const answer = take(await work(account, tx));
+      await tx.putReceipt({ accountKey: account.key, messageId, customerId, answer: answer ?? null, at: clock() });
+      return ok(answer);
+    });
 
   return narrowed<ConversationOperations>({
     addContact: (domainId, accountId, input) =>
-      runOperation(() =>
-        straight(async () => {
-          const fields = take(parseInput(addContactSchema, input));
-          return await inAccountTransaction(store, domainId, accountId, 'write', (account, tx) =>
-            straight(async () => {
-              take(checkChannel(account.settings, fields.channel));
-              const now = clock();
-              const existing = await tx.findContact(account.key, fields.customerId);
-              const reply = decideWelcomeReply(account.settings, fields.channel, existing?.welcomedAt != null);
-              const contact: ContactRecord = {
-                accountKey: account.key,
-                customerId: fields.customerId,
-                name: fields.name,
-                channel: fields.channel,
-                addedAt: existing?.addedAt ?? now,
-                welcomedAt: reply ? now : (existing?.welcomedAt ?? null),
-                lastAutoReply: existing?.lastAutoReply ?? null,
-              };
-              await tx.putContact(contact);
-              await tx.appendEvents([newEvent(context, 'contact.added', account, { customerId: contact.customerId, channel: contact.channel })]);
-              if (reply) await recordReply(tx, account, contact, reply, now);
-              return ok(reply);
-            }),
-          );
-        }),
-      ),
+      runOperation(async () => {
+        const fields = take(parseInput(addContactSchema, input));
+        return await inAccountTransaction(store, domainId, accountId, 'write', (account, tx) =>
+          straight(async () => {
+            take(checkChannel(account.settings, fields.channel));
+            const now = clock();
+            const existing = await tx.findContact(account.key, fields.customerId);
+            const reply = decideWelcomeReply(account.settings, fields.channel, existing?.welcomedAt != null);
+            const contact: ContactRecord = {
+              accountKey: account.key,
+              customerId: fields.customerId,
+              name: fields.name,
+              channel: fields.channel,
+              addedAt: existing?.addedAt ?? now,
+              welcomedAt: reply ? now : (existing?.welcomedAt ?? null),
+              lastAutoReply: existing?.lastAutoReply ?? null,
+            };
+            await tx.putContact(contact);
+            await tx.appendEvents([newEvent(context, 'contact.added', account, { customerId: contact.customerId, channel: contact.channel })]);
+            if (reply) await recordReply(tx, account, contact, reply, now);
+            return ok(reply);
+          }),
+        );
+      }),
 
     receiveMessage: (domainId, accountId, input) =>
-      runOperation(() =>
-        straight(async () => {
-          const fields = take(parseInput(receiveSchema, input));
-          return await oncePerMessageId(domainId, accountId, fields.messageId, fields.customerId, (account, tx) =>
-            straight(async () => {
-              take(checkChannel(account.settings, fields.channel));
-              const known = await tx.findContact(account.key, fields.customerId);
-              if (!known) return err(notFound('contact', fields.customerId));
-              // An agent's reply goes back through the channel the customer last wrote from (R41).
-              const contact = known.channel === fields.channel ? known : { ...known, channel: fields.channel };
-              const at = fields.at ?? clock();
-              const message = { senderKind: 'customer' as const, senderId: contact.customerId, senderName: contact.name, channel: fields.channel, content: fields.content, sentAt: at };
-              await recordMessage(tx, account, contact, message, (messageId) =>
-                newEvent(context, 'message.received', account, { messageId, customerId: contact.customerId, channel: fields.channel }),
-              );
-              const reply = decideAwayReply(account.settings, at, contact.lastAutoReply);
-              const replied = reply !== null && reply.kind !== 'welcome';
-              if (replied || contact !== known) {
-                await tx.putContact(replied ? { ...contact, lastAutoReply: { kind: reply.kind as 'away' | 'holiday', at } } : contact);
-              }
-              if (replied) await recordReply(tx, account, contact, reply, at);
-              return ok(reply);
-            }),
-          );
-        }),
-      ),
+      runOperation(async () => {
+        const fields = take(parseInput(receiveSchema, input));
+        return await oncePerMessageId(domainId, accountId, fields.messageId, fields.customerId, (account, tx) =>
+          straight(async () => {
+            take(checkChannel(account.settings, fields.channel));
+            const known = await tx.findContact(account.key, fields.customerId);
+            if (!known) return err(notFound('contact', fields.customerId));
+            // An agent's reply goes back through the channel the customer last wrote from (R41).
+            const contact = known.channel === fields.channel ? known : { ...known, channel: fields.channel };
+            const at = fields.at ?? clock();
+            const message = { senderKind: 'customer' as const, senderId: contact.customerId, senderName: contact.name, channel: fields.channel, content: fields.content, sentAt: at };
+            await recordMessage(tx, account, contact, message, (messageId) =>
+              newEvent(context, 'message.received', account, { messageId, customerId: contact.customerId, channel: fields.channel }),
+            );
+            const reply = decideAwayReply(account.settings, at, contact.lastAutoReply);
+            const replied = reply !== null && reply.kind !== 'welcome';
+            if (replied || contact !== known) {
+              await tx.putContact(replied ? { ...contact, lastAutoReply: { kind: reply.kind as 'away' | 'holiday', at } } : contact);
+            }
+            if (replied) await recordReply(tx, account, contact, reply, at);
+            return ok(reply);
+          }),
+        );
+      }),
 
     sendMessage: (domainId, accountId, input) =>
-      runOperation(() =>
-        straight(async () => {
-          const fields = take(parseInput(sendSchema, input));
-          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
-          let agentName = fields.agentId;
-          try {
-            const [member] = await directory.get(domain, [fields.agentId]);
-            if (typeof member?.name === 'string') agentName = member.name;
-          } catch (cause) {
-            return err(directoryFailure(cause));
-          }
-          return await oncePerMessageId(domainId, accountId, fields.messageId, fields.customerId, async (account, tx) => {
-            if (!account.agentIds.includes(fields.agentId)) return err(notFound('agent', fields.agentId));
-            const contact = await tx.findContact(account.key, fields.customerId);
-            if (!contact) return err(notFound('contact', fields.customerId));
-            const message = { senderKind: 'agent' as const, senderId: fields.agentId, senderName: agentName, channel: contact.channel, content: fields.content, sentAt: fields.at ?? clock() };
-            await recordMessage(tx, account, contact, message, (messageId) =>
-              newEvent(context, 'message.sent', account, { messageId, agentId: fields.agentId, customerId: contact.customerId }),
-            );
-            return ok(undefined);
-          });
-        }),
-      ),
+      runOperation(async () => {
+        const fields = take(parseInput(sendSchema, input));
+        const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+        let agentName = fields.agentId;
+        try {
+          const [member] = await directory.get(domain, [fields.agentId]);
+          if (typeof member?.name === 'string') agentName = member.name;
+        } catch (cause) {
+          return err(directoryFailure(cause));
+        }
+        return await oncePerMessageId(domainId, accountId, fields.messageId, fields.customerId, async (account, tx) => {
+          if (!account.agentIds.includes(fields.agentId)) return err(notFound('agent', fields.agentId));
+          const contact = await tx.findContact(account.key, fields.customerId);
+          if (!contact) return err(notFound('contact', fields.customerId));
+          const message = { senderKind: 'agent' as const, senderId: fields.agentId, senderName: agentName, channel: contact.channel, content: fields.content, sentAt: fields.at ?? clock() };
+          await recordMessage(tx, account, contact, message, (messageId) =>
+            newEvent(context, 'message.sent', account, { messageId, agentId: fields.agentId, customerId: contact.customerId }),
+          );
+          return ok(undefined);
+        });
+      }),
 
     openRoom: (domainId, accountId, input) =>
-      runOperation(() =>
-        straight(async () => {
-          const fields = take(parseInput(openRoomSchema, input));
-          return await inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
-            const stranger = fields.agentIds.find((id) => !account.agentIds.includes(id));
-            if (stranger !== undefined) return err(notFound('agent', stranger));
-            if (fields.customerId !== undefined && !(await tx.findContact(account.key, fields.customerId))) {
-              return err(notFound('contact', fields.customerId));
-            }
-            const room: RoomRecord = {
-              accountKey: account.key,
-              roomId: randomId(),
-              kind: fields.kind,
-              customerId: fields.customerId ?? null,
-              agentIds: fields.agentIds,
-              createdAt: clock(),
-            };
-            await tx.insertRoom(room);
-            await tx.appendEvents([newEvent(context, 'room.opened', account, { roomId: room.roomId, kind: room.kind })]);
-            return ok(toRoom(room));
-          });
-        }),
-      ),
+      runOperation(async () => {
+        const fields = take(parseInput(openRoomSchema, input));
+        return await inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
+          const stranger = fields.agentIds.find((id) => !account.agentIds.includes(id));
+          if (stranger !== undefined) return err(notFound('agent', stranger));
+          if (fields.customerId !== undefined && !(await tx.findContact(account.key, fields.customerId))) {
+            return err(notFound('contact', fields.customerId));
+          }
+          const room: RoomRecord = {
+            accountKey: account.key,
+            roomId: randomId(),
+            kind: fields.kind,
+            customerId: fields.customerId ?? null,
+            agentIds: fields.agentIds,
+            createdAt: clock(),
+          };
+          await tx.insertRoom(room);
+          await tx.appendEvents([newEvent(context, 'room.opened', account, { roomId: room.roomId, kind: room.kind })]);
+          return ok(toRoom(room));
+        });
+      }),
 
     rooms: (domainId, accountId) =>
       runOperation(() =>

@@ -10,7 +10,7 @@ import { transact } from '../run-transaction.js';
 import { accountIdSchema, customerIdSchema, domainIdSchema } from '../validation/identifiers.js';
 import { messageTimeSchema } from '../validation/message-time.js';
 import { parseInput } from '../validation/parse-input.js';
-import { straight, take } from '../internal/straight.js';
+import { take } from '../internal/straight.js';
 
 /**
  * A stored message, as `conversations.history` answers it (R39). Names are the ones in use
@@ -130,45 +130,41 @@ export function conversationReads(context: OperationContext): ConversationReads 
   const { store } = context;
   return narrowed<ConversationReads>({
     history: (domainId, query) =>
-      runOperation(() =>
-        straight(async () => {
-          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
-          const parsed = take(parseInput(historyQuerySchema, query, 'query'));
-          const limit = parsed?.limit ?? 100;
-          const after = parsed?.cursor ? take(decodeKeysetCursor('history', 'conversations.history', parsed.cursor)) : null;
-          const filter: HistoryFilter = {};
-          if (parsed?.accountId !== undefined) filter.accountIds = [parsed.accountId];
-          if (parsed?.customerId !== undefined) filter.customerId = parsed.customerId;
-          if (parsed?.from !== undefined) filter.from = parsed.from;
-          if (parsed?.to !== undefined) filter.to = parsed.to;
-          return await transact(store, domain, 'read', async (tx) => {
-            const rows = await tx.readHistory(filter, after && { sentAt: after.at, messageId: after.id }, limit + 1);
-            const page = rows.slice(0, limit);
-            const last = page[page.length - 1];
-            return ok({
-              items: page.map(toHistoryMessage),
-              nextCursor: rows.length > limit && last ? encodeKeysetCursor('history', { at: last.sentAt, id: last.messageId }) : null,
-            });
+      runOperation(async () => {
+        const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+        const parsed = take(parseInput(historyQuerySchema, query, 'query'));
+        const limit = parsed?.limit ?? 100;
+        const after = parsed?.cursor ? take(decodeKeysetCursor('history', 'conversations.history', parsed.cursor)) : null;
+        const filter: HistoryFilter = {};
+        if (parsed?.accountId !== undefined) filter.accountIds = [parsed.accountId];
+        if (parsed?.customerId !== undefined) filter.customerId = parsed.customerId;
+        if (parsed?.from !== undefined) filter.from = parsed.from;
+        if (parsed?.to !== undefined) filter.to = parsed.to;
+        return await transact(store, domain, 'read', async (tx) => {
+          const rows = await tx.readHistory(filter, after && { sentAt: after.at, messageId: after.id }, limit + 1);
+          const page = rows.slice(0, limit);
+          const last = page[page.length - 1];
+          return ok({
+            items: page.map(toHistoryMessage),
+            nextCursor: rows.length > limit && last ? encodeKeysetCursor('history', { at: last.sentAt, id: last.messageId }) : null,
           });
-        }),
-      ),
+        });
+      }),
 
     contacts: (domainId, accountId, query) =>
-      runOperation(() =>
-        straight(async () => {
-          const parsed = take(parseInput(contactsQuerySchema, query, 'query'));
-          const limit = parsed?.limit ?? 100;
-          const after = parsed?.cursor ? take(decodeKeysetCursor('contacts', 'conversations.contacts', parsed.cursor)) : null;
-          return await inAccountTransaction(store, domainId, accountId, 'read', async (account, tx) => {
-            const rows = await tx.listContacts(account.key, after && { addedAt: after.at, customerId: after.id }, limit + 1);
-            const page = rows.slice(0, limit);
-            const last = page[page.length - 1];
-            return ok({
-              items: page.map(({ customerId, name, channel, addedAt }) => ({ customerId, name, channel, addedAt })),
-              nextCursor: rows.length > limit && last ? encodeKeysetCursor('contacts', { at: last.addedAt, id: last.customerId }) : null,
-            });
+      runOperation(async () => {
+        const parsed = take(parseInput(contactsQuerySchema, query, 'query'));
+        const limit = parsed?.limit ?? 100;
+        const after = parsed?.cursor ? take(decodeKeysetCursor('contacts', 'conversations.contacts', parsed.cursor)) : null;
+        return await inAccountTransaction(store, domainId, accountId, 'read', async (account, tx) => {
+          const rows = await tx.listContacts(account.key, after && { addedAt: after.at, customerId: after.id }, limit + 1);
+          const page = rows.slice(0, limit);
+          const last = page[page.length - 1];
+          return ok({
+            items: page.map(({ customerId, name, channel, addedAt }) => ({ customerId, name, channel, addedAt })),
+            nextCursor: rows.length > limit && last ? encodeKeysetCursor('contacts', { at: last.addedAt, id: last.customerId }) : null,
           });
-        }),
-      ),
+        });
+      }),
   });
 }

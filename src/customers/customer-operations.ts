@@ -6,7 +6,7 @@ import { runOperation } from '../run-operation.js';
 import { transact } from '../run-transaction.js';
 import { customerIdSchema, domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
-import { straight, take } from '../internal/straight.js';
+import { take } from '../internal/straight.js';
 
 /**
  * What `customers.erase` removed (R42).
@@ -44,16 +44,14 @@ export type CustomerOperations = {
 export function customerOperations(context: OperationContext): CustomerOperations {
   return narrowed<CustomerOperations>({
     erase: (domainId, customerId) =>
-      runOperation(() =>
-        straight(async () => {
-          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
-          const customer = take(parseInput(customerIdSchema, customerId, 'customerId'));
-          return await transact(context.store, domain, 'write', async (tx) => {
-            const report = await tx.eraseCustomer(customer);
-            await tx.appendEvents([newEvent(context, 'customer.erased', null, { customerId: customer })]);
-            return ok(report);
-          });
-        }),
-      ),
+      runOperation(async () => {
+        const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+        const customer = take(parseInput(customerIdSchema, customerId, 'customerId'));
+        return await transact(context.store, domain, 'write', async (tx) => {
+          const report = await tx.eraseCustomer(customer);
+          await tx.appendEvents([newEvent(context, 'customer.erased', null, { customerId: customer })]);
+          return ok(report);
+        });
+      }),
   });
 }

@@ -8,7 +8,7 @@ import { transact } from '../run-transaction.js';
 import { domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import type { CxEvent } from './cx-event.js';
-import { straight, take } from '../internal/straight.js';
+import { take } from '../internal/straight.js';
 
 /**
  * A page of a domain's events (R32).
@@ -58,17 +58,15 @@ export type EventOperations = {
 export function eventOperations(context: OperationContext): EventOperations {
   return narrowed<EventOperations>({
     read: (domainId, options) =>
-      runOperation(() =>
-        straight(async () => {
-          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
-          const parsed = take(parseInput(readOptionsSchema, options, 'options'));
-          return await transact(context.store, domain, 'read', async (tx) => {
-            const lastSeq = await tx.lastEventSeq();
-            const records = await tx.readEvents(parsed?.after ?? 0, parsed?.limit ?? 100);
-            return ok({ events: records.filter((record) => record.seq <= lastSeq).map(toCxEvent), lastSeq });
-          });
-        }),
-      ),
+      runOperation(async () => {
+        const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+        const parsed = take(parseInput(readOptionsSchema, options, 'options'));
+        return await transact(context.store, domain, 'read', async (tx) => {
+          const lastSeq = await tx.lastEventSeq();
+          const records = await tx.readEvents(parsed?.after ?? 0, parsed?.limit ?? 100);
+          return ok({ events: records.filter((record) => record.seq <= lastSeq).map(toCxEvent), lastSeq });
+        });
+      }),
   });
 }
 

@@ -234,58 +234,52 @@ function backupOperations(
 
   return Object.assign(operations, narrowed<HistoryOperations>({
     startBackup: (domainId: unknown, request?: unknown) =>
-      runOperation(() =>
-        straight(async () => {
-          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
-          const { filter, format } = take(parseInput(backupRequestSchema, request, 'options'));
-          background?.recoverOnce();
-          const record = pendingBackupJob(domain, randomId(), clock(), { filter, format });
-          take(await transact(store, domain, 'write', async (tx) => {
-            await tx.insertBackupJob(record);
-            await tx.appendEvents([newEvent(context, 'backup.requested', null, { jobId: record.jobId })]);
-            return ok(undefined);
-          }));
-          background?.enqueue(record.domainId, record.jobId);
-          return ok(view(record));
-        }),
-      ),
+      runOperation(async () => {
+        const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+        const { filter, format } = take(parseInput(backupRequestSchema, request, 'options'));
+        background?.recoverOnce();
+        const record = pendingBackupJob(domain, randomId(), clock(), { filter, format });
+        take(await transact(store, domain, 'write', async (tx) => {
+          await tx.insertBackupJob(record);
+          await tx.appendEvents([newEvent(context, 'backup.requested', null, { jobId: record.jobId })]);
+          return ok(undefined);
+        }));
+        background?.enqueue(record.domainId, record.jobId);
+        return ok(view(record));
+      }),
 
     job: (domainId, jobId) =>
-      runOperation(() =>
-        straight(async () => {
-          const { domain, job: id } = take(parseJobTarget(domainId, jobId));
-          background?.recoverOnce();
-          const found = take(await readJob(domain, id));
-          if (background && runner.isAbandoned(found)) background.enqueue(found.domainId, found.jobId);
-          return ok(view(found));
-        }),
-      ),
+      runOperation(async () => {
+        const { domain, job: id } = take(parseJobTarget(domainId, jobId));
+        background?.recoverOnce();
+        const found = take(await readJob(domain, id));
+        if (background && runner.isAbandoned(found)) background.enqueue(found.domainId, found.jobId);
+        return ok(view(found));
+      }),
 
     cancel: (domainId, jobId) =>
-      runOperation(() =>
-        straight(async () => {
-          const { domain, job: id } = take(parseJobTarget(domainId, jobId));
-          const { job, fileId } = take(await transact(store, domain, 'write', async (tx) => {
-            const found = await tx.getBackupJob(id);
-            if (!found || isBackupExpired(found, options.retentionDays, clock())) return err(notFound('backup', id));
-            // A job that ended stays as it ended.
-            if (FINISHED_BACKUP_STATUSES.includes(found.status)) return ok({ job: found, fileId: null });
-            const cancelled: BackupJobRecord = { ...found, status: 'cancelled', readyAt: null, byteLength: null, failureReason: null };
-            await tx.updateBackupJob(cancelled);
-            await tx.appendEvents([newEvent(context, 'backup.cancelled', null, { jobId: id })]);
-            return ok({ job: cancelled, fileId: found.attempt > 0 ? backupFileId(found.jobId, found.attempt) : null });
-          }));
-          // What a runner wrote so far; a runner still writing deletes its own file when it notices.
-          if (fileId) {
-            try {
-              await store.deleteBackupChunks(domain, fileId);
-            } catch {
-              // Left to the retention cleanup, which deletes the file with the job.
-            }
+      runOperation(async () => {
+        const { domain, job: id } = take(parseJobTarget(domainId, jobId));
+        const { job, fileId } = take(await transact(store, domain, 'write', async (tx) => {
+          const found = await tx.getBackupJob(id);
+          if (!found || isBackupExpired(found, options.retentionDays, clock())) return err(notFound('backup', id));
+          // A job that ended stays as it ended.
+          if (FINISHED_BACKUP_STATUSES.includes(found.status)) return ok({ job: found, fileId: null });
+          const cancelled: BackupJobRecord = { ...found, status: 'cancelled', readyAt: null, byteLength: null, failureReason: null };
+          await tx.updateBackupJob(cancelled);
+          await tx.appendEvents([newEvent(context, 'backup.cancelled', null, { jobId: id })]);
+          return ok({ job: cancelled, fileId: found.attempt > 0 ? backupFileId(found.jobId, found.attempt) : null });
+        }));
+        // What a runner wrote so far; a runner still writing deletes its own file when it notices.
+        if (fileId) {
+          try {
+            await store.deleteBackupChunks(domain, fileId);
+          } catch {
+            // Left to the retention cleanup, which deletes the file with the job.
           }
-          return ok(view(job));
-        }),
-      ),
+        }
+        return ok(view(job));
+      }),
 
     download: (domainId, jobId) => runOperation(() => readyFile(domainId, jobId)),
 
@@ -293,29 +287,23 @@ function backupOperations(
       runOperation(async () => (await readyFile(domainId, jobId)).map((file) => toReadableStream(file))),
 
     runBackup: (domainId, jobId) =>
-      runOperation(() =>
-        straight(async () => {
-          const { domain, job: id } = take(parseJobTarget(domainId, jobId));
-          const ran = take(await runner.run(domain, id));
-          return ran ? ok(view(ran)) : err(notFound('backup', id));
-        }),
-      ),
+      runOperation(async () => {
+        const { domain, job: id } = take(parseJobTarget(domainId, jobId));
+        const ran = take(await runner.run(domain, id));
+        return ran ? ok(view(ran)) : err(notFound('backup', id));
+      }),
 
     runPendingBackups: (input) =>
-      runOperation(() =>
-        straight(async () => {
-          const limit = take(batchLimit(input));
-          return runner.runPending(limit);
-        }),
-      ),
+      runOperation(async () => {
+        const limit = take(batchLimit(input));
+        return runner.runPending(limit);
+      }),
 
     deleteExpiredBackups: (input) =>
-      runOperation(() =>
-        straight(async () => {
-          const limit = take(batchLimit(input));
-          return runner.deleteExpired(limit);
-        }),
-      ),
+      runOperation(async () => {
+        const limit = take(batchLimit(input));
+        return runner.deleteExpired(limit);
+      }),
 
     drain: () =>
       runOperation(async () => {

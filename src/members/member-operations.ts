@@ -8,7 +8,7 @@ import type { Member } from '../ports/member-directory.js';
 import { runOperation } from '../run-operation.js';
 import { domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
-import { straight, take } from '../internal/straight.js';
+import { take } from '../internal/straight.js';
 
 const searchOptionsSchema = z
   .strictObject({ limit: z.number().int('must be a whole number').min(1).max(100).optional() })
@@ -51,21 +51,19 @@ export type MemberOperations = {
 export function memberOperations(context: OperationContext): MemberOperations {
   return narrowed<MemberOperations>({
     search: (domainId, query, options) =>
-      runOperation(() =>
-        straight(async () => {
-          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
-          const text = take(parseInput(z.string().max(200), query, 'query'));
-          const parsed = take(parseInput(searchOptionsSchema, options, 'options'));
-          let members: unknown;
-          try {
-            members = await context.directory.search(domain, text.trim(), parsed?.limit ?? 20);
-          } catch (cause) {
-            return err(directoryFailure(cause));
-          }
-          if (!Array.isArray(members)) return err(directoryFailure(new TypeError('MemberDirectory.search did not answer a list')));
-          return ok(members.map(({ id, name, email }: Member) => ({ id, name, email })));
-        }),
-      ),
+      runOperation(async () => {
+        const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+        const text = take(parseInput(z.string().max(200), query, 'query'));
+        const parsed = take(parseInput(searchOptionsSchema, options, 'options'));
+        let members: unknown;
+        try {
+          members = await context.directory.search(domain, text.trim(), parsed?.limit ?? 20);
+        } catch (cause) {
+          return err(directoryFailure(cause));
+        }
+        if (!Array.isArray(members)) return err(directoryFailure(new TypeError('MemberDirectory.search did not answer a list')));
+        return ok(members.map(({ id, name, email }: Member) => ({ id, name, email })));
+      }),
 
     depart: (domainId, memberId, options) => departMember(context, domainId, memberId, options),
   });

@@ -10,7 +10,7 @@ import { transact } from '../run-transaction.js';
 import { domainIdSchema, productIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import { nameField, typeName } from '../validation/text-fields.js';
-import { straight, take } from '../internal/straight.js';
+import { take } from '../internal/straight.js';
 
 /**
  * A purchased product (R1): `seatLimit` agents per account, bought `quantity` times.
@@ -93,48 +93,44 @@ export function productOperations(context: OperationContext): ProductOperations 
   const { store } = context;
   return narrowed<ProductOperations>({
     set: (domainId, input) =>
-      runOperation(() =>
-        straight(async () => {
-          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
-          const product: Product = take(parseInput(productInputSchema, input));
-          return await transact(store, domain, 'write', async (tx) => {
-            const usage = (await tx.productUsage()).get(product.productId) ?? { inUse: 0, maxAgents: 0 };
-            if (product.quantity < usage.inUse) {
-              return err(
-                unitsError('quantity_below_usage', product.productId, product.quantity, usage.inUse, `quantity ${product.quantity} is below the ${usage.inUse} active account(s) using product ${JSON.stringify(product.productId)}`,
-                ),
-              );
-            }
-            if (product.seatLimit < usage.maxAgents) {
-              return err(
-                seatLimitExceeded(product.productId, product.seatLimit, usage.maxAgents, `seatLimit ${product.seatLimit} is below the ${usage.maxAgents} agents of an account using product ${JSON.stringify(product.productId)}`,
-                ),
-              );
-            }
-            await tx.putProduct(product);
-            const { productId, seatLimit, quantity } = product;
-            await tx.appendEvents([newEvent(context, 'product.set', null, { productId, seatLimit, quantity })]);
-            return ok(product);
-          });
-        }),
-      ),
+      runOperation(async () => {
+        const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+        const product: Product = take(parseInput(productInputSchema, input));
+        return await transact(store, domain, 'write', async (tx) => {
+          const usage = (await tx.productUsage()).get(product.productId) ?? { inUse: 0, maxAgents: 0 };
+          if (product.quantity < usage.inUse) {
+            return err(
+              unitsError('quantity_below_usage', product.productId, product.quantity, usage.inUse, `quantity ${product.quantity} is below the ${usage.inUse} active account(s) using product ${JSON.stringify(product.productId)}`,
+              ),
+            );
+          }
+          if (product.seatLimit < usage.maxAgents) {
+            return err(
+              seatLimitExceeded(product.productId, product.seatLimit, usage.maxAgents, `seatLimit ${product.seatLimit} is below the ${usage.maxAgents} agents of an account using product ${JSON.stringify(product.productId)}`,
+              ),
+            );
+          }
+          await tx.putProduct(product);
+          const { productId, seatLimit, quantity } = product;
+          await tx.appendEvents([newEvent(context, 'product.set', null, { productId, seatLimit, quantity })]);
+          return ok(product);
+        });
+      }),
 
     overview: (domainId) =>
-      runOperation(() =>
-        straight(async () => {
-          const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
-          return await transact(store, domain, 'read', async (tx) => {
-            const products = await tx.listProducts();
-            const usage = await tx.productUsage();
-            let activeAccounts = 0;
-            for (const { inUse } of usage.values()) activeAccounts += inUse;
-            return ok({
-              totalPurchased: products.reduce((sum, product) => sum + product.quantity, 0),
-              activeAccounts,
-              products: products.map((product) => ({ ...product, inUse: usage.get(product.productId)?.inUse ?? 0 })),
-            });
+      runOperation(async () => {
+        const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+        return await transact(store, domain, 'read', async (tx) => {
+          const products = await tx.listProducts();
+          const usage = await tx.productUsage();
+          let activeAccounts = 0;
+          for (const { inUse } of usage.values()) activeAccounts += inUse;
+          return ok({
+            totalPurchased: products.reduce((sum, product) => sum + product.quantity, 0),
+            activeAccounts,
+            products: products.map((product) => ({ ...product, inUse: usage.get(product.productId)?.inUse ?? 0 })),
           });
-        }),
-      ),
+        });
+      }),
   });
 }
