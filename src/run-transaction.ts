@@ -18,8 +18,71 @@ function rethrowMarked(error: unknown): never {
   throw markStoreError(error);
 }
 
-/** The transaction with every method's rejection marked as the store's. */
+/** Calls `target[name]`, marking what it throws or rejects with as the store's. */
+function callMarked(target: StoreTransaction, name: PropertyKey, args: unknown[]): unknown {
+  try {
+    const answer = (target as unknown as Record<PropertyKey, (...a: unknown[]) => unknown>)[name]!(...args);
+    return answer instanceof Promise ? answer.then(undefined, rethrowMarked) : answer;
+  } catch (error) {
+    throw markStoreError(error);
+  }
+}
+
+type MarkedClass = new (target: StoreTransaction) => StoreTransaction;
+
+/** A marking class per transaction class (prototype), made on first use. */
+const markedClasses = new WeakMap<object, MarkedClass>();
+
+/**
+ * A class whose instances forward each method of `prototype`'s chain to their target, marked.
+ * Each method looks the target's method up by name on every call, so a wrapper of the
+ * transaction (a Proxy that injects faults, say) sees every call.
+ */
+function markedClassOf(prototype: object): MarkedClass {
+  const Marked = function (this: { target: StoreTransaction }, target: StoreTransaction) {
+    this.target = target;
+  } as unknown as MarkedClass;
+  const names = new Set<PropertyKey>();
+  for (let level: object | null = prototype; level !== null && level !== Object.prototype; level = Object.getPrototypeOf(level)) {
+    for (const name of Reflect.ownKeys(level)) {
+      if (name !== 'constructor' && typeof Object.getOwnPropertyDescriptor(level, name)?.value === 'function') names.add(name);
+    }
+  }
+  for (const name of names) {
+    Object.defineProperty(Marked.prototype, name, {
+      value: function (this: { target: StoreTransaction }, ...args: unknown[]) {
+        return callMarked(this.target, name, args);
+      },
+    });
+  }
+  return Marked;
+}
+
+/**
+ * The transaction with every method's rejection marked as the store's. A transaction that is
+ * an instance of a class with every method on its prototypes (the SQL store's) gets an
+ * instance of a marking class made once for that class: plain method calls, no Proxy trap on
+ * each. Any other (an object literal, an object with methods of its own) gets a Proxy.
+ */
 function marking(tx: StoreTransaction): StoreTransaction {
+  const prototype: object | null = Object.getPrototypeOf(tx);
+  if (prototype !== null && prototype !== Object.prototype && !hasOwnMethods(tx)) {
+    let Marked = markedClasses.get(prototype);
+    if (!Marked) markedClasses.set(prototype, (Marked = markedClassOf(prototype)));
+    return new Marked(tx);
+  }
+  return markingProxy(tx);
+}
+
+function hasOwnMethods(tx: StoreTransaction): boolean {
+  for (const name of Reflect.ownKeys(tx)) {
+    if (typeof (tx as unknown as Record<PropertyKey, unknown>)[name] === 'function') return true;
+  }
+  return false;
+}
+
+/** The transaction behind a Proxy that marks each method's rejections. */
+function markingProxy(tx: StoreTransaction): StoreTransaction {
   const wrapped = new Map<PropertyKey, unknown>();
   return new Proxy(tx, {
     get(target, property) {
