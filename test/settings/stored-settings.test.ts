@@ -44,6 +44,14 @@ function altered(settings: unknown, keys: readonly (string | number)[], action: 
   return copy;
 }
 
+function deepFreeze<T>(value: T): T {
+  if (typeof value === 'object' && value !== null) {
+    for (const member of Object.values(value)) deepFreeze(member);
+    Object.freeze(value);
+  }
+  return value;
+}
+
 describe('stored settings (R14, read with the defaults of later fields)', () => {
   it('reads settings in the current shape as the schema does, as a copy that shares nothing', () => {
     fc.assert(
@@ -69,6 +77,30 @@ describe('stored settings (R14, read with the defaults of later fields)', () => 
       }),
       { numRuns: 2000 },
     );
+  });
+
+  it('reads deeply frozen settings (shared between reads) the same way, the second time without checking them again', () => {
+    fc.assert(
+      fc.property(currentSettings, (settings) => {
+        const frozen = deepFreeze(structuredClone(settings)) as AccountSettings;
+        const first = readStoredSettings(frozen);
+        const second = readStoredSettings(frozen);
+        expect(first).toEqual(settings);
+        expect(second).toEqual(settings);
+        expect(second).not.toBe(first);
+        expect(Object.isFrozen(second) || Object.isFrozen(second.weeklyHours.mon) || Object.isFrozen(second.holidays)).toBe(false);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('a frozen object that is not deeply frozen is checked on every read', () => {
+    const settings = structuredClone(readThroughSchema({ timeZone: 'UTC', weeklyHours: { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] } } as unknown as AccountSettings));
+    const shallow = Object.freeze(settings);
+    expect(readStoredSettings(shallow).weeklyHours.mon).toEqual([]);
+    // Its members can still change: settings that lost a field must go through the schema again.
+    delete (shallow.channels as Partial<AccountSettings['channels']>).mail;
+    expect(readStoredSettings(shallow).channels).toEqual({ line: true, mail: true });
   });
 
   it('gives rows written before `channels` existed both channels, and keeps a holiday without a label without one', () => {
