@@ -1,27 +1,29 @@
 import type { AccountSettings } from '../../src/schedule/schedule-types.js';
 
-/** Settings texts remembered per store; past this many the memo starts over. */
+/** Accounts remembered per store; past this many the memo starts over. */
 const MAX_REMEMBERED = 1024;
 
 /**
- * Stored settings by their JSON text, parsed once per store: every operation on an account
+ * Stored settings parsed once per store and settings text: every operation on an account
  * reads its row, and parsing the settings was the largest piece of the store's own work in
- * reading one. Keyed by the text itself, so a change (by this process or another) is a new
- * key and nothing goes stale. The value is shared between reads, so it is deeply frozen; the
- * core reads it into a copy of its own (`readStoredSettings`) before anything sees it.
+ * reading one. Remembered by account key with the text they were parsed from, and used only
+ * while the row still holds that very text, so a change (by this process or another) is
+ * parsed anew and nothing goes stale. (Keyed by the account rather than the text: a text read
+ * from the database is a new string each time, and hashing it cost more than comparing it.)
+ * The value is shared between reads, so it is deeply frozen; the core reads it into a copy of
+ * its own (`readStoredSettings`) before anything sees it.
  */
-export type SettingsMemo = (settings: string) => AccountSettings;
+export type SettingsMemo = (accountKey: string, settings: string) => AccountSettings;
 
 /** A fresh memo, one per store. */
 export function settingsMemo(): SettingsMemo {
-  const parsed = new Map<string, AccountSettings>();
-  return (text) => {
-    let settings = parsed.get(text);
-    if (settings === undefined) {
-      settings = deepFreeze(JSON.parse(text) as AccountSettings);
-      if (parsed.size >= MAX_REMEMBERED) parsed.clear();
-      parsed.set(text, settings);
-    }
+  const parsed = new Map<string, { text: string; settings: AccountSettings }>();
+  return (accountKey, text) => {
+    const known = parsed.get(accountKey);
+    if (known !== undefined && known.text === text) return known.settings;
+    const settings = deepFreeze(JSON.parse(text) as AccountSettings);
+    if (parsed.size >= MAX_REMEMBERED) parsed.clear();
+    parsed.set(accountKey, { text, settings });
     return settings;
   };
 }

@@ -223,8 +223,8 @@ export class SqlStoreTransaction implements StoreTransaction {
         const remembered = this.#memos.agents.get(row.key, version);
         if (remembered) this.#agents.set(row.key, { ids: [...remembered.ids], nextPosition: remembered.nextPosition });
       }
-      const agents = await this.#loadAgents(row.key);
-      return rowToAccount(row, [...agents.ids], this.#memos.settingsOf(row.settings));
+      const agents = this.#agents.get(row.key) ?? (await this.#loadAgents(row.key));
+      return rowToAccount(row, [...agents.ids], this.#memos.settingsOf(row.key, row.settings));
     });
   }
 
@@ -299,7 +299,7 @@ export class SqlStoreTransaction implements StoreTransaction {
   addAgents(accountKey: string, memberIds: readonly string[]): Promise<void> {
     return this.#guard(async () => {
       if (memberIds.length === 0) return;
-      const stored = await this.#loadAgents(accountKey);
+      const stored = this.#agents.get(accountKey) ?? (await this.#loadAgents(accountKey));
       this.#memos.agents.forget(accountKey);
       await this.#insertAgents(accountKey, memberIds, stored.nextPosition);
       const ids = [...stored.ids, ...memberIds];
@@ -311,7 +311,7 @@ export class SqlStoreTransaction implements StoreTransaction {
   removeAgents(accountKey: string, memberIds: readonly string[]): Promise<void> {
     return this.#guard(async () => {
       if (memberIds.length === 0) return;
-      const stored = await this.#loadAgents(accountKey);
+      const stored = this.#agents.get(accountKey) ?? (await this.#loadAgents(accountKey));
       this.#memos.agents.forget(accountKey);
       await this.#deleteAgents(accountKey, memberIds);
       const removed = new Set(memberIds);
@@ -760,9 +760,8 @@ export class SqlStoreTransaction implements StoreTransaction {
     return this.#accountInfo;
   }
 
+  /** Reads an account's agents (callers look in `#agents` first: no promise for what is known). */
   async #loadAgents(accountKey: string): Promise<StoredAgents> {
-    const cached = this.#agents.get(accountKey);
-    if (cached) return cached;
     const rows = await this.#rows<{ member_id: string; position: Numeric }>(Q.ACCOUNT_AGENTS, [accountKey]);
     const last = rows[rows.length - 1];
     const stored = { ids: rows.map((row) => row.member_id), nextPosition: last ? toNumber(last.position) + 1 : 0 };
@@ -773,11 +772,10 @@ export class SqlStoreTransaction implements StoreTransaction {
   async #insertAgents(accountKey: string, memberIds: readonly string[], firstPosition: number): Promise<void> {
     // In batches, so that no statement nears a database's limit on bound parameters.
     for (let start = 0; start < memberIds.length; start += ROWS_PER_STATEMENT) {
-      const batch = memberIds.slice(start, start + ROWS_PER_STATEMENT);
-      await this.#run(
-        Q.insertAgentsShape(batch.length),
-        batch.flatMap((memberId, index) => [accountKey, memberId, firstPosition + start + index]),
-      );
+      const end = Math.min(memberIds.length, start + ROWS_PER_STATEMENT);
+      const values: unknown[] = [];
+      for (let index = start; index < end; index++) values.push(accountKey, memberIds[index], firstPosition + index);
+      await this.#run(Q.insertAgentsShape(end - start), values);
     }
   }
 

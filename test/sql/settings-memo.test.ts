@@ -5,15 +5,19 @@ import { settingsMemo } from '../../adapters/sql/settings-memo.js';
 import { createCxAccounts } from '../../src/cx-accounts.js';
 
 describe('SQL store: stored settings parsed once per text', () => {
-  it('answers one frozen value per text, and a new one when the text changes', () => {
+  it('answers one frozen value per account and text, and a new one when the text changes', () => {
     const settingsOf = settingsMemo();
     const text = JSON.stringify({ timeZone: 'Asia/Seoul', holidays: [{ id: 'h', start: '2026-01-01', end: '2026-01-01' }] });
-    const first = settingsOf(text);
-    expect(settingsOf(text)).toBe(first);
+    const first = settingsOf('k1', text);
+    expect(settingsOf('k1', `${text}`)).toBe(first);
+    expect(settingsOf('k1', text.slice(0, 5) + text.slice(5))).toBe(first);
     expect(Object.isFrozen(first) && Object.isFrozen(first.holidays) && Object.isFrozen(first.holidays[0])).toBe(true);
-    const changed = settingsOf(text.replace('Asia/Seoul', 'UTC'));
+    const changed = settingsOf('k1', text.replace('Asia/Seoul', 'UTC'));
     expect(changed.timeZone).toBe('UTC');
     expect(first.timeZone).toBe('Asia/Seoul');
+    // Another account with the same text gets its own entry; the first account's stays current.
+    expect(settingsOf('k2', text).timeZone).toBe('Asia/Seoul');
+    expect(settingsOf('k1', text.replace('Asia/Seoul', 'UTC'))).toBe(changed);
   });
 
   it('R14: an app gets settings of its own to change, read after read', async () => {
