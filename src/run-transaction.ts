@@ -36,7 +36,8 @@ const markedClasses = new WeakMap<object, MarkedClass>();
 /**
  * A class whose instances forward each method of `prototype`'s chain to their target, marked.
  * Each method looks the target's method up by name on every call, so a wrapper of the
- * transaction (a Proxy that injects faults, say) sees every call.
+ * transaction (a Proxy that injects faults, say) sees every call. Only methods are forwarded:
+ * the port is made of methods alone.
  */
 function markedClassOf(prototype: object): MarkedClass {
   const Marked = function (this: { target: StoreTransaction }, target: StoreTransaction) {

@@ -10,9 +10,9 @@ class EarlyErr {
 
 /**
  * The value of an `ok`; an `err` ends the enclosing {@link straight} body, which answers
- * that `err` (Rust's `?`). Call it only inside a `straight` body (or an operation body,
- * which {@link runOperation} and `transact` treat the same way), never in code that
- * catches what it throws.
+ * that `err` (Rust's `?`). Call it only inside a `straight` body, or directly in the body
+ * of `runOperation` or the work of `transact`, which answer it the same way; never in code
+ * that catches what it throws.
  */
 export function take<T, E>(result: Result<T, E>): T {
   if (result.isErr()) throw new EarlyErr(result.error);
@@ -33,7 +33,7 @@ export function earlyErr<E>(thrown: unknown): Result<never, E> | null {
  * unchanged, to the operation's guard (`internal`) or the store (`store_failure`).
  *
  * A body reads `const account = take(await loadAccount(tx, id));` where a generator would
- * read `const account = take(await loadAccount(tx, id));`.
+ * read `const account = yield* await loadAccount(tx, id);`.
  */
 export async function straight<T, E>(body: () => PromiseLike<Result<T, E>>): Promise<Result<T, E>> {
   try {
