@@ -11,7 +11,8 @@ const MAX_REMEMBERED = 1024;
  * parsed anew and nothing goes stale. (Keyed by the account rather than the text: a text read
  * from the database is a new string each time, and hashing it cost more than comparing it.)
  * The value is shared between reads, so it is deeply frozen; the core reads it into a copy of
- * its own (`readStoredSettings`) before anything sees it.
+ * its own (`readStoredSettings`) before anything sees it. History reads take an account's
+ * time zone from it too ({@link timeZoneOfSettings}).
  */
 export type SettingsMemo = (accountKey: string, settings: string) => AccountSettings;
 
@@ -34,4 +35,10 @@ function deepFreeze<T>(value: T): T {
     Object.freeze(value);
   }
   return value;
+}
+
+/** The time zone of stored settings, or `'UTC'` when they hold none (a store that lost data). */
+export function timeZoneOfSettings(settings: AccountSettings | null): string {
+  const zone: unknown = settings?.timeZone;
+  return typeof zone === 'string' ? zone : 'UTC';
 }

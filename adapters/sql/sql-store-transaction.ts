@@ -58,8 +58,7 @@ import {
   rowToReceipt,
 } from './record-rows.js';
 import { toDate, toDriverBytes, toMillis, toNumber } from './row-values.js';
-import type { SettingsTimeZones } from './settings-time-zones.js';
-import type { SettingsMemo } from './settings-memo.js';
+import { timeZoneOfSettings, type SettingsMemo } from './settings-memo.js';
 import type { SqlCapabilities } from './sql-dialect.js';
 import * as Q from './store-queries.js';
 import { upsertQuery } from './upsert.js';
@@ -78,8 +77,8 @@ const EVENTS_PER_STATEMENT = 500;
 /** Columns of an account row a transaction writes late, with the account's next change or before commit. */
 type PendingAccountChange = { agentCount?: number; version?: number };
 
-/** What a store remembers across its transactions (see `settings-time-zones.ts`, `account-agent-memo.ts`). */
-export type StoreMemos = { timeZoneOf: SettingsTimeZones; agents: AccountAgentMemo; settingsOf: SettingsMemo };
+/** What a store remembers across its transactions (see `settings-memo.ts`, `account-agent-memo.ts`). */
+export type StoreMemos = { agents: AccountAgentMemo; settingsOf: SettingsMemo };
 
 /** What a history read needs of an account: its ID and its time zone. */
 type AccountInfo = { id: string; timeZone: string };
@@ -94,8 +93,8 @@ type AccountInfo = { id: string; timeZone: string };
  * change of agents costs no extra read. It holds back an account's `agent_count` and a bare
  * `version` change until the account's next change or read, or {@link beforeCommit}, so an
  * operation writes the account row once. Across transactions, the store remembers agent lists
- * by account version (`account-agent-memo.ts`) and time zones by settings text
- * (`settings-time-zones.ts`), so an account read at a known version costs one statement.
+ * by account version (`account-agent-memo.ts`) and parsed settings by account and settings
+ * text (`settings-memo.ts`), so an account read at a known version costs one statement.
  *
  * Events are numbered on the domain's `cx_domains.last_seq`: one statement raises it (and
  * creates the row on SQLite, which locks no row) and answers the new value, one more writes
@@ -743,7 +742,7 @@ export class SqlStoreTransaction implements StoreTransaction {
   }
 
   #rememberAccount(row: { key: string; id: string; settings: string }): void {
-    this.#accountInfo.set(row.key, { id: row.id, timeZone: this.#memos.timeZoneOf(row.settings) });
+    this.#accountInfo.set(row.key, { id: row.id, timeZone: timeZoneOfSettings(this.#memos.settingsOf(row.key, row.settings)) });
   }
 
   /** ID and time zone of accounts of the domain by key, read once per transaction. */

@@ -8,7 +8,6 @@ import { describeFailure, isConflictAbort, isConnectionLost, isLockWaitTimeout, 
 import { preparedQueries, rawStatement } from './prepared-queries.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, sessionLockLimits, writeTransactionLimits, type SqlCapabilities } from './sql-dialect.js';
 import { accountAgentMemo } from './account-agent-memo.js';
-import { settingsTimeZones } from './settings-time-zones.js';
 import { settingsMemo } from './settings-memo.js';
 import { SqlStoreTransaction } from './sql-store-transaction.js';
 import { LOCK_DOMAIN_BY_WRITE } from './domain-lock.js';
@@ -67,7 +66,7 @@ export function transactionRunner(
   options: { lockTimeoutMs?: number } = {},
 ): TransactionRunner {
   const queries = preparedQueries(db);
-  const memos = { timeZoneOf: settingsTimeZones(), agents: accountAgentMemo(), settingsOf: settingsMemo() };
+  const memos = { agents: accountAgentMemo(), settingsOf: settingsMemo() };
   const queue = serialQueue();
   const exclusive: Exclusive = caps.singleConnection ? queue : (task) => task();
   const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
 import { openSqlite } from '../../adapters/sql/open-sqlite.js';
-import { settingsMemo } from '../../adapters/sql/settings-memo.js';
+import { settingsMemo, timeZoneOfSettings } from '../../adapters/sql/settings-memo.js';
 import { createCxAccounts } from '../../src/cx-accounts.js';
 
 describe('SQL store: stored settings parsed once per text', () => {
@@ -18,6 +18,13 @@ describe('SQL store: stored settings parsed once per text', () => {
     // Another account with the same text gets its own entry; the first account's stays current.
     expect(settingsOf('k2', text).timeZone).toBe('Asia/Seoul');
     expect(settingsOf('k1', text.replace('Asia/Seoul', 'UTC'))).toBe(changed);
+  });
+
+  it('history reads take the time zone from it, UTC for settings that hold none', () => {
+    const settingsOf = settingsMemo();
+    expect(timeZoneOfSettings(settingsOf('k1', '{"timeZone":"Asia/Seoul"}'))).toBe('Asia/Seoul');
+    expect(timeZoneOfSettings(settingsOf('k2', '{"awayMessage":""}'))).toBe('UTC');
+    expect(timeZoneOfSettings(settingsOf('k3', 'null'))).toBe('UTC');
   });
 
   it('R14: an app gets settings of its own to change, read after read', async () => {
