@@ -31,46 +31,7 @@ const storedSettingsSchema = z.object({
  * them), and neither answers the caller's object or shares its arrays.
  */
 export function readStoredSettings(stored: AccountSettings): AccountSettings {
-  if (checkedFrozen.has(stored)) return copyChecked(stored);
-  const copy = copyIfCurrent(stored);
-  if (copy === null) return readThroughSchema(stored);
-  if (isDeepFrozen(stored)) checkedFrozen.add(stored);
-  return copy;
-}
-
-/**
- * Deeply frozen settings found in today's exact shape: they cannot have changed since, so the
- * next read copies them without checking again (the SQL store shares one frozen value per
- * settings text between reads).
- */
-const checkedFrozen = new WeakSet<object>();
-
-function isDeepFrozen(value: unknown): boolean {
-  if (typeof value !== 'object' || value === null) return true;
-  return Object.isFrozen(value) && Object.values(value).every(isDeepFrozen);
-}
-
-/** A copy of settings known to be in today's exact shape. */
-function copyChecked(settings: AccountSettings): AccountSettings {
-  const hours = settings.weeklyHours;
-  const copyDay = (ranges: TimeRange[]) => ranges.map(({ from, to }) => ({ from, to }));
-  return {
-    timeZone: settings.timeZone,
-    weeklyHours: {
-      mon: copyDay(hours.mon),
-      tue: copyDay(hours.tue),
-      wed: copyDay(hours.wed),
-      thu: copyDay(hours.thu),
-      fri: copyDay(hours.fri),
-      sat: copyDay(hours.sat),
-      sun: copyDay(hours.sun),
-    },
-    welcomeMessage: settings.welcomeMessage,
-    awayMessage: settings.awayMessage,
-    holidayMessage: settings.holidayMessage,
-    holidays: settings.holidays.map(({ id, start, end, label }) => (label === undefined ? { id, start, end } : { id, start, end, label })),
-    channels: { line: settings.channels.line, mail: settings.channels.mail },
-  };
+  return copyIfCurrent(stored) ?? readThroughSchema(stored);
 }
 
 /** {@link readStoredSettings} by the schema alone, whatever the shape (exported for a test that compares the two). */

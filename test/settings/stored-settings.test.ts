@@ -79,7 +79,7 @@ describe('stored settings (R14, read with the defaults of later fields)', () => 
     );
   });
 
-  it('reads deeply frozen settings (shared between reads) the same way, the second time without checking them again', () => {
+  it('reads deeply frozen settings (shared between reads) the same way, into copies of their own', () => {
     fc.assert(
       fc.property(currentSettings, (settings) => {
         const frozen = deepFreeze(structuredClone(settings)) as AccountSettings;
