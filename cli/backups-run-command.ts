@@ -2,7 +2,6 @@ import type { BackupRunReport } from '../src/history/backup-runner.js';
 import { defineCommand } from './cli-command.js';
 import { EXIT } from './cli-io.js';
 import { MAX_TIMER_MS, flag, wholeNumber } from './cli-option.js';
-import { openOperatorSession } from './operator-session.js';
 import { pause } from './pause.js';
 
 /** Jobs one `runPendingBackups` call may handle at most (its `limit` bound). */
@@ -32,6 +31,8 @@ export const backupsRunCommand = defineCommand({
     json: flag('print one JSON object a line: {"event": "watching" | "round" | "stopped", …}'),
   },
   async run({ values, database, io, stop, fail }) {
+    // Loaded here: a wrong command line is answered without loading the library.
+    const { openOperatorSession } = await import('./operator-session.js');
     const session = await openOperatorSession(database.target, fail);
     if (session === null) return EXIT.failure;
     const { store, cx } = session;

@@ -87,15 +87,23 @@ export function identifier(spec: { placeholder: string; schema: z.ZodType<string
       if (raw === undefined) return err(`--${name} ${placeholder} is required`);
       const parsed = schema.safeParse(raw);
       if (parsed.success) return ok(parsed.data);
-      return err(`--${name} ${parsed.error.issues[0]?.message ?? 'is not valid'}, got ${shown(raw)}`);
+      // The library's message, as its validation errors word it ("at most 128 characters, got 129").
+      const problem = parsed.error.issues[0]?.message ?? 'not valid';
+      return err(`--${name}: ${problem}${/\bgot\b/.test(problem) ? '' : `, got ${shown(raw)}`}`);
     },
   };
 }
 
-/** A value as the messages quote it: in quotes, with control characters escaped, cut at 60 characters. */
+/**
+ * A value as the messages quote it: in single quotes, cut at 60 characters, with control
+ * characters escaped (a newline shows as `\n`, DEL as `\u007f`), so a message stays one line.
+ */
 export function shown(raw: RawOption): string {
   const text = String(raw);
   const cut = text.length > 60 ? `${text.slice(0, 60)}…` : text;
-  // JSON escapes control characters (a newline prints as \n) and quotes.
-  return `'${JSON.stringify(cut).slice(1, -1).replaceAll("'", "\\'")}'`;
+  const escaped = JSON.stringify(cut)
+    .slice(1, -1)
+    .replace(/[\u007f-\u009f]/g, (character) => `\\u${character.charCodeAt(0).toString(16).padStart(4, '0')}`)
+    .replaceAll("'", "\\'");
+  return `'${escaped}'`;
 }

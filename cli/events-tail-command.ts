@@ -2,7 +2,6 @@ import { domainIdSchema } from '../src/validation/identifiers.js';
 import { defineCommand } from './cli-command.js';
 import { EXIT } from './cli-io.js';
 import { MAX_TIMER_MS, flag, identifier, wholeNumber } from './cli-option.js';
-import { openOperatorSession } from './operator-session.js';
 import { pause } from './pause.js';
 
 /** Events one `events.read` call answers at most (its `limit` bound). */
@@ -34,6 +33,8 @@ export const eventsTailCommand = defineCommand({
     json: flag('one JSON object a line (what it always prints; accepted like the other commands)'),
   },
   async run({ values, database, io, stop, fail }) {
+    // Loaded here: a wrong command line is answered without loading the library.
+    const { openOperatorSession } = await import('./operator-session.js');
     const session = await openOperatorSession(database.target, fail);
     if (session === null) return EXIT.failure;
     const { store, cx } = session;
