@@ -82,20 +82,19 @@ const URL_HELP = [
  *
  * @example
  * ```ts
- * import { flag } from './cli-option.js';
- *
  * const ping = defineCommand({
  *   words: ['ping'],
  *   summary: 'open the database, then exit',
  *   details: 'Opens the database and closes it.',
  *   database: 'existing',
  *   untilSignal: false,
- *   options: { json: flag('print one JSON object') },
- *   async run({ values, io }) {
- *     io.out(values.json ? '{"ok":true}' : 'ok');
+ *   options: {},
+ *   async run({ database, io }) {
+ *     io.out(`reached ${database.shown}`);
  *     return 0;
  *   },
  * });
+ * // In cli-commands.ts: export const CLI_COMMANDS = [migrateCommand, …, ping];
  * ```
  */
 export function defineCommand<O extends Record<string, CliOption<unknown>>>(spec: CommandSpec<O>): CliCommand {
