@@ -191,6 +191,10 @@ async function runCommand(command: CliCommand, argv: string[], host: CliHost): P
   }
   try {
     return await prepared.value({ database: { target, shown: redactedUrl(given.url) }, io, stop: stop.signal });
+  } catch (thrown) {
+    // A command answers its failures; this is a bug's last stop, printed with the secrets hidden.
+    io.error(`${name}: ${describeFailure(thrown)}`);
+    return EXIT.failure;
   } finally {
     host.outputClosed?.removeEventListener('abort', onOutputClosed);
     if (command.untilSignal) {
