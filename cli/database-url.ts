@@ -72,6 +72,33 @@ export function missingDatabase(target: DatabaseTarget): { kind: 'usage' | 'miss
 }
 
 /**
+ * Why an existing SQLite file is no cx-accounts database (it lacks the migrations table), or
+ * `null`: a command that must not create one would otherwise make the tables in another
+ * app's database. Read through a read-only connection, closed before the store opens the file.
+ * Answers `null` when it cannot tell (better-sqlite3 missing, not a database, locked): the
+ * opener then says why it cannot open the file.
+ *
+ * @example
+ * ```ts
+ * const problem = await notCxSqlite('./other-app.db'); // → 'the SQLite database "./other-app.db" has no cx-accounts tables; …'
+ * ```
+ */
+export async function notCxSqlite(filename: string): Promise<string | null> {
+  let database: import('better-sqlite3').Database | undefined;
+  try {
+    const [{ default: Database }, { CX_MIGRATION_TABLE }] = await Promise.all([import('better-sqlite3'), import('../adapters/sql/cx-migrations.js')]);
+    database = new Database(filename, { readonly: true, fileMustExist: true });
+    const found = database.prepare("select 1 from sqlite_master where type = 'table' and name = ?").get(CX_MIGRATION_TABLE);
+    if (found !== undefined) return null;
+    return `the SQLite database ${JSON.stringify(filename)} has no cx-accounts tables; check the path, or run \`cx-accounts migrate\` to create them`;
+  } catch {
+    return null;
+  } finally {
+    database?.close();
+  }
+}
+
+/**
  * Opens the store of a target (each opener runs the migrations). Rejects with the opener's
  * `Error` (which names the database and the reason) when it cannot.
  */

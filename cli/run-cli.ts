@@ -4,7 +4,7 @@ import { CLI_COMMANDS } from './cli-commands.js';
 import { EXIT, describeFailure, type CliIo } from './cli-io.js';
 import { shown, type RawOption } from './cli-option.js';
 import { cliVersion } from './cli-version.js';
-import { DATABASE_URL_VARIABLES, databaseTarget, missingDatabase } from './database-url.js';
+import { DATABASE_URL_VARIABLES, databaseTarget, missingDatabase, notCxSqlite } from './database-url.js';
 import { redactedUrl, redactingIo } from './redact-url.js';
 
 /** Something that delivers SIGTERM and SIGINT (the process, in production). */
@@ -173,8 +173,9 @@ async function runCommand(command: CliCommand, argv: string[], host: CliHost): P
   if (command.database === 'existing') {
     const missing = missingDatabase(target);
     if (missing?.kind === 'usage') return usageError(io, name, missing.message, command.usage);
-    if (missing !== null) {
-      io.error(`${name}: ${missing.message}`);
+    const problem = missing?.message ?? (target.kind === 'sqlite' ? await notCxSqlite(target.filename) : null);
+    if (problem !== null) {
+      io.error(`${name}: ${problem}`);
       return EXIT.failure;
     }
   }

@@ -86,6 +86,25 @@ describe('cx-accounts CLI on SQLite', { timeout: CLI_TEST_TIMEOUT_MS }, () => {
     expect(statSync(empty).size).toBe(0);
   });
 
+  it("only migrate creates the tables: events tail and backups run on another app's SQLite file answer 1 and leave it as it was", async () => {
+    const file = join(directory, 'other-app.db');
+    const other = new Database(file);
+    other.exec("create table notes (body text); insert into notes values ('keep me')");
+    other.close();
+    for (const command of [['events', 'tail', '--domain', 'acme'], ['backups', 'run', '--once']]) {
+      const run = await cli([...command, '--url', `sqlite:${file}`]);
+      expect(run.status).toBe(1);
+      expect(run.stdout).toBe('');
+      expect(run.stderr).toBe(`cx-accounts ${command[0]} ${command[1]}: the SQLite database ${JSON.stringify(file)} has no cx-accounts tables; check the path, or run \`cx-accounts migrate\` to create them\n`);
+    }
+    const database = new Database(file, { readonly: true });
+    try {
+      expect(database.prepare("select name from sqlite_master where type = 'table'").all()).toEqual([{ name: 'notes' }]);
+    } finally {
+      database.close();
+    }
+  });
+
   it('a failure to open is said once, under the command name (no doubled prefix)', async () => {
     const run = await cli(['migrate', '--url', join(directory, 'no-such-folder', 'cx.db')]);
     expect(run.status).toBe(1);
