@@ -84,6 +84,15 @@ describe('cx-accounts CLI: the command table', () => {
     expect(globalUsage(CLI_COMMANDS)).not.toContain('webhooks');
   });
 
+  it('an option name means one thing in every command (the first parse reads all commands\' options at once)', () => {
+    const types = new Map<string, Set<string>>();
+    for (const command of CLI_COMMANDS) {
+      for (const [name, option] of Object.entries(command.parseOptions)) types.set(name, (types.get(name) ?? new Set()).add(option.type));
+    }
+    for (const [name, seen] of types) expect([...seen], name).toHaveLength(1);
+    expect([...types.keys()].sort()).toEqual(['after', 'domain', 'help', 'interval-ms', 'json', 'limit', 'once', 'url', 'version']);
+  });
+
   it('a command that runs until stopped gets SIGTERM, SIGINT or its output closing as `stop`, and its listeners go when it ends', async () => {
     for (const [reason, send] of [
       ['SIGTERM', (host: ReturnType<typeof memoryHost>) => host.signals.emit('SIGTERM')],
