@@ -36,7 +36,7 @@ export const OPERATION_ERROR_CODES = {
   'holidays.remove': [...EDIT, ...SERVICE],
   'conversations.addContact': ['validation', 'not_found', 'channel_disconnected', ...SERVICE],
   'conversations.receiveMessage': ['validation', 'not_found', 'channel_disconnected', ...SERVICE],
-  'conversations.sendMessage': ['validation', 'not_found', DIRECTORY, ...SERVICE],
+  'conversations.sendMessage': ['validation', 'not_found', 'channel_disconnected', DIRECTORY, ...SERVICE],
   'conversations.openRoom': ['validation', 'not_found', ...SERVICE],
   'conversations.rooms': ['validation', 'not_found', ...SERVICE],
   'conversations.history': ['validation', ...SERVICE],

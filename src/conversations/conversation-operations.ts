@@ -145,7 +145,9 @@ export type ConversationOperations = ConversationReads & {
   /**
    * Records an agent's message to a customer in the history, through the customer's channel
    * as last recorded (R41). A member who is not (or no longer) an agent of the account gets
-   * `not_found`, entity `agent` (R37). `messageId` works as in `receiveMessage` (R47).
+   * `not_found`, entity `agent` (R37). When that channel is switched off in the settings, the
+   * call answers `channel_disconnected` and records nothing (R43). `messageId` works as in
+   * `receiveMessage` (R47).
    */
   sendMessage(
     domainId: string,
@@ -257,6 +259,9 @@ export function conversationOperations(context: OperationContext): ConversationO
           if (!account.agentIds.includes(fields.agentId)) return err(notFound('agent', fields.agentId));
           const contact = await tx.findContact(account.key, fields.customerId);
           if (!contact) return err(notFound('contact', fields.customerId));
+          // The reply goes out through the channel the customer last wrote from (R41): not when it is off (R43).
+          const channelOff = checkChannel(account.settings, contact.channel);
+          if (channelOff.isErr()) return err(channelOff.error);
           const message = { senderKind: 'agent' as const, senderId: fields.agentId, senderName: agentName, channel: contact.channel, content: fields.content, sentAt: fields.at ?? clock() };
           await recordMessage(tx, account, contact, message, (messageId) =>
             newEvent(context, 'message.sent', account, { messageId, agentId: fields.agentId, customerId: contact.customerId }),
