@@ -1,5 +1,8 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import type { Fixture } from '../conformance-fixture.js';
+import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
+import { createCxAccounts, type CxAccounts } from '../../src/cx-accounts.js';
+import { CONTACT_URL_BASE, FIXTURE_MEMBERS, type Fixture } from '../conformance-fixture.js';
+import { readAllEvents } from './events.js';
 import { expectErr, expectOk } from './expectations.js';
 import { seedAccount, seedProduct } from './seed.js';
 import { snapshot } from './snapshot.js';
@@ -9,6 +12,16 @@ import { snapshot } from './snapshot.js';
  * library as a new user and by attacking it, each on every store.
  */
 export function roundThreeEdgeCases(fixture: () => Fixture) {
+  /** A second `cx` on the fixture's store and clock whose backups run only when asked. */
+  const manualCx = (f: Fixture): CxAccounts =>
+    createCxAccounts({
+      store: f.store,
+      directory: memoryDirectory(FIXTURE_MEMBERS),
+      contactUrlBase: CONTACT_URL_BASE,
+      clock: f.now,
+      backups: { runner: 'manual' },
+    });
+
   describe('round three: the edges', () => {
     let f: Fixture;
     beforeEach(async () => {
@@ -34,6 +47,40 @@ export function roundThreeEdgeCases(fixture: () => Fixture) {
         ['hi', 'mail'],
         ['still there?', 'lineworks'],
         ['yes', 'lineworks'],
+      ]);
+    });
+
+    it('R25: downloading a pending backup says it is pending, not running', async () => {
+      const cx = manualCx(f);
+      const job = expectOk(await cx.history.startBackup('acme'));
+      expect(job.status).toBe('pending');
+      const refused = expectErr(await cx.history.download('acme', job.id), 'backup_not_ready');
+      expect(refused.message).toContain('is pending: no runner has taken it up yet');
+      expect(refused.message).not.toContain('running');
+      expectErr(await cx.history.downloadStream('acme', job.id), 'backup_not_ready');
+      expectOk(await cx.history.runPendingBackups());
+      expect(expectOk(await cx.history.job('acme', job.id)).status).toBe('ready');
+    });
+
+    it('R33: backup events of a runner called through cx.as(actor) carry that actor', async () => {
+      const cx = manualCx(f);
+      expectOk(await f.cx.conversations.addContact('acme', 'help', { customerId: 'c1', name: 'Lee', channel: 'line' }));
+      const first = expectOk(await cx.as('admin:u1').history.startBackup('acme'));
+      expectOk(await cx.as('worker:nightly').history.runPendingBackups());
+      const second = expectOk(await cx.history.startBackup('acme'));
+      expectOk(await cx.as('worker:queue').history.runBackup('acme', second.id));
+      const third = expectOk(await cx.history.startBackup('acme'));
+      expectOk(await cx.history.runPendingBackups());
+      const backupEvents = (await readAllEvents(f.cx, 'acme'))
+        .filter((event) => event.type.startsWith('backup.'))
+        .map((event) => [event.type, (event.data as { jobId?: string }).jobId, event.actor]);
+      expect(backupEvents).toEqual([
+        ['backup.requested', first.id, 'admin:u1'],
+        ['backup.ready', first.id, 'worker:nightly'],
+        ['backup.requested', second.id, null],
+        ['backup.ready', second.id, 'worker:queue'],
+        ['backup.requested', third.id, null],
+        ['backup.ready', third.id, null],
       ]);
     });
   });
