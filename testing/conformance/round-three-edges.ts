@@ -83,5 +83,35 @@ export function roundThreeEdgeCases(fixture: () => Fixture) {
         ['backup.ready', third.id, null],
       ]);
     });
+
+    it('R16: agents.remove takes one id or a list, all or nothing', async () => {
+      expectOk(await f.cx.agents.add('acme', 'help', ['u3']));
+      expectOk(await f.cx.conversations.addContact('acme', 'help', { customerId: 'c1', name: 'Lee', channel: 'line' }));
+      const consultation = expectOk(await f.cx.conversations.openRoom('acme', 'help', { kind: 'consultation', customerId: 'c1', agentIds: ['u2'] }));
+      const group = expectOk(await f.cx.conversations.openRoom('acme', 'help', { kind: 'group', agentIds: ['u2', 'u3'] }));
+      const before = await snapshot(f.cx);
+      expect(expectErr(await f.cx.agents.remove('acme', 'help', ['u2', 'u9']), 'not_found').entity).toBe('agent');
+      expectErr(await f.cx.agents.remove('acme', 'help', ['u1', 'u2', 'u3']), 'last_agent');
+      expectErr(await f.cx.agents.remove('acme', 'help', ['u2', 'u2']), 'validation');
+      expectErr(await f.cx.agents.remove('acme', 'help', []), 'validation');
+      expect(await snapshot(f.cx)).toEqual(before);
+      const version = expectOk(await f.cx.accounts.get('acme', 'help')).version;
+
+      const account = expectOk(await f.cx.agents.remove('acme', 'help', ['u2', 'u3']));
+      expect(account.agentIds).toEqual(['u1']);
+      expect(account.version).toBe(version + 1);
+      const rooms = expectOk(await f.cx.conversations.rooms('acme', 'help'));
+      expect(rooms.map((room) => [room.roomId, room.agentIds])).toEqual([
+        [consultation.roomId, ['u1']],
+        [group.roomId, ['u1']],
+      ]);
+      const removed = (await readAllEvents(f.cx, 'acme')).filter((event) => event.type === 'agents.removed');
+      expect(removed.map((event) => event.data)).toEqual([
+        { memberIds: ['u2', 'u3'], roomIds: [consultation.roomId, group.roomId], lostAccessIds: ['u2', 'u3'] },
+      ]);
+      expect(expectOk(await f.cx.agents.access('acme', 'u3'))).toEqual({ hasAccess: false, accountIds: [] });
+      // One id as a string, as before.
+      expectErr(await f.cx.agents.remove('acme', 'help', 'u1'), 'last_agent');
+    });
   });
 }
