@@ -217,7 +217,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
         if (!progress.held) return ok('lost' as const);
         const last = page[page.length - 1];
         if (!last || page.length < options.pageSize) break;
-        after = { sentAt: last.sentAt, messageId: last.messageId };
+        after = { sentAt: last.sentAt, messageId: last.messageId, eventSeq: last.eventSeq };
       }
       const last = chunks.finish();
       if (last) take(await put(last));

@@ -113,5 +113,106 @@ export function roundThreeEdgeCases(fixture: () => Fixture) {
       // One id as a string, as before.
       expectErr(await f.cx.agents.remove('acme', 'help', 'u1'), 'last_agent');
     });
+
+    it('R47: incoming and outgoing messageIds are apart; the stored message carries the caller id; a replay answers the same, another message is id_taken', async () => {
+      expectOk(await f.cx.conversations.addContact('acme', 'help', { customerId: 'a', name: 'Ann', channel: 'line' }));
+      expectOk(await f.cx.conversations.addContact('acme', 'help', { customerId: 'b', name: 'Bo', channel: 'line' }));
+      expectOk(await f.cx.settings.update('acme', 'help', { awayMessage: 'We are away.' }));
+      const at = new Date('2026-11-25T10:00:00Z');
+      const send = (customerId: string, content: string, messageId: string) =>
+        f.cx.conversations.sendMessage('acme', 'help', { agentId: 'u1', customerId, content, at, messageId });
+      const receive = (customerId: string, content: string, messageId: string, when = at) =>
+        f.cx.conversations.receiveMessage('acme', 'help', { customerId, content, channel: 'line', at: when, messageId });
+
+      // An agent reply to A under `x`; then customer B writes under the same id: both are kept.
+      expect(expectOk(await send('a', 'Hello Ann', 'x'))).toBeUndefined();
+      expect(expectOk(await receive('b', 'Hi there', 'x'))).toBeNull();
+      // Replays answer exactly what the first call answered, and record nothing.
+      const before = await snapshot(f.cx);
+      expect(expectOk(await send('a', 'Hello Ann', 'x'))).toBeUndefined();
+      expect(expectOk(await receive('b', 'Hi there', 'x'))).toBeNull();
+      expect(await snapshot(f.cx)).toEqual(before);
+      // The same id with another message, in the same direction: id_taken, nothing recorded.
+      expectErr(await send('b', 'Hello Ann', 'x'), 'id_taken');
+      expectErr(await send('a', 'Hello again', 'x'), 'id_taken');
+      expectErr(await receive('a', 'Hi there', 'x'), 'id_taken');
+      expectErr(await receive('b', 'Hi there', 'x', new Date('2026-11-25T10:00:01Z')), 'id_taken');
+      expect(await snapshot(f.cx)).toEqual(before);
+
+      // At night the away reply is the answer; its replay answers it again.
+      const night = new Date('2026-11-25T23:00:00Z');
+      expect(expectOk(await receive('a', 'anyone?', 'y', night))).toEqual({ kind: 'away', text: 'We are away.' });
+      expect(expectOk(await receive('a', 'anyone?', 'y', night))).toEqual({ kind: 'away', text: 'We are away.' });
+
+      // One id everywhere: history, events and a backup.
+      const { items } = expectOk(await f.cx.conversations.history('acme', { limit: 1 }));
+      const all = [...items];
+      let cursor = expectOk(await f.cx.conversations.history('acme', { limit: 1 })).nextCursor;
+      while (cursor) {
+        const page = expectOk(await f.cx.conversations.history('acme', { limit: 1, cursor }));
+        all.push(...page.items);
+        cursor = page.nextCursor;
+      }
+      const transported = all.filter((message) => message.sender.kind !== 'account');
+      expect(transported.map((message) => [message.messageId, message.customerId, message.sender.kind, message.content])).toEqual([
+        ['x', 'a', 'agent', 'Hello Ann'],
+        ['x', 'b', 'customer', 'Hi there'],
+        ['y', 'a', 'customer', 'anyone?'],
+      ]);
+      const events = (await readAllEvents(f.cx, 'acme')).filter((event) => event.type === 'message.sent' || event.type === 'message.received');
+      expect(events.map((event) => [event.type, (event.data as { messageId: string }).messageId])).toEqual([
+        ['message.sent', 'x'],
+        ['message.received', 'x'],
+        ['message.received', 'y'],
+      ]);
+      const cx = manualCx(f);
+      const job = expectOk(await cx.history.startBackup('acme', { format: 'jsonl' }));
+      expectOk(await cx.history.runPendingBackups());
+      const chunks: Uint8Array[] = [];
+      for await (const chunk of expectOk(await cx.history.download('acme', job.id))) chunks.push(chunk);
+      const lines = Buffer.concat(chunks).toString('utf8').trim().split('\n').map((line) => JSON.parse(line) as Record<string, string>);
+      expect(lines.filter((line) => line.sender_kind !== 'account').map((line) => [line.customer_id, line.content])).toEqual([
+        ['a', 'Hello Ann'],
+        ['b', 'Hi there'],
+        ['a', 'anyone?'],
+      ]);
+    });
+
+    it('R40: contacts by accountUid page the contacts of an account, active or reset; a uid of another ID or domain is not_found', async () => {
+      const first = expectOk(await f.cx.accounts.get('acme', 'help'));
+      for (const customerId of ['c1', 'c2', 'c3']) {
+        expectOk(await f.cx.conversations.addContact('acme', 'help', { customerId, name: `Customer ${customerId}`, channel: 'line' }));
+      }
+      expectOk(await f.cx.accounts.reset('acme', 'help'));
+      const second = await seedAccount(f.cx, { id: 'help', agentIds: ['u1'] });
+      expectOk(await f.cx.conversations.addContact('acme', 'help', { customerId: 'c9', name: 'New', channel: 'line' }));
+      await seedAccount(f.cx, { id: 'other', agentIds: ['u1'] });
+
+      const page1 = expectOk(await f.cx.conversations.contacts('acme', 'help', { accountUid: first.uid, limit: 2 }));
+      expect(page1.items.map((contact) => contact.customerId)).toEqual(['c1', 'c2']);
+      const page2 = expectOk(await f.cx.conversations.contacts('acme', 'help', { accountUid: first.uid, limit: 2, cursor: page1.nextCursor }));
+      expect(page2).toMatchObject({ items: [{ customerId: 'c3', name: 'Customer c3', channel: 'line' }], nextCursor: null });
+      expect(expectOk(await f.cx.conversations.contacts('acme', 'hELP', { accountUid: second.uid })).items.map((contact) => contact.customerId)).toEqual(['c9']);
+      expect(expectOk(await f.cx.conversations.contacts('acme', 'help')).items.map((contact) => contact.customerId)).toEqual(['c9']);
+      expect(expectErr(await f.cx.conversations.contacts('acme', 'other', { accountUid: first.uid }), 'not_found').entity).toBe('account');
+      expectErr(await f.cx.conversations.contacts('globex', 'help', { accountUid: first.uid }), 'not_found');
+      expectErr(await f.cx.conversations.contacts('acme', 'help', { accountUid: 'no-such-uid' }), 'not_found');
+      expectErr(await f.cx.conversations.contacts('acme', 'help', { accountUid: '' }), 'validation');
+    });
+
+    it('R48 R50: names compare without default-ignorables and fillers; name_taken names the account that holds the name', async () => {
+      const lookAlikes = ['\uFE0F', '\uFE00', '\u{E0100}', '\u034F', '\u180B', '\u17B4', '\u3164', '\u115F', '\u2800'].map((mark) => `Desk help${mark}`);
+      for (const name of lookAlikes) {
+        const refused = expectErr(await f.cx.accounts.create('acme', { productId: 'basic', name, id: 'copy', agentIds: ['u1'] }), 'name_taken');
+        expect(refused.accountId, JSON.stringify(name)).toBe('help');
+      }
+      const other = await seedAccount(f.cx, { id: 'other', name: 'Other' });
+      expect(expectErr(await f.cx.accounts.update('acme', 'other', { name: 'DESK HELP\uFE0F' }), 'name_taken').accountId).toBe('help');
+      // Emoji with VS16 stay usable; a name may be renamed to a look-alike of itself.
+      expect(expectOk(await f.cx.accounts.update('acme', 'other', { name: '❤️ Care' })).name).toBe('❤️ Care');
+      expectErr(await f.cx.accounts.create('acme', { productId: 'basic', name: '❤ Care', id: 'care', agentIds: ['u1'] }), 'name_taken');
+      expectOk(await f.cx.accounts.update('acme', 'help', { name: 'Desk help\u3164' }));
+      expect(other.id).toBe('other');
+    });
   });
 }
