@@ -642,6 +642,16 @@ export class SqlStoreTransaction implements StoreTransaction {
     });
   }
 
+  listUnfinishedBackupJobs(): Promise<BackupJobRecord[]> {
+    return this.#guard(async () => (await this.#rows<Selectable<BackupJobTable>>(Q.UNFINISHED_BACKUP_JOBS, [this.#domainId])).map(rowToBackupJob));
+  }
+
+  deleteBackupFiles(fileIds: readonly string[]): Promise<void> {
+    return this.#guard(async () => {
+      for (const fileId of fileIds) await this.#run(Q.DELETE_BACKUP_FILE, [this.#domainId, fileId]);
+    });
+  }
+
   // Helpers
 
   #guard<T>(body: () => Promise<T>): Promise<T> {

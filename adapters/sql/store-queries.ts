@@ -419,6 +419,20 @@ export const GET_BACKUP_JOB = queryShape('getBackupJob', (q, [domain, job]) =>
   q.selectFrom('cx_backup_jobs').selectAll().where('domain_id', '=', domain).where('job_id', '=', job),
 );
 
+export const UNFINISHED_BACKUP_JOBS = queryShape('unfinishedBackupJobs', (q, [domain]) =>
+  q
+    .selectFrom('cx_backup_jobs')
+    .selectAll()
+    .where('domain_id', '=', domain)
+    .where('status', 'in', ['pending', 'running'])
+    .orderBy('requested_at')
+    .orderBy('job_id'),
+);
+
+export const DELETE_BACKUP_FILE = queryShape('deleteBackupFile', (q, [domain, file]) =>
+  q.deleteFrom('cx_backup_chunks').where('domain_id', '=', domain).where('file_id', '=', file),
+);
+
 export const DELETE_BACKUP_JOB = queryShape('deleteBackupJob', (q, [domain, job]) =>
   q.deleteFrom('cx_backup_jobs').where('domain_id', '=', domain).where('job_id', '=', job),
 );

@@ -4,7 +4,7 @@ import { newEvent } from '../events/new-event.js';
 import type { BackupJobRecord, HistoryFilter, HistoryPosition, HistoryRow } from '../ports/records.js';
 import type { Store } from '../ports/store.js';
 import { transact } from '../run-transaction.js';
-import { backupFileId } from './backup-job.js';
+import { backupFileId, backupFileIds, backupHistoryFilter } from './backup-job.js';
 import type { ResolvedBackupOptions } from './backup-options.js';
 import { ChunkWriter } from './chunk-writer.js';
 import { loadRowEncoder } from './history-file.js';
@@ -56,20 +56,12 @@ type RunOutcome = { job: BackupJobRecord | null; result: 'ready' | 'failed' | 's
 type Claim =
   | { kind: 'missing' }
   | { kind: 'busy'; job: BackupJobRecord }
-  | { kind: 'claimed'; job: BackupJobRecord; previousFileId: string | null }
-  | { kind: 'gave_up'; job: BackupJobRecord; previousFileId: string | null };
+  | { kind: 'claimed'; job: BackupJobRecord; previousFileIds: string[] }
+  | { kind: 'gave_up'; job: BackupJobRecord; previousFileIds: string[] };
 
 /** A file written whole; or `lost`: the job was cancelled or taken over meanwhile, and the file discarded. */
 type Written = { byteLength: number; rows: number } | 'lost';
 
-/** The messages a job's file holds: its filter, up to its watermark (R45). */
-function jobHistoryFilter(job: BackupJobRecord, watermark: number): HistoryFilter {
-  const filter: HistoryFilter = { upToEventSeq: watermark };
-  if (job.filter.accountIds) filter.accountIds = job.filter.accountIds;
-  if (job.filter.from) filter.from = job.filter.from;
-  if (job.filter.to) filter.to = job.filter.to;
-  return filter;
-}
 
 /** A failed step, as the job's `failureReason` says it. */
 const stepFailed = (step: string) => (error: CxError) =>
@@ -106,8 +98,10 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
       if (!job) return ok({ kind: 'missing' });
       const now = clock();
       if (job.status !== 'pending' && !isStale(job, now)) return ok({ kind: 'busy', job });
-      const previousFileId = job.attempt > 0 ? backupFileId(job.jobId, job.attempt) : null;
-      if (job.attempt >= options.maxAttempts) {
+      // Every earlier attempt's file: a runner taken over before may have left its own (R42).
+      const previousFileIds = backupFileIds(job.jobId, job.attempt);
+      // Only a takeover counts against maxAttempts: a job an erasure sent back to `pending` (R42) was not interrupted.
+      if (job.status === 'running' && job.attempt >= options.maxAttempts) {
         const failed: BackupJobRecord = {
           ...job,
           status: 'failed',
@@ -116,7 +110,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
         };
         await tx.updateBackupJob(failed);
         await tx.appendEvents([newEvent(system, 'backup.failed', null, { jobId: failed.jobId })]);
-        return ok({ kind: 'gave_up', job: failed, previousFileId });
+        return ok({ kind: 'gave_up', job: failed, previousFileIds });
       }
       // The point in time is fixed once, by the first claim; a later attempt writes the same rows.
       const watermark = job.watermark ?? (await tx.lastEventSeq());
@@ -135,7 +129,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
         rowsDone: 0,
       };
       await tx.updateBackupJob(claimed);
-      return ok({ kind: 'claimed', job: claimed, previousFileId });
+      return ok({ kind: 'claimed', job: claimed, previousFileIds });
     });
 
   /**
@@ -179,29 +173,32 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
   const writeFile = (job: BackupJobRecord, fileId: string): ResultAsync<Written, string> =>
     new ResultAsync(straight<Written, string>(async () => {
       const encoder = take(await ResultAsync.fromPromise(loadRowEncoder(job.format), (cause) => `preparing the file failed: ${describeCause(cause)}`));
-      const filter = jobHistoryFilter(job, job.watermark ?? 0);
+      const filter = backupHistoryFilter(job, job.watermark ?? 0);
       const counted = take(await countRows(job, filter));
       if (!counted.held) return ok('lost' as const);
       const chunks = new ChunkWriter(options.chunkBytes);
       let seq = 0;
       let byteLength = 0;
+      const lease = { jobId: job.jobId, attempt: job.attempt };
+      // Answers whether the chunk was stored: not once this attempt lost the job (R42).
       const put = (chunk: Uint8Array) =>
         ResultAsync.fromPromise(
-          Promise.resolve().then(() => store.appendBackupChunk(job.domainId, fileId, seq, chunk)),
+          Promise.resolve().then(() => store.appendBackupChunk(job.domainId, fileId, seq, chunk, lease)),
           (cause) => `storing the file failed: ${describeCause(cause)}`,
-        ).map(() => {
+        ).map((stored) => {
           seq += 1;
           byteLength += chunk.byteLength;
+          return stored !== false;
         });
 
-      for (const chunk of chunks.write(encoder.preamble)) take(await put(chunk));
+      for (const chunk of chunks.write(encoder.preamble)) if (!take(await put(chunk))) return ok('lost' as const);
       let rows = 0;
       let after: HistoryPosition | null = null;
       for (;;) {
         // Between pages the host's timers and I/O run (R49).
         await yieldToHost();
         const page: HistoryRow[] = take((await readPage(job, filter, after)).mapErr(stepFailed('reading the history')));
-        for (const chunk of chunks.write(encoder.encode(page))) take(await put(chunk));
+        for (const chunk of chunks.write(encoder.encode(page))) if (!take(await put(chunk))) return ok('lost' as const);
         rows += page.length;
         const done = rows;
         const recorded = await whileHeld(job, (current) => ({ ...current, heartbeatAt: clock(), rowsDone: done }));
@@ -213,19 +210,33 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
         after = { sentAt: last.sentAt, messageId: last.messageId };
       }
       const last = chunks.finish();
-      if (last) take(await put(last));
+      if (last && !take(await put(last))) return ok('lost' as const);
       return ok({ byteLength, rows });
     }));
 
   const currentJob = (domainId: string, jobId: string) => transact(store, domainId, 'read', async (tx) => ok(await tx.getBackupJob(jobId)));
 
+  /**
+   * Runs a job until it ends or another runner holds it. A job an erasure sent back to
+   * `pending` while this runner wrote it (R42) is taken up again at once.
+   */
   const run = (domainId: string, jobId: string): ResultAsync<RunOutcome, CxError> =>
+    new ResultAsync(
+      (async (): Promise<Result<RunOutcome, CxError>> => {
+        for (;;) {
+          const outcome = await runOnce(domainId, jobId);
+          if (outcome.isErr() || outcome.value.result !== 'skipped' || outcome.value.job?.status !== 'pending') return outcome;
+        }
+      })(),
+    );
+
+  const runOnce = (domainId: string, jobId: string): ResultAsync<RunOutcome, CxError> =>
     new ResultAsync(straight<RunOutcome, CxError>(async () => {
       const outcome = take(await claim(domainId, jobId));
       if (outcome.kind === 'missing') return ok({ job: null, result: 'skipped' as const });
       if (outcome.kind === 'busy') return ok({ job: outcome.job, result: 'skipped' as const });
-      // The file of a previous attempt whose runner stopped is of no use any more.
-      if (outcome.previousFileId) await discardFile(domainId, outcome.previousFileId);
+      // The files of previous attempts whose runners stopped are of no use any more.
+      for (const fileId of outcome.previousFileIds) await discardFile(domainId, fileId);
       if (outcome.kind === 'gave_up') return ok({ job: outcome.job, result: 'failed' as const });
 
       const job = outcome.job;
@@ -271,7 +282,8 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
     for (const job of expired) {
       // The file goes first: should deleting the job then fail, it is listed again next time.
       try {
-        if (job.attempt > 0) await store.deleteBackupChunks(job.domainId, backupFileId(job.jobId, job.attempt));
+        // Every attempt's file: a runner taken over may have left one (R42).
+        for (const fileId of backupFileIds(job.jobId, job.attempt)) await store.deleteBackupChunks(job.domainId, fileId);
       } catch (cause) {
         return err(storeFailure(cause));
       }
