@@ -89,11 +89,13 @@ const stepFailed = (step: string) => (error: CxError) =>
 export function backupRunner(store: Store, clock: () => Date, options: ResolvedBackupOptions): BackupRunner {
   // The runner acts for nobody: its events carry `actor: null`.
   const system = { clock, actor: null };
+  // Changes this runner made that were committed: a failure after any of them is not a rollback (R27).
+  let kept = 0;
   const isStale = (job: BackupJobRecord, now: Date) =>
     job.status === 'running' && (job.heartbeatAt === null || now.getTime() - job.heartbeatAt.getTime() > options.staleAfterMs);
 
-  const claim = (domainId: string, jobId: string) =>
-    transact<Claim>(store, domainId, 'write', async (tx) => {
+  const claim = async (domainId: string, jobId: string) =>
+    (await transact<Claim>(store, domainId, 'write', async (tx) => {
       const job = await tx.getBackupJob(jobId);
       if (!job) return ok({ kind: 'missing' });
       const now = clock();
@@ -130,14 +132,17 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
       };
       await tx.updateBackupJob(claimed);
       return ok({ kind: 'claimed', job: claimed, previousFileIds });
+    })).map((claimed) => {
+      if (claimed.kind === 'claimed' || claimed.kind === 'gave_up') kept += 1;
+      return claimed;
     });
 
   /**
    * Applies `change` to the job only while this runner still holds it; answers the job as
    * stored afterwards and whether the change was made.
    */
-  const whileHeld = (held: BackupJobRecord, change: (job: BackupJobRecord) => BackupJobRecord, event?: 'backup.ready' | 'backup.failed') =>
-    transact(store, held.domainId, 'write', async (tx) => {
+  const whileHeld = async (held: BackupJobRecord, change: (job: BackupJobRecord) => BackupJobRecord, event?: 'backup.ready' | 'backup.failed') =>
+    (await transact(store, held.domainId, 'write', async (tx) => {
       const current = await tx.getBackupJob(held.jobId);
       if (!current || current.status !== 'running' || current.attempt !== held.attempt) {
         return ok({ job: current, held: false });
@@ -146,12 +151,16 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
       await tx.updateBackupJob(next);
       if (event) await tx.appendEvents([newEvent(system, event, null, { jobId: next.jobId })]);
       return ok({ job: next as BackupJobRecord | null, held: true });
+    })).map((outcome) => {
+      if (outcome.held) kept += 1;
+      return outcome;
     });
 
   /** Deletes a file, ignoring failures: a leftover file is deleted again with its job. */
   const discardFile = async (domainId: string, fileId: string) => {
     try {
       await store.deleteBackupChunks(domainId, fileId);
+      kept += 1;
     } catch {
       // Best effort; see above.
     }
@@ -186,9 +195,11 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
           Promise.resolve().then(() => store.appendBackupChunk(job.domainId, fileId, seq, chunk, lease)),
           (cause) => `storing the file failed: ${describeCause(cause)}`,
         ).map((stored) => {
+          if (stored === false) return false;
+          kept += 1;
           seq += 1;
           byteLength += chunk.byteLength;
-          return stored !== false;
+          return true;
         });
 
       for (const chunk of chunks.write(encoder.preamble)) if (!take(await put(chunk))) return ok('lost' as const);
@@ -270,7 +281,25 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
       return ok({ job: finished.job, result: finished.held ? ('ready' as const) : ('skipped' as const) });
     }));
 
+  /**
+   * A failure of a pass that had already committed some of its work (R27): not `rolled_back`,
+   * but `unknown`, with what happened to each job in the message.
+   */
+  const afterKept = (error: CxError, keptBefore: number, done: readonly string[], stoppedAt: string): CxError => {
+    if (error.code !== 'store_failure' || kept === keptBefore) return error;
+    const before = done.length > 0 ? done.join('; ') : 'no job finished before it';
+    return storeFailure(
+      error.cause,
+      `${error.message} — ${stoppedAt}; this pass had already kept some of its work (${before}), so outcome is 'unknown': read the jobs to see where each one is (a job left running is taken up again once its heartbeat is stale)`,
+      'unknown',
+    );
+  };
+
   const deleteExpired = async (limit: number): Promise<Result<number, CxError>> => {
+    const keptBefore = kept;
+    const done: string[] = [];
+    const failed = (error: CxError, job: BackupJobRecord) =>
+      err(afterKept(error, keptBefore, done, `deleting expired backup ${job.jobId} of ${job.domainId} failed`));
     const before = new Date(clock().getTime() - options.retentionDays * DAY_MS);
     let expired: BackupJobRecord[];
     try {
@@ -283,9 +312,12 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
       // The file goes first: should deleting the job then fail, it is listed again next time.
       try {
         // Every attempt's file: a runner taken over may have left one (R42).
-        for (const fileId of backupFileIds(job.jobId, job.attempt)) await store.deleteBackupChunks(job.domainId, fileId);
+        for (const fileId of backupFileIds(job.jobId, job.attempt)) {
+          await store.deleteBackupChunks(job.domainId, fileId);
+          kept += 1;
+        }
       } catch (cause) {
-        return err(storeFailure(cause));
+        return failed(storeFailure(cause), job);
       }
       const removed = await transact(store, job.domainId, 'write', async (tx) => {
         const current = await tx.getBackupJob(job.jobId);
@@ -293,8 +325,12 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
         await tx.deleteBackupJob(job.jobId);
         return ok(true);
       });
-      if (removed.isErr()) return err(removed.error);
-      if (removed.value) deleted += 1;
+      if (removed.isErr()) return failed(removed.error, job);
+      if (removed.value) {
+        deleted += 1;
+        kept += 1;
+        done.push(`expired backup ${job.jobId} of ${job.domainId}: deleted`);
+      }
     }
     return ok(deleted);
   };
@@ -312,13 +348,18 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
         return err(storeFailure(cause));
       }
       const report: BackupRunReport = { ready: 0, failed: 0, skipped: 0, deleted: 0 };
+      const keptBefore = kept;
+      const done: string[] = [];
       for (const listed of runnable) {
         const outcome = await run(listed.domainId, listed.jobId);
-        if (outcome.isErr()) return err(outcome.error);
+        if (outcome.isErr()) {
+          return err(afterKept(outcome.error, keptBefore, done, `running backup ${listed.jobId} of ${listed.domainId} failed`));
+        }
         report[outcome.value.result] += 1;
+        done.push(`backup ${listed.jobId} of ${listed.domainId}: ${outcome.value.result}`);
       }
       const deleted = await deleteExpired(limit);
-      if (deleted.isErr()) return err(deleted.error);
+      if (deleted.isErr()) return err(afterKept(deleted.error, keptBefore, done, 'deleting expired backups failed'));
       report.deleted = deleted.value;
       return ok(report);
     },
