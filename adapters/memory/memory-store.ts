@@ -575,8 +575,8 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     async deleteBackupJob(jobId) {
       deleteIn(state.backupJobs, pair(domainId, jobId), undo);
     },
-    async listUnfinishedBackupJobs() {
-      return oldestBackupJobs(state, Number.MAX_SAFE_INTEGER, (job) => job.domainId === domainId && (job.status === 'pending' || job.status === 'running'));
+    async listBackupJobs(statuses) {
+      return oldestBackupJobs(state, Number.MAX_SAFE_INTEGER, (job) => job.domainId === domainId && statuses.includes(job.status));
     },
     async deleteBackupFiles(fileIds) {
       for (const fileId of fileIds) deleteIn(state.backupChunks, pair(domainId, fileId), undo);

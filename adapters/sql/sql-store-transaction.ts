@@ -5,6 +5,7 @@ import type {
   AccountPatch,
   AccountRecord,
   BackupJobRecord,
+  BackupStatus,
   BotRecord,
   ContactPosition,
   ContactRecord,
@@ -642,8 +643,11 @@ export class SqlStoreTransaction implements StoreTransaction {
     });
   }
 
-  listUnfinishedBackupJobs(): Promise<BackupJobRecord[]> {
-    return this.#guard(async () => (await this.#rows<Selectable<BackupJobTable>>(Q.UNFINISHED_BACKUP_JOBS, [this.#domainId])).map(rowToBackupJob));
+  listBackupJobs(statuses: readonly BackupStatus[]): Promise<BackupJobRecord[]> {
+    return this.#guard(async () => {
+      if (statuses.length === 0) return [];
+      return (await this.#rows<Selectable<BackupJobTable>>(Q.backupJobsWithStatusShape(statuses.length), [this.#domainId, ...statuses])).map(rowToBackupJob);
+    });
   }
 
   deleteBackupFiles(fileIds: readonly string[]): Promise<void> {

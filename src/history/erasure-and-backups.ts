@@ -10,7 +10,8 @@ import { backupFileIds, backupHistoryFilter } from './backup-job.js';
  * again from the history as it is after the erasure: the same point in time, without the
  * customer, and an exact `rowsTotal` (R45, R46). A `pending` job has no file yet, and will
  * read the history after the erasure. Jobs whose file takes none of the customer's messages
- * go on untouched. Answers the ids of the jobs sent back.
+ * go on untouched. The chunks a runner left of a `failed` or `cancelled` job are deleted too.
+ * Answers the ids of the jobs sent back.
  *
  * @example
  * ```ts
@@ -23,8 +24,14 @@ import { backupFileIds, backupHistoryFilter } from './backup-job.js';
  */
 export async function restartBackupsHoldingCustomer(tx: StoreTransaction, customerId: string): Promise<string[]> {
   const restarted: string[] = [];
-  for (const job of await tx.listUnfinishedBackupJobs()) {
-    if (job.status !== 'running' || job.watermark === null) continue;
+  for (const job of await tx.listBackupJobs(['running', 'failed', 'cancelled'])) {
+    // A failed or cancelled job has no file to keep: what a runner left of it (its cleanup is
+    // best effort) goes now rather than at expiry.
+    if (job.status !== 'running') {
+      if (job.attempt > 0) await tx.deleteBackupFiles(backupFileIds(job.jobId, job.attempt));
+      continue;
+    }
+    if (job.watermark === null) continue;
     const holds = await tx.countHistory({ ...backupHistoryFilter(job, job.watermark), customerId });
     if (holds === 0) continue;
     // The job's row first, its chunks after: the order in which a chunk's writer locks them.

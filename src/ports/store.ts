@@ -6,6 +6,7 @@ import type {
   AccountPatch,
   AccountRecord,
   BackupJobRecord,
+  BackupStatus,
   BotRecord,
   ContactPosition,
   ContactRecord,
@@ -161,10 +162,11 @@ export interface StoreTransaction {
   /** Deletes a job of the domain (nothing when there is none). Its file's chunks are deleted apart. */
   deleteBackupJob(jobId: string): Promise<void>;
   /**
-   * The domain's jobs that are `pending` or `running`, oldest `requestedAt` first (ties by
-   * `jobId`): the ones an erasure must keep from holding the erased customer (R42).
+   * The domain's jobs with one of these statuses, oldest `requestedAt` first (ties by `jobId`):
+   * an erasure reads the `running` ones, and the `failed` and `cancelled` ones whose runner may
+   * have left chunks, to keep the erased customer out of them (R42).
    */
-  listUnfinishedBackupJobs(): Promise<BackupJobRecord[]>;
+  listBackupJobs(statuses: readonly BackupStatus[]): Promise<BackupJobRecord[]>;
   /**
    * Deletes the chunks of these backup files of the domain within the transaction (R42: an
    * erasure takes the customer out of the files of running jobs in the same commit).

@@ -187,11 +187,14 @@ export function erasureAndTakeoverCases(current: () => Store) {
       expect(await store.appendBackupChunk('acme', 'j1.2', 0, bytes, { jobId: 'j1', attempt: 2 })).not.toBe(false);
       expect(await fileText(store, 'acme', 'j1.2')).toBe('chunk');
 
-      const unfinished = expectOk(await store.transaction('acme', 'read', async (tx) => ok(await tx.listUnfinishedBackupJobs())));
+      const unfinished = expectOk(await store.transaction('acme', 'read', async (tx) => ok(await tx.listBackupJobs(['pending', 'running']))));
       expect(unfinished.map((job) => [job.jobId, job.status])).toEqual([
         ['j1', 'running'],
         ['j2', 'pending'],
       ]);
+      const ended = expectOk(await store.transaction('acme', 'read', async (tx) => ok(await tx.listBackupJobs(['ready', 'cancelled']))));
+      expect(ended.map((job) => job.jobId)).toEqual(['j3']);
+      expect(expectOk(await store.transaction('acme', 'read', async (tx) => ok(await tx.listBackupJobs([]))))).toEqual([]);
       const refused = await store.transaction('acme', 'write', async (tx) => {
         await tx.deleteBackupFiles(['j1.2']);
         return err(storeFailure(new Error('changed my mind')));
