@@ -224,6 +224,8 @@ describe('R42 R27: erasure during backups, under terminated connections and stop
       // A backup ready before any erasure: it may keep the erased customers until it expires.
       const early = await settle(() => cx.history.startBackup('acme'));
       await settle(() => cx.history.runBackup('acme', early.id));
+      // Jobs pending when the fire starts, whatever the calls under fire manage to start.
+      for (let index = 0; index < 3; index++) await settle(() => cx.history.startBackup('acme'));
 
       const killer = await server.killer(new URL(database.url).pathname.slice(1));
       let killing = true;
@@ -262,7 +264,7 @@ describe('R42 R27: erasure during backups, under terminated connections and stop
       for (const customerId of ERASED) await settle(() => cx.customers.erase('acme', customerId));
       await finishEveryJob(cx, advance, inspect);
       const left = await checkLeftovers(inspect, cx, ERASED);
-      expect(left.jobs).toBeGreaterThan(1);
+      expect(left.jobs).toBeGreaterThanOrEqual(4);
       // The early backup still holds what it held: ready before the erasures.
       expect(left.chunks).toBeGreaterThan(0);
       await checkRetentionLeavesNothing(inspect, cx, advance);
