@@ -2,6 +2,7 @@ import type { DatabaseConnection, Kysely } from 'kysely';
 import { err, type Result } from 'neverthrow';
 import { ruleError, storeFailure, type CxError } from '../../src/errors.js';
 import type { StoreTransaction, TransactionMode } from '../../src/ports/store.js';
+import { StoreError, storeFailureOf } from '../../src/ports/store-error.js';
 import { serialQueue } from '../memory/serial-queue.js';
 import type { CxDatabase } from './cx-database.js';
 import { describeFailure, isConflictAbort, isConnectionLost, isLockWaitTimeout, isRetryableFailure, isStatementTimeout, violatedUniqueRule } from './driver-errors.js';
@@ -207,7 +208,10 @@ type Phase = 'lock' | 'work';
 
 const SESSION_STATEMENT_TIMEOUT = rawStatement("select current_setting('statement_timeout') as timeout");
 
-function classify<T>(error: unknown, phase: Phase): Attempt<T> {
+function classify<T>(thrown: unknown, phase: Phase): Attempt<T> {
+  // A method of the transaction throws the driver's error on as a `StoreError` (its cause).
+  if (thrown instanceof StoreError && !('cause' in thrown)) return { retry: false, result: err(storeFailureOf(thrown)) };
+  const error = thrown instanceof StoreError ? thrown.cause : thrown;
   const rule = violatedUniqueRule(error);
   if (rule === 'account_id') {
     return { retry: false, result: err(ruleError('id_taken', 'this account ID is already in use (another call took it first)')) };
@@ -231,7 +235,7 @@ function classify<T>(error: unknown, phase: Phase): Attempt<T> {
     const message = `storage failed: a statement was cancelled by the database's own time limit (statement_timeout or max_statement_time of the session or server) or a cancel request, not a lock wait: the write held its lock and ran too long (${describeFailure(error)})`;
     return { retry: false, result: err(storeFailure(error, message)) };
   }
-  return { retry: false, result: err(storeFailure(error)) };
+  return { retry: false, result: err(thrown instanceof StoreError ? storeFailureOf(thrown) : storeFailure(error)) };
 }
 
 /** The connection was lost while `COMMIT` ran: nobody can know whether the change was kept (R27). */
