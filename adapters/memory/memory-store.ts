@@ -123,10 +123,18 @@ export function memoryStore(): Store {
       });
     },
 
-    async appendBackupChunk(domainId, jobId, seq, data) {
-      const chunks = state.backupChunks.get(pair(domainId, jobId)) ?? [];
-      chunks[seq] = data.slice();
-      state.backupChunks.set(pair(domainId, jobId), chunks);
+    appendBackupChunk(domainId, fileId, seq, data, lease) {
+      // Behind the transactions, so a lease is checked against committed jobs only.
+      return serialise(async () => {
+        if (lease) {
+          const job = state.backupJobs.get(pair(domainId, lease.jobId));
+          if (!job || job.status !== 'running' || job.attempt !== lease.attempt) return false;
+        }
+        const chunks = state.backupChunks.get(pair(domainId, fileId)) ?? [];
+        chunks[seq] = data.slice();
+        state.backupChunks.set(pair(domainId, fileId), chunks);
+        return true;
+      });
     },
 
     async *readBackupChunks(domainId, jobId) {
@@ -573,6 +581,12 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     },
     async deleteBackupJob(jobId) {
       deleteIn(state.backupJobs, pair(domainId, jobId), undo);
+    },
+    async listBackupJobs(statuses) {
+      return oldestBackupJobs(state, Number.MAX_SAFE_INTEGER, (job) => job.domainId === domainId && statuses.includes(job.status));
+    },
+    async deleteBackupFiles(fileIds) {
+      for (const fileId of fileIds) deleteIn(state.backupChunks, pair(domainId, fileId), undo);
     },
   };
 }

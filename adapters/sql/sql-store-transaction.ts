@@ -5,6 +5,7 @@ import type {
   AccountPatch,
   AccountRecord,
   BackupJobRecord,
+  BackupStatus,
   BotRecord,
   ContactPosition,
   ContactRecord,
@@ -650,6 +651,19 @@ export class SqlStoreTransaction implements StoreTransaction {
   deleteBackupJob(jobId: string): Promise<void> {
     return this.#guard(async () => {
       await this.#run(Q.DELETE_BACKUP_JOB, [this.#domainId, jobId]);
+    });
+  }
+
+  listBackupJobs(statuses: readonly BackupStatus[]): Promise<BackupJobRecord[]> {
+    return this.#guard(async () => {
+      if (statuses.length === 0) return [];
+      return (await this.#rows<Selectable<BackupJobTable>>(Q.backupJobsWithStatusShape(statuses.length), [this.#domainId, ...statuses])).map(rowToBackupJob);
+    });
+  }
+
+  deleteBackupFiles(fileIds: readonly string[]): Promise<void> {
+    return this.#guard(async () => {
+      for (const fileId of fileIds) await this.#run(Q.DELETE_BACKUP_FILE, [this.#domainId, fileId]);
     });
   }
 

@@ -10,7 +10,7 @@ import { runOperation } from '../run-operation.js';
 import { transact } from '../run-transaction.js';
 import { domainIdSchema, opaqueId } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
-import { backupFileId, FINISHED_BACKUP_STATUSES, isBackupExpired, pendingBackupJob, viewBackupJob, type BackupJob } from './backup-job.js';
+import { backupFileIds, FINISHED_BACKUP_STATUSES, isBackupExpired, pendingBackupJob, viewBackupJob, type BackupJob } from './backup-job.js';
 import { resolveBackupOptions, type BackupOptions, type ResolvedBackupOptions } from './backup-options.js';
 import { backupRequestSchema, type BackupRequest } from './backup-request.js';
 import { backupRunner, type BackupRunner, type BackupRunReport } from './backup-runner.js';
@@ -262,24 +262,19 @@ function backupOperations(
     cancel: (domainId, jobId) =>
       runOperation(async (take) => {
         const { domain, job: id } = take(parseJobTarget(domainId, jobId));
-        const { job, fileId } = take(await transact(store, domain, 'write', async (tx) => {
+        const { job } = take(await transact(store, domain, 'write', async (tx) => {
           const found = await tx.getBackupJob(id);
           if (!found || isBackupExpired(found, options.retentionDays, clock())) return err(notFound('backup', id));
           // A job that ended stays as it ended.
-          if (FINISHED_BACKUP_STATUSES.includes(found.status)) return ok({ job: found, fileId: null });
+          if (FINISHED_BACKUP_STATUSES.includes(found.status)) return ok({ job: found });
           const cancelled: BackupJobRecord = { ...found, status: 'cancelled', readyAt: null, byteLength: null, failureReason: null };
           await tx.updateBackupJob(cancelled);
+          // What its runners wrote so far, every attempt's, in the same commit: a runner still
+          // writing is refused its next chunk (R42: no chunk outlives its job).
+          await tx.deleteBackupFiles(backupFileIds(found.jobId, found.attempt));
           await tx.appendEvents([newEvent(context, 'backup.cancelled', null, { jobId: id })]);
-          return ok({ job: cancelled, fileId: found.attempt > 0 ? backupFileId(found.jobId, found.attempt) : null });
+          return ok({ job: cancelled });
         }));
-        // What a runner wrote so far; a runner still writing deletes its own file when it notices.
-        if (fileId) {
-          try {
-            await store.deleteBackupChunks(domain, fileId);
-          } catch {
-            // Left to the retention cleanup, which deletes the file with the job.
-          }
-        }
         return ok(view(job));
       }),
 
