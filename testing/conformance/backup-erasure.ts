@@ -2,6 +2,7 @@ import { err, ok } from 'neverthrow';
 import { describe, expect, it } from 'vitest';
 import { storeFailure } from '../../src/errors.js';
 import { pendingBackupJob } from '../../src/history/backup-job.js';
+import { StoreError } from '../../src/ports/store-error.js';
 import type { Store, StoreTransaction } from '../../src/ports/store.js';
 import { allHistory, collect, gate, historyFixture, hookedStore, type HistoryFixture } from '../backup-fixture.js';
 import { expectedRecords, fileRecords, readJobRecord, seedHistory } from './backup-point-in-time.js';
@@ -219,7 +220,7 @@ export function erasureAndTakeoverCases(current: () => Store) {
                 get(target, property) {
                   if (property === 'getBackupJob') {
                     return async (jobId: string) => {
-                      if (jobId === failOn && mode === 'write') throw new Error('connection terminated unexpectedly');
+                      if (jobId === failOn && mode === 'write') throw new StoreError('storage failed: connection terminated unexpectedly');
                       return target.getBackupJob(jobId);
                     };
                   }
