@@ -31,7 +31,7 @@ export type { QrCodeOptions } from './accounts/qr-code.js';
 export type { AgentAccess, AgentOperations } from './agents/agent-operations.js';
 export type { DepartOptions, DepartReport } from './members/member-departure.js';
 export type { CxEvent, CxEventData, CxEventType } from './events/cx-event.js';
-export type { EventOperations, EventPage } from './events/event-operations.js';
+export type { EventOperations, EventPage, SubscribeOptions } from './events/event-operations.js';
 export { toCloudEvent, type CloudEvent, type CloudEventOptions } from './events/cloud-event.js';
 export type { Contact, ConversationReads, HistoryMessage, HistoryQuery, Page } from './conversations/conversation-reads.js';
 export type { CustomerOperations, ErasureReport } from './customers/customer-operations.js';

@@ -10,6 +10,7 @@ import { conversationAndResetCases } from './conformance/conversations-and-reset
 import { productsAndSeatsCases } from './conformance/products-and-seats.js';
 import { robustnessCases } from './conformance/robustness.js';
 import { settingsAndReplyCases } from './conformance/settings-and-replies.js';
+import { subscriptionCases } from './conformance/subscriptions.js';
 
 export type { StoreFactory } from './conformance-fixture.js';
 
@@ -39,6 +40,7 @@ export const CONFORMANCE_SUITES = [
   'conversations',
   'settings',
   'events',
+  'subscriptions',
   'admin-page',
   'robustness',
 ] as const;
@@ -95,6 +97,7 @@ export function describeStoreConformance<S extends Store>(factory: StoreFactory<
       conversations: () => conversationAndResetCases(current),
       settings: () => settingsAndReplyCases(current),
       events: () => eventCases(current),
+      subscriptions: () => subscriptionCases(current),
       'admin-page': () => adminPageCases(current),
       robustness: () => robustnessCases(current, { runs: options.hostileInputRuns ?? 100 }),
     };

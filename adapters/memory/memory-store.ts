@@ -17,6 +17,7 @@ import type {
 } from '../../src/ports/records.js';
 import type { ProductUsage, Store, StoreTransaction, TransactionMode } from '../../src/ports/store.js';
 import { serialQueue } from './serial-queue.js';
+import { eventWatchers } from './event-watchers.js';
 
 type Undo = () => void;
 
@@ -99,11 +100,14 @@ export function memoryStore(): Store {
     receipts: new Map(),
   };
   const serialise = serialQueue();
+  const watchers = eventWatchers();
 
   return {
+    watchEvents: (domainId, watcher) => watchers.watch(domainId, watcher),
+
     transaction<T>(
       domainId: string,
-      _mode: TransactionMode,
+      mode: TransactionMode,
       work: (tx: StoreTransaction) => PromiseLike<Result<T, CxError>>,
     ): Promise<Result<T, CxError>> {
       return serialise(async () => {
@@ -114,6 +118,7 @@ export function memoryStore(): Store {
         try {
           const result = await work(memoryTransaction(state, domainId, undo));
           if (result.isErr()) rollback();
+          else if (mode === 'write') watchers.wake(domainId);
           return result;
         } catch (cause) {
           rollback();
