@@ -64,11 +64,14 @@ export function sqlEventWatch(db: Kysely<CxDatabase>, exclusive: Exclusive, list
           const rows = await exclusive(() =>
             db.selectFrom('cx_domains').select(['domain_id', 'last_seq']).where('domain_id', 'in', domains.slice(0, 1000)).execute(),
           );
-          for (const row of rows) {
-            const seq = toNumber(row.last_seq);
-            if (heads.has(row.domain_id) && heads.get(row.domain_id) !== seq) watchers.wake(row.domain_id);
-            heads.set(row.domain_id, seq);
+          const seen = new Map(rows.map((row) => [row.domain_id, toNumber(row.last_seq)]));
+          for (const domainId of domains) {
+            // A domain seen for the first time wakes too: its watcher may have read before the poll's baseline.
+            const seq = seen.get(domainId) ?? 0;
+            if (heads.get(domainId) !== seq) watchers.wake(domainId);
+            heads.set(domainId, seq);
           }
+          for (const domainId of heads.keys()) if (!watchers.domains().includes(domainId)) heads.delete(domainId);
         } catch {
           // The next tick tries again; a closed store stops the poller through close().
         }
