@@ -32,6 +32,10 @@ export type { AgentAccess, AgentOperations } from './agents/agent-operations.js'
 export type { DepartOptions, DepartReport } from './members/member-departure.js';
 export type { CxEvent, CxEventData, CxEventType } from './events/cx-event.js';
 export type { EventOperations, EventPage, SubscribeOptions } from './events/event-operations.js';
+export type { WebhookOperations, WebhookDelivery, AddWebhookInput, DeliveryReport } from './webhooks/webhook-operations.js';
+export type { WebhookEndpoint } from './webhooks/webhook-endpoint.js';
+export type { WebhookOptions, WebhookFetch } from './webhooks/webhook-options.js';
+export type { WebhookStatus } from './ports/webhook-port.js';
 export { toCloudEvent, type CloudEvent, type CloudEventOptions } from './events/cloud-event.js';
 export type { Contact, ConversationReads, HistoryMessage, HistoryQuery, Page } from './conversations/conversation-reads.js';
 export type { CustomerOperations, ErasureReport } from './customers/customer-operations.js';

@@ -11,6 +11,7 @@ import { productsAndSeatsCases } from './conformance/products-and-seats.js';
 import { robustnessCases } from './conformance/robustness.js';
 import { settingsAndReplyCases } from './conformance/settings-and-replies.js';
 import { subscriptionCases } from './conformance/subscriptions.js';
+import { webhookCases } from './conformance/webhooks.js';
 
 export type { StoreFactory } from './conformance-fixture.js';
 
@@ -41,6 +42,7 @@ export const CONFORMANCE_SUITES = [
   'settings',
   'events',
   'subscriptions',
+  'webhooks',
   'admin-page',
   'robustness',
 ] as const;
@@ -98,6 +100,7 @@ export function describeStoreConformance<S extends Store>(factory: StoreFactory<
       settings: () => settingsAndReplyCases(current),
       events: () => eventCases(current),
       subscriptions: () => subscriptionCases(current),
+      webhooks: () => webhookCases(current),
       'admin-page': () => adminPageCases(current),
       robustness: () => robustnessCases(current, { runs: options.hostileInputRuns ?? 100 }),
     };

@@ -18,6 +18,7 @@ import type {
 import type { ProductUsage, Store, StoreTransaction, TransactionMode } from '../../src/ports/store.js';
 import { serialQueue } from './serial-queue.js';
 import { eventWatchers } from './event-watchers.js';
+import { memoryDueEndpoints, memoryWebhookState, memoryWebhookTransaction } from './memory-webhooks.js';
 
 type Undo = () => void;
 
@@ -101,9 +102,14 @@ export function memoryStore(): Store {
   };
   const serialise = serialQueue();
   const watchers = eventWatchers();
+  const webhooks = memoryWebhookState();
 
   return {
     watchEvents: (domainId, watcher) => watchers.watch(domainId, watcher),
+
+    async listDueWebhookEndpoints(now, limit) {
+      return memoryDueEndpoints(webhooks, (domainId) => state.events.get(domainId)?.length ?? 0, now, limit);
+    },
 
     transaction<T>(
       domainId: string,
@@ -116,7 +122,9 @@ export function memoryStore(): Store {
           for (let index = undo.length - 1; index >= 0; index--) undo[index]!();
         };
         try {
-          const result = await work(memoryTransaction(state, domainId, undo));
+          const tx = memoryTransaction(state, domainId, undo);
+          tx.webhooks = () => memoryWebhookTransaction(webhooks, domainId, undo);
+          const result = await work(tx);
           if (result.isErr()) rollback();
           else if (mode === 'write') watchers.wake(domainId);
           return result;
