@@ -5,6 +5,7 @@ import { listExpiredBackupJobs, listRunnableBackupJobs } from './backup-job-queu
 import type { CxDatabase } from './cx-database.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, detectDialect, isLockTimeout, isSqlDialectName, sqlCapabilities, type SqlDialectName } from './sql-dialect.js';
 import { transactionRunner } from './transaction-runner.js';
+import { listDueWebhookEndpoints } from './webhook-queries.js';
 import { sqlEventWatch, type EventListener, type SqlEventWatch } from './event-watch.js';
 
 /**
@@ -101,6 +102,7 @@ export function buildSqlStore(db: Kysely<CxDatabase>, options: SqlStoreOptions, 
     deleteBackupChunks: (domainId, fileId) => deleteBackupChunks(db, exclusive, domainId, fileId),
     listRunnableBackupJobs: (staleBefore, limit) => listRunnableBackupJobs(db, exclusive, staleBefore, limit),
     listExpiredBackupJobs: (before, limit) => listExpiredBackupJobs(db, exclusive, before, limit),
+    listDueWebhookEndpoints: (now, limit) => listDueWebhookEndpoints(db, exclusive, now, limit),
   };
   return { store, events };
 }
