@@ -8,7 +8,6 @@ import { domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import type { CxEvent } from './cx-event.js';
 import { eventSubscription, toCxEvent } from './event-subscription.js';
-import { take } from '../internal/straight.js';
 
 /**
  * A page of a domain's events (R32).
@@ -98,7 +97,7 @@ const subscribeOptionsSchema = z
 export function eventOperations(context: OperationContext): EventOperations {
   return narrowed<EventOperations>({
     read: (domainId, options) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         const parsed = take(parseInput(readOptionsSchema, options, 'options'));
         return await transact(context.store, domain, 'read', async (tx) => {
@@ -108,7 +107,7 @@ export function eventOperations(context: OperationContext): EventOperations {
         });
       }),
     subscribe: (domainId, options) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         const parsed = take(parseInput(subscribeOptionsSchema, options, 'options'));
         const after = parsed?.after ?? take(await transact(context.store, domain, 'read', async (tx) => ok(await tx.lastEventSeq())));

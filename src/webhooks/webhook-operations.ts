@@ -2,7 +2,6 @@ import { err, ok, type ResultAsync } from 'neverthrow';
 import * as z from 'zod';
 import { configInvalid, invalid, notFound, type CxError } from '../errors.js';
 import { newEvent } from '../events/new-event.js';
-import { take } from '../internal/straight.js';
 import type { OperationContext } from '../operation-context.js';
 import { narrowed, type OperationError } from '../operation-errors.js';
 import type { StoreTransaction } from '../ports/store.js';
@@ -198,7 +197,7 @@ export function webhookOperations(context: OperationContext, options: ResolvedWe
 
   return narrowed<WebhookOperations>({
     add: (domainId, input) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         const parsed = take(parseInput(addSchema, input, 'input'));
         const problem = webhookUrlProblem(parsed.url, options.allowHttp);
@@ -228,12 +227,12 @@ export function webhookOperations(context: OperationContext, options: ResolvedWe
         });
       }),
     list: (domainId) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         return withHooks(domain, 'read', async (hooks) => ok((await hooks.listEndpoints()).map(viewWebhookEndpoint)));
       }),
     remove: (domainId, endpointId) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         const id = take(parseInput(endpointIdSchema, endpointId, 'endpointId'));
         return withHooks(domain, 'write', async (hooks, tx) => {
@@ -245,7 +244,7 @@ export function webhookOperations(context: OperationContext, options: ResolvedWe
         });
       }),
     enable: (domainId, endpointId) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         const id = take(parseInput(endpointIdSchema, endpointId, 'endpointId'));
         const enabled = await withHooks(domain, 'write', async (hooks, tx) => {
@@ -261,7 +260,7 @@ export function webhookOperations(context: OperationContext, options: ResolvedWe
         return enabled;
       }),
     deliveries: (domainId, endpointId, options) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         const id = take(parseInput(endpointIdSchema, endpointId, 'endpointId'));
         const parsed = take(parseInput(deliveriesSchema, options, 'options'));
