@@ -12,7 +12,12 @@ export type OperatorSession = { store: ClosableStore; cx: CxAccounts };
  * contact URL is made, so `cx` gets an empty directory and a placeholder URL base. Answers
  * `null` (having printed why, under `command`'s name) when the database cannot be opened.
  */
-export async function openOperatorSession(command: string, target: DatabaseTarget, io: CliIo): Promise<OperatorSession | null> {
+export async function openOperatorSession(
+  command: string,
+  target: DatabaseTarget,
+  io: CliIo,
+  webhooks: { allowHttp?: boolean; allowPrivateNetworks?: boolean } = {},
+): Promise<OperatorSession | null> {
   let store: ClosableStore;
   try {
     store = await openTarget(target);
@@ -25,6 +30,7 @@ export async function openOperatorSession(command: string, target: DatabaseTarge
     directory: { search: async () => [], get: async () => [] },
     contactUrlBase: 'https://operator.invalid/',
     backups: { runner: 'manual' },
+    webhooks: { runner: 'manual', ...webhooks },
   });
   return { store, cx };
 }

@@ -4,11 +4,13 @@ import { EXIT, type CliIo } from './cli-io.js';
 import { databaseTarget } from './database-url.js';
 import { eventsTailCommand } from './events-tail-command.js';
 import { migrateCommand } from './migrate-command.js';
+import { webhooksRunCommand } from './webhooks-run-command.js';
 
 export const USAGE = `Usage:
   cx-accounts migrate --url <database>
   cx-accounts backups run --url <database> [--once] [--interval-ms <ms>] [--limit <jobs>]
   cx-accounts events tail --url <database> --domain <id> [--after <seq>] [--once] [--interval-ms <ms>]
+  cx-accounts webhooks run --url <database> [--once] [--interval-ms <ms>] [--allow-http] [--allow-private-networks]
 
 <database>: a file path or sqlite:<file> (SQLite), postgres://… (PostgreSQL), mysql://… (MySQL, MariaDB).
 The URL may also come from the CX_DATABASE_URL environment variable.
@@ -20,6 +22,9 @@ The URL may also come from the CX_DATABASE_URL environment variable.
   events tail   print a domain's events after --after (default 0) as JSON lines, then follow
                 the log until SIGTERM or SIGINT; --once prints what there is and exits;
                 --interval-ms pauses between reads that found nothing (default 1000)
+  webhooks run  deliver pending webhook events (the manual runner) until SIGTERM or SIGINT;
+                --once runs one round; --interval-ms pauses between idle rounds (default 1000);
+                --allow-http, --allow-private-networks as webhooks.allowHttp, allowPrivateNetworks
 `;
 
 /**
@@ -46,6 +51,8 @@ export async function runCli(argv: string[], io: CliIo, signals: SignalSource, e
         domain: { type: 'string' },
         after: { type: 'string' },
         help: { type: 'boolean', short: 'h', default: false },
+        'allow-http': { type: 'boolean', default: false },
+        'allow-private-networks': { type: 'boolean', default: false },
       },
     });
   } catch (thrown) {
@@ -57,7 +64,7 @@ export async function runCli(argv: string[], io: CliIo, signals: SignalSource, e
     io.out(USAGE);
     return values.help || command === 'help' ? EXIT.ok : EXIT.usage;
   }
-  if (command !== 'migrate' && command !== 'backups run' && command !== 'events tail') return usageError(io, `unknown command '${command}'`);
+  if (command !== 'migrate' && command !== 'backups run' && command !== 'events tail' && command !== 'webhooks run') return usageError(io, `unknown command '${command}'`);
 
   const url = values.url ?? env['CX_DATABASE_URL'];
   if (url === undefined) return usageError(io, `${command} needs --url <database> (or CX_DATABASE_URL)`);
@@ -76,6 +83,13 @@ export async function runCli(argv: string[], io: CliIo, signals: SignalSource, e
     const intervalMs = positiveInteger(values['interval-ms'], 1000);
     if (intervalMs === null) return usageError(io, `--interval-ms must be a whole number of milliseconds ≥ 1, got '${values['interval-ms']}'`);
     return eventsTailCommand(target, { domainId: values.domain, after, once: values.once === true, intervalMs }, io, signals);
+  }
+  if (command === 'webhooks run') {
+    const intervalMs = positiveInteger(values['interval-ms'], 1000);
+    if (intervalMs === null) return usageError(io, `--interval-ms must be a whole number of milliseconds ≥ 1, got '${values['interval-ms']}'`);
+    if (values.limit !== undefined) return usageError(io, 'webhooks run does not take --limit');
+    const options = { once: values.once === true, intervalMs, allowHttp: values['allow-http'] === true, allowPrivateNetworks: values['allow-private-networks'] === true };
+    return webhooksRunCommand(url, target, options, io, signals);
   }
   if (command === 'migrate') {
     const extra = (['once', 'interval-ms', 'limit'] as const).filter((name) => values[name] !== undefined && values[name] !== false);

@@ -36,10 +36,12 @@ export async function webhookReceiver(behaviours: Record<string, ReceiverBehavio
       for (const [name, value] of Object.entries(request.headers)) if (typeof value === 'string') headers[name] = value;
       const entry: ReceivedRequest = { path, headers, body: Buffer.concat(chunks).toString('utf8'), startedAt, endedAt: startedAt };
       received.push(entry);
-      response.on('close', () => {
+      // The end is when the answer is handed to the socket: before the sender can see it.
+      response.on('finish', () => {
         entry.endedAt = performance.now();
       });
       (behaviours[path] ?? answer(204))(request, response);
+      if (response.writableEnded) entry.endedAt = performance.now();
     });
   });
   server.on('connection', (socket) => {
