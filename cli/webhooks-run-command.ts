@@ -41,10 +41,11 @@ export async function webhooksRunCommand(url: string, target: DatabaseTarget, op
       const round = await cx.webhooks.runPendingDeliveries();
       if (round.isErr()) {
         io.error(`cx-accounts webhooks run: ${round.error.code}: ${round.error.message}`);
-        return EXIT.failure;
+        // A worker outlives a database that is away for a moment; anything else is a failure.
+        if (round.error.code !== 'store_failure' || options.once) return EXIT.failure;
       }
-      const busy = round.value.delivered + round.value.failed > 0;
-      if (options.once || busy) io.out(`cx-accounts webhooks run: ${summary(round.value)}`);
+      const busy = round.isOk() && round.value.delivered + round.value.failed > 0;
+      if (round.isOk() && (options.once || busy)) io.out(`cx-accounts webhooks run: ${summary(round.value)}`);
       if (options.once || stopSignal) break;
       if (!busy) {
         await new Promise<void>((resolve) => {
