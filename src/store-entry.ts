@@ -21,3 +21,4 @@
 export type * from './ports/store.js';
 export type * from './ports/records.js';
 export type * from './ports/webhook-port.js';
+export { StoreError, asStoreError, storeFailureOf } from './ports/store-error.js';
