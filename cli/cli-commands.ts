@@ -2,6 +2,7 @@ import { backupsRunCommand } from './backups-run-command.js';
 import type { CliCommand } from './cli-command.js';
 import { eventsTailCommand } from './events-tail-command.js';
 import { migrateCommand } from './migrate-command.js';
+import { webhooksRunCommand } from './webhooks-run-command.js';
 
 /**
  * Every command of `cx-accounts`, in the order the usage lists them. A new command is a
@@ -10,4 +11,4 @@ import { migrateCommand } from './migrate-command.js';
  * one type (flag or value) across commands: `runCli` first reads every command's options at
  * once to find the command's words.
  */
-export const CLI_COMMANDS: readonly CliCommand[] = [migrateCommand, backupsRunCommand, eventsTailCommand];
+export const CLI_COMMANDS: readonly CliCommand[] = [migrateCommand, backupsRunCommand, eventsTailCommand, webhooksRunCommand];

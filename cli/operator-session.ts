@@ -12,7 +12,11 @@ export type OperatorSession = { store: ClosableStore; cx: CxAccounts };
  * contact URL is made, so `cx` gets an empty directory and a placeholder URL base. Answers
  * `null` (having told `fail` why) when the database cannot be opened.
  */
-export async function openOperatorSession(target: DatabaseTarget, fail: (message: string) => void): Promise<OperatorSession | null> {
+export async function openOperatorSession(
+  target: DatabaseTarget,
+  fail: (message: string) => void,
+  webhooks: { allowHttp?: boolean; allowPrivateNetworks?: boolean } = {},
+): Promise<OperatorSession | null> {
   let store: ClosableStore;
   try {
     store = await openTarget(target);
@@ -25,6 +29,7 @@ export async function openOperatorSession(target: DatabaseTarget, fail: (message
     directory: { search: async () => [], get: async () => [] },
     contactUrlBase: 'https://operator.invalid/',
     backups: { runner: 'manual' },
+    webhooks: { runner: 'manual', ...webhooks },
   });
   return { store, cx };
 }

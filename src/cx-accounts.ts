@@ -18,6 +18,8 @@ import type { Store } from './ports/store.js';
 import { productOperations, type ProductOperations } from './products/product-operations.js';
 import { runOperation } from './run-operation.js';
 import { timeZoneProblem } from './schedule/time-zone.js';
+import { resolveWebhookOptions, type WebhookOptions } from './webhooks/webhook-options.js';
+import { webhookOperations, webhookShared, type WebhookOperations, type WebhookShared } from './webhooks/webhook-operations.js';
 import { holidayOperations, settingsOperations, type HolidayOperations, type SettingsOperations } from './settings/settings-operations.js';
 
 /**
@@ -38,6 +40,8 @@ export type CxAccountsOptions = {
   timeZone?: string;
   /** How history backups run; see {@link BackupOptions}. */
   backups?: BackupOptions;
+  /** How webhook deliveries run (R54, R55); see {@link WebhookOptions}. */
+  webhooks?: WebhookOptions;
 };
 
 /**
@@ -58,6 +62,7 @@ export type CxAccounts = {
   bots: BotOperations;
   history: HistoryOperations;
   events: EventOperations;
+  webhooks: WebhookOperations;
   /**
    * The same operations, acting for `actor` (R33): every event they append carries it, so
    * the event log doubles as an audit trail. `actor` is 1–200 characters, e.g. `'admin:u1'`;
@@ -104,17 +109,25 @@ export type CxAccounts = {
 export function createCxAccounts(options: CxAccountsOptions): CxAccounts {
   const problems = optionProblems(options);
   if (problems.length > 0) return refusingEverything(configInvalid(problems));
-  return operationsFor({
+  const webhookOptions = resolveWebhookOptions(options.webhooks);
+  if (webhookOptions.isErr()) {
+    const issues = webhookOptions.error.code === 'validation' ? webhookOptions.error.issues : [{ path: 'options.webhooks', message: webhookOptions.error.message }];
+    return refusingEverything(configInvalid(issues));
+  }
+  const context: OperationContext = {
     store: options.store,
     directory: options.directory,
     clock: options.clock ?? (() => new Date()),
     timeZone: options.timeZone ?? 'UTC',
     contactUrlBase: options.contactUrlBase,
     actor: null,
-  }, options.backups);
+  };
+  return operationsFor(context, options.backups, undefined, { options: webhookOptions.value, shared: webhookShared(context, webhookOptions.value) });
 }
 
-function operationsFor(context: OperationContext, backups: BackupOptions | undefined, history?: HistoryOperations): CxAccounts {
+type WebhookSetup = { options: import('./webhooks/webhook-options.js').ResolvedWebhookOptions; shared: WebhookShared };
+
+function operationsFor(context: OperationContext, backups: BackupOptions | undefined, history: HistoryOperations | undefined, webhooks: WebhookSetup): CxAccounts {
   // One history group (and so one backup runner) serves `cx` and every `cx.as(…)`.
   const historyGroup = history ?? historyOperations(context, backups);
   return {
@@ -129,10 +142,11 @@ function operationsFor(context: OperationContext, backups: BackupOptions | undef
     bots: tracedGroup('bots', botOperations(context)),
     history: tracedGroup('history', history === undefined ? historyGroup : historyOperations(context, backups, historyGroup)),
     events: tracedGroup('events', eventOperations(context)),
+    webhooks: tracedGroup('webhooks', webhookOperations(context, webhooks.options, webhooks.shared)),
     as: (actor: string) => {
       const parsed = parseInput(actorSchema, actor, 'actor');
       if (parsed.isErr()) return refusingEverything(parsed.error);
-      return operationsFor({ ...context, actor: parsed.value }, backups, historyGroup);
+      return operationsFor({ ...context, actor: parsed.value }, backups, historyGroup, webhooks);
     },
   };
 }

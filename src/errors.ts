@@ -19,7 +19,8 @@ export type NotFoundEntity =
   | 'holiday'
   | 'room'
   | 'backup'
-  | 'bot';
+  | 'bot'
+  | 'webhook';
 
 /**
  * One problem with an input: where it is (`name`, `weeklyHours.mon.1.to`) and what is wrong.

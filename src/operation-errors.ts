@@ -56,6 +56,13 @@ export const OPERATION_ERROR_CODES = {
   'history.deleteExpiredBackups': ['validation', ...SERVICE],
   'history.drain': [...SERVICE],
   'events.read': ['validation', ...SERVICE],
+  'events.subscribe': ['validation', ...SERVICE],
+  'webhooks.add': ['validation', ...SERVICE],
+  'webhooks.list': ['validation', ...SERVICE],
+  'webhooks.remove': ['validation', 'not_found', ...SERVICE],
+  'webhooks.enable': ['validation', 'not_found', ...SERVICE],
+  'webhooks.deliveries': ['validation', 'not_found', ...SERVICE],
+  'webhooks.runPendingDeliveries': ['validation', ...SERVICE],
 } as const satisfies Record<string, readonly CxError['code'][]>;
 
 /**

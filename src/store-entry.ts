@@ -20,4 +20,5 @@
  */
 export type * from './ports/store.js';
 export type * from './ports/records.js';
+export type * from './ports/webhook-port.js';
 export { StoreError, asStoreError, storeFailureOf } from './ports/store-error.js';

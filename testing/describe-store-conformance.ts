@@ -11,6 +11,8 @@ import { productsAndSeatsCases } from './conformance/products-and-seats.js';
 import { robustnessCases } from './conformance/robustness.js';
 import { roundThreeEdgeCases } from './conformance/round-three-edges.js';
 import { settingsAndReplyCases } from './conformance/settings-and-replies.js';
+import { subscriptionCases } from './conformance/subscriptions.js';
+import { webhookCases } from './conformance/webhooks.js';
 
 export type { StoreFactory } from './conformance-fixture.js';
 
@@ -40,6 +42,8 @@ export const CONFORMANCE_SUITES = [
   'conversations',
   'settings',
   'events',
+  'subscriptions',
+  'webhooks',
   'admin-page',
   'robustness',
   'edges',
@@ -97,6 +101,8 @@ export function describeStoreConformance<S extends Store>(factory: StoreFactory<
       conversations: () => conversationAndResetCases(current),
       settings: () => settingsAndReplyCases(current),
       events: () => eventCases(current),
+      subscriptions: () => subscriptionCases(current),
+      webhooks: () => webhookCases(current),
       'admin-page': () => adminPageCases(current),
       robustness: () => robustnessCases(current, { runs: options.hostileInputRuns ?? 100 }),
       edges: () => roundThreeEdgeCases(current),

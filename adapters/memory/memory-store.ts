@@ -18,6 +18,8 @@ import type {
 } from '../../src/ports/records.js';
 import type { ProductUsage, Store, StoreTransaction, TransactionMode } from '../../src/ports/store.js';
 import { serialQueue } from './serial-queue.js';
+import { eventWatchers } from './event-watchers.js';
+import { memoryDueEndpoints, memoryWebhookState, memoryWebhookTransaction } from './memory-webhooks.js';
 
 type Undo = () => void;
 
@@ -100,11 +102,19 @@ export function memoryStore(): Store {
     receipts: new Map(),
   };
   const serialise = serialQueue();
+  const watchers = eventWatchers();
+  const webhooks = memoryWebhookState();
 
   return {
+    watchEvents: (domainId, watcher) => watchers.watch(domainId, watcher),
+
+    async listDueWebhookEndpoints(now, limit) {
+      return memoryDueEndpoints(webhooks, (domainId) => state.events.get(domainId)?.length ?? 0, now, limit);
+    },
+
     transaction<T>(
       domainId: string,
-      _mode: TransactionMode,
+      mode: TransactionMode,
       work: (tx: StoreTransaction) => PromiseLike<Result<T, CxError>>,
     ): Promise<Result<T, CxError>> {
       return serialise(async () => {
@@ -113,8 +123,11 @@ export function memoryStore(): Store {
           for (let index = undo.length - 1; index >= 0; index--) undo[index]!();
         };
         try {
-          const result = await work(memoryTransaction(state, domainId, undo));
+          const tx = memoryTransaction(state, domainId, undo);
+          tx.webhooks = () => memoryWebhookTransaction(webhooks, domainId, undo);
+          const result = await work(tx);
           if (result.isErr()) rollback();
+          else if (mode === 'write') watchers.wake(domainId);
           return result;
         } catch (cause) {
           rollback();

@@ -7,6 +7,7 @@ import { backupAuditMigration } from './backup-audit-migration.js';
 import { initialSchemaMigration } from './initial-schema-migration.js';
 import { kyselyMigrator } from './kysely-migrator.js';
 import { messageDirectionsMigration } from './message-directions-migration.js';
+import { webhooksMigration } from './webhooks-migration.js';
 
 /**
  * The table where Kysely's `Migrator` records the `cx-accounts` migrations that ran.
@@ -51,6 +52,7 @@ export const cxMigrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0003_domain_lock_version': domainLockVersionMigration,
   '0004_backup_audit': backupAuditMigration,
   '0005_message_directions': messageDirectionsMigration,
+  '0007_webhooks': webhooksMigration,
 });
 
 /**

@@ -5,7 +5,8 @@ import type { SqlStoreOptions } from './sql-store.js';
 import { migrateCxSchema } from './cx-migrations.js';
 import type { SqlDialectName } from './sql-dialect.js';
 import { settleBeforeClose } from './settling-close.js';
-import { createSqlStore } from './sql-store.js';
+import { buildSqlStore } from './sql-store.js';
+import type { EventListener, SqlEventWatch } from './event-watch.js';
 
 /**
  * A store an opener made, with the connection (pool) it owns.
@@ -44,11 +45,13 @@ export async function openMigratedStore(
   dialect: SqlDialectName,
   what: string,
   options: SqlOpenOptions = {},
+  listener: EventListener | null = null,
 ): Promise<ClosableStore> {
   let store;
+  let events: SqlEventWatch;
   try {
     // Built first: it checks the options before anything touches the database.
-    store = createSqlStore(db, { dialect, ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}) });
+    ({ store, events } = buildSqlStore(db, { dialect, ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}) }, listener));
   } catch (cause) {
     await db.destroy().catch(() => undefined);
     throw openFailure(what, cause);
@@ -59,7 +62,11 @@ export async function openMigratedStore(
     const cause = migrated.error.code === 'store_failure' ? migrated.error.cause : migrated.error;
     throw new Error(`cx-accounts: cannot open ${what}: ${migrated.error.message}`, { cause });
   }
-  return settleBeforeClose(store, () => db.destroy());
+  return settleBeforeClose(store, () => {
+    // Subscribers end (R52) and the LISTEN connection or poller stops before the pool does.
+    events.close();
+    return db.destroy();
+  });
 }
 
 /**

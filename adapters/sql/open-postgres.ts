@@ -2,6 +2,7 @@ import { Kysely, PostgresDialect } from 'kysely';
 import type { CxDatabase } from './cx-database.js';
 import { openFailure, openMigratedStore, type ClosableStore, type SqlOpenOptions } from './open-migrated-store.js';
 import { isPGliteLike, pgliteDialect, type PGliteLike } from './pglite-dialect.js';
+import { postgresEventListener } from './event-watch.js';
 
 /**
  * Connection settings of {@link openPostgres} for a PostgreSQL server.
@@ -60,5 +61,6 @@ export async function openPostgres(config: PostgresConfig | PGliteLike, options:
     throw openFailure(what, cause);
   }
   const db = new Kysely<CxDatabase>({ dialect: new PostgresDialect({ pool }) });
-  return openMigratedStore(db, 'postgres', what, options);
+  // Subscribers (R52) share one LISTEN connection of their own, opened while there are any.
+  return openMigratedStore(db, 'postgres', what, options, postgresEventListener(config.connectionString));
 }

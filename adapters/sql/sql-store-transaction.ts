@@ -65,6 +65,8 @@ import { timeZoneOfSettings, type SettingsMemo } from './settings-memo.js';
 import type { SqlCapabilities } from './sql-dialect.js';
 import * as Q from './store-queries.js';
 import { upsertQuery } from './upsert.js';
+import type { WebhookTransaction } from '../../src/ports/webhook-port.js';
+import { sqlWebhookTransaction } from './webhook-queries.js';
 
 /** The agents of an account as stored: in order, and the next free position. */
 type StoredAgents = { ids: string[]; nextPosition: number };
@@ -668,6 +670,11 @@ export class SqlStoreTransaction implements StoreTransaction {
   }
 
   // Helpers
+
+  // Webhooks (R53, R54): plain statements of their own file, through this transaction's guard.
+  webhooks(): WebhookTransaction {
+    return sqlWebhookTransaction(this.#db, this.#domainId, (query) => this.#guard(() => this.#once(query)));
+  }
 
   #guard<T>(body: () => Promise<T>): Promise<T> {
     // Not an async function: one promise fewer per call, on every statement's way.

@@ -5,6 +5,8 @@ import { listExpiredBackupJobs, listRunnableBackupJobs } from './backup-job-queu
 import type { CxDatabase } from './cx-database.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, detectDialect, isLockTimeout, isSqlDialectName, sqlCapabilities, type SqlDialectName } from './sql-dialect.js';
 import { transactionRunner } from './transaction-runner.js';
+import { listDueWebhookEndpoints } from './webhook-queries.js';
+import { sqlEventWatch, type EventListener, type SqlEventWatch } from './event-watch.js';
 
 /**
  * Options of {@link createSqlStore}.
@@ -59,6 +61,14 @@ export type SqlStoreOptions = {
  * @category Stores
  */
 export function createSqlStore(db: Kysely<CxDatabase>, options: SqlStoreOptions = {}): Store {
+  return buildSqlStore(db, options, null).store;
+}
+
+/**
+ * {@link createSqlStore}, with the LISTEN connection of an opener that owns the server's
+ * connection settings (PostgreSQL), and the event watch for the opener to close with the store.
+ */
+export function buildSqlStore(db: Kysely<CxDatabase>, options: SqlStoreOptions, listener: EventListener | null): { store: Store; events: SqlEventWatch } {
   const dialect = options?.dialect ?? detectDialect(db);
   if (!isSqlDialectName(dialect)) {
     throw new TypeError(
@@ -76,12 +86,23 @@ export function createSqlStore(db: Kysely<CxDatabase>, options: SqlStoreOptions 
   // CamelCasePlugin) must not rename them.
   db = db.withoutPlugins();
   const { transaction, exclusive } = transactionRunner(db, caps, { lockTimeoutMs });
-  return {
-    transaction,
+  const events = sqlEventWatch(db, exclusive, listener);
+  const store: Store = {
+    // A committed write of this process wakes the domain's subscribers at once (R52).
+    transaction: (domainId, mode, work) =>
+      mode === 'write'
+        ? transaction(domainId, mode, work).then((result) => {
+            if (result.isOk()) events.committed(domainId);
+            return result;
+          })
+        : transaction(domainId, mode, work),
+    watchEvents: (domainId, watcher) => events.watch(domainId, watcher),
     appendBackupChunk: (domainId, fileId, seq, data, lease) => appendBackupChunk(db, exclusive, caps.domainLock === 'row', domainId, fileId, seq, data, lease),
     readBackupChunks: (domainId, fileId) => readBackupChunks(db, exclusive, domainId, fileId),
     deleteBackupChunks: (domainId, fileId) => deleteBackupChunks(db, exclusive, domainId, fileId),
     listRunnableBackupJobs: (staleBefore, limit) => listRunnableBackupJobs(db, exclusive, staleBefore, limit),
     listExpiredBackupJobs: (before, limit) => listExpiredBackupJobs(db, exclusive, before, limit),
+    listDueWebhookEndpoints: (now, limit) => listDueWebhookEndpoints(db, exclusive, now, limit),
   };
+  return { store, events };
 }

@@ -41,6 +41,10 @@ export type CxEventData = {
   'backup.ready': { jobId: string };
   'backup.failed': { jobId: string };
   'backup.cancelled': { jobId: string };
+  'webhook.added': { endpointId: string };
+  'webhook.removed': { endpointId: string };
+  'webhook.disabled': { endpointId: string };
+  'webhook.enabled': { endpointId: string };
 };
 
 /**
@@ -77,7 +81,7 @@ export type CxEvent = {
     seq: number;
     domainId: string;
     type: T;
-    /** `null` for domain-level events (`product.set`, `member.departed`, `customer.erased`, backups). */
+    /** `null` for domain-level events (`product.set`, `member.departed`, `customer.erased`, backups, webhooks). */
     accountId: string | null;
     /** The account's `uid`: tells apart the accounts that had one ID before and after a reset. */
     accountUid: string | null;

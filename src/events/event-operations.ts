@@ -2,12 +2,12 @@ import { ok, type ResultAsync } from 'neverthrow';
 import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
 import type { OperationContext } from '../operation-context.js';
-import type { EventRecord } from '../ports/records.js';
 import { runOperation } from '../run-operation.js';
 import { transact } from '../run-transaction.js';
 import { domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import type { CxEvent } from './cx-event.js';
+import { eventSubscription, toCxEvent } from './event-subscription.js';
 
 /**
  * A page of a domain's events (R32).
@@ -52,7 +52,47 @@ export type EventOperations = {
    * ```
    */
   read(domainId: string, options?: { after?: number; limit?: number }): ResultAsync<EventPage, OperationError<'events.read'>>;
+  /**
+   * The domain's events with `seq > after` (default: the current `lastSeq`, so only new ones)
+   * as an async iterable (R52): the past first, then each new event as it commits, in `seq`
+   * order, with no gap and no repeat. It ends without error when `signal` aborts or the store
+   * closes; `break` out of the loop ends it too. Subscribers of one store share one listener
+   * (PostgreSQL LISTEN/NOTIFY) or poller (SQLite, MySQL/MariaDB: commits of this process wake
+   * it at once, other processes' within a poll). A failed read is tried again after a second.
+   *
+   * @example
+   * ```ts
+   * const controller = new AbortController();
+   * const subscribed = await cx.events.subscribe('acme', { after: 0, signal: controller.signal });
+   * if (subscribed.isOk()) {
+   *   for await (const event of subscribed.value) {
+   *     console.log(event.seq, event.type);
+   *     if (event.type === 'account.reset') controller.abort();
+   *   }
+   * }
+   * ```
+   */
+  subscribe(domainId: string, options?: SubscribeOptions): ResultAsync<AsyncIterable<CxEvent>, OperationError<'events.subscribe'>>;
 };
+
+/**
+ * Options of {@link EventOperations.subscribe}.
+ *
+ * @category Events
+ */
+export type SubscribeOptions = {
+  /** Start after this `seq` (0: from the first event); default the domain's current `lastSeq`. */
+  after?: number;
+  /** Aborting it ends the iteration. */
+  signal?: AbortSignal;
+};
+
+const subscribeOptionsSchema = z
+  .strictObject({
+    after: z.number().int('must be a whole number').min(0).max(Number.MAX_SAFE_INTEGER).optional(),
+    signal: z.custom<AbortSignal>((value) => typeof AbortSignal !== 'undefined' && value instanceof AbortSignal, 'must be an AbortSignal').optional(),
+  })
+  .optional();
 
 export function eventOperations(context: OperationContext): EventOperations {
   return narrowed<EventOperations>({
@@ -66,11 +106,12 @@ export function eventOperations(context: OperationContext): EventOperations {
           return ok({ events: records.filter((record) => record.seq <= lastSeq).map(toCxEvent), lastSeq });
         });
       }),
+    subscribe: (domainId, options) =>
+      runOperation(async (take) => {
+        const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+        const parsed = take(parseInput(subscribeOptionsSchema, options, 'options'));
+        const after = parsed?.after ?? take(await transact(context.store, domain, 'read', async (tx) => ok(await tx.lastEventSeq())));
+        return ok(eventSubscription(context.store, domain, after, parsed?.signal));
+      }),
   });
-}
-
-/** The public event of a stored one (the store keeps types as strings). */
-function toCxEvent(record: EventRecord): CxEvent {
-  const { seq, domainId, type, accountId, accountUid, at, actor, data } = record;
-  return { seq, domainId, type, accountId, accountUid, at, actor, data } as CxEvent;
 }

@@ -22,6 +22,7 @@ import type {
   RoomRecord,
   StoredImage,
 } from './records.js';
+import type { EventWatcher, WebhookEndpointRecord, WebhookTransaction } from './webhook-port.js';
 
 /**
  * The repository an operation reads and writes through, inside one transaction bound to
@@ -175,6 +176,10 @@ export interface StoreTransaction {
    * erasure takes the customer out of the files of running jobs in the same commit).
    */
   deleteBackupFiles(fileIds: readonly string[]): Promise<void>;
+
+  // Webhooks (R53, R54); optional: a store without them answers `config_invalid` to `webhooks.*`.
+  /** The domain's webhook endpoints and delivery attempts. */
+  webhooks?(): WebhookTransaction;
 }
 
 /**
@@ -256,4 +261,20 @@ export interface Store {
    * `cancelled` jobs whose `requestedAt` is before it.
    */
   listExpiredBackupJobs(before: Date, limit: number): Promise<BackupJobRecord[]>;
+
+  /**
+   * Optional (R52): calls `watcher.wake()` after events of `domainId` may have committed — in
+   * this process at once, and from other processes as soon as the store can tell (a poll of
+   * the domains' last `seq`, LISTEN/NOTIFY) — and `watcher.closed()` when the store closes.
+   * One listener or poller serves every watcher of the store. Answers a function that stops
+   * watching. Without it, `events.subscribe` polls every second.
+   */
+  watchEvents?(domainId: string, watcher: EventWatcher): () => void;
+
+  /**
+   * Any domain (R54): the `active` endpoints a delivery runner should take up now, at most
+   * `limit`: those whose domain has events after their `deliveredSeq`, whose `nextAttemptAt`
+   * is `null` or not after `now`, and whose lease is free or ended before `now`.
+   */
+  listDueWebhookEndpoints?(now: Date, limit: number): Promise<WebhookEndpointRecord[]>;
 }

@@ -28,6 +28,8 @@ declare global {
   const schedule: CompiledSchedule;
   const local: number;
   const jobId: string;
+  /** A webhook endpoint's id (`webhooks.add`'s answer). */
+  const endpointId: string;
   const bytes: Uint8Array;
   const input: CreateAccountInput;
   const file: File & { write(chunk: Uint8Array): Promise<void> };

@@ -46,6 +46,7 @@ const ENTITIES = {
   room: true,
   backup: true,
   bot: true,
+  webhook: true,
 } satisfies Record<NotFoundEntity, true>;
 
 const HANGUL = /[\uac00-\ud7a3]/u;

@@ -50,6 +50,6 @@ describe('errors typed per operation', () => {
       'channel_disconnected', 'store_failure', 'directory_failure', 'internal', 'config_invalid',
     ];
     for (const codes of Object.values(OPERATION_ERROR_CODES)) for (const code of codes) expect(known).toContain(code);
-    expect(Object.keys(OPERATION_ERROR_CODES)).toHaveLength(41);
+    expect(Object.keys(OPERATION_ERROR_CODES)).toHaveLength(48);
   });
 });

@@ -12,6 +12,7 @@ const R31_TYPES = [
   'agents.removed', 'settings.updated', 'holiday.added', 'holiday.removed', 'contact.added', 'message.received',
   'auto_reply.sent', 'message.sent', 'room.opened', 'bot.registered', 'bot.attached', 'bot.removed', 'member.departed',
   'customer.erased', 'backup.requested', 'backup.ready', 'backup.failed', 'backup.cancelled',
+  'webhook.added', 'webhook.removed', 'webhook.disabled', 'webhook.enabled',
 ] as const;
 
 describe('event types', () => {
@@ -20,7 +21,7 @@ describe('event types', () => {
     expectTypeOf<CxEventData['agents.removed']>().toEqualTypeOf<{ memberIds: string[]; roomIds: string[]; lostAccessIds: string[] }>();
     expectTypeOf<CxEventData['member.departed']>().toEqualTypeOf<{ memberId: string; accountIds: string[]; replacementId: string | null }>();
     expectTypeOf<Extract<CxEvent, { type: 'account.reset' }>['data']['keptBotIds']>().toEqualTypeOf<string[]>();
-    expect(new Set(R31_TYPES).size).toBe(24);
+    expect(new Set(R31_TYPES).size).toBe(28);
   });
 
   it('R31: the operations of a whole day on the admin page append only R31 types, and each carries the ids R31 names', async () => {

@@ -12,6 +12,8 @@ export const MYSQL_URL = process.env.CX_TEST_MYSQL_URL ?? 'mysql://root@127.0.0.
 
 /** Every `cx_` table, children first. */
 export const CX_TABLES = [
+  'cx_webhook_attempts',
+  'cx_webhook_endpoints',
   'cx_receipts',
   'cx_events',
   'cx_backup_chunks',

@@ -1,0 +1,232 @@
+import { err, ok, type Result } from 'neverthrow';
+import { storeFailure, type CxError } from '../errors.js';
+import { toCloudEvent } from '../events/cloud-event.js';
+import { readEventsAfter, toCxEvent } from '../events/event-subscription.js';
+import { newEvent } from '../events/new-event.js';
+import type { EventRecord } from '../ports/records.js';
+import type { Store, StoreTransaction } from '../ports/store.js';
+import type { WebhookEndpointRecord, WebhookTransaction } from '../ports/webhook-port.js';
+import { randomId } from '../random-id.js';
+import { transact } from '../run-transaction.js';
+import { receivesType } from './webhook-endpoint.js';
+import { signatureHeaders } from './webhook-signature.js';
+import { shortError, type WebhookTransport } from './webhook-transport.js';
+
+/**
+ * Pauses before the retries of a failed delivery (R54): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h,
+ * 10 h, by the store's clock. After the last retry fails the endpoint is `disabled`.
+ */
+export const RETRY_DELAYS_MS = [5_000, 300_000, 1_800_000, 7_200_000, 18_000_000, 36_000_000, 36_000_000] as const;
+
+/** How long a runner holds an endpoint without renewing (longer than an attempt's 15 s timeout). */
+export const LEASE_MS = 60_000;
+
+/** Events read per transaction while an endpoint is delivered. */
+const PAGE = 200;
+/** Endpoints delivered at once by one runner (each strictly in order). */
+const CONCURRENT_ENDPOINTS = 16;
+
+/**
+ * What one pass of `webhooks.runPendingDeliveries` did.
+ *
+ * @category Webhooks
+ */
+export type DeliveryReport = {
+  /** Events delivered (a 2xx answer). */
+  delivered: number;
+  /** Attempts that failed (retried later, or the endpoint disabled). */
+  failed: number;
+  /** Endpoints disabled after their last retry failed. */
+  disabled: number;
+  /** Endpoints another runner held (or that changed meanwhile): left to it. */
+  skipped: number;
+};
+
+export type DeliveryRunner = {
+  /** Delivers what is due now, on every domain; answers what it did. */
+  runPending(actor: string | null): Promise<Result<DeliveryReport, CxError>>;
+  /** The earliest `nextAttemptAt` the last pass saw among endpoints it left waiting, for the in-process timer. */
+  nextWake(): Date | null;
+};
+
+type Sender = { transport: () => Promise<WebhookTransport>; allowPrivateNetworks: boolean; timeoutMs: number };
+
+/** The webhook part of a transaction; the caller checked the store has it. */
+const hooks = (tx: StoreTransaction): WebhookTransaction => tx.webhooks!();
+
+/**
+ * The delivery runner (R54).
+ *
+ * Per endpoint, a lease in the store (`leaseToken`, `leaseUntil`, taken in a write transaction
+ * of the endpoint's domain, which serialises the runners of every process) lets one runner at
+ * a time deliver it. Holding it, the runner reads the events after `deliveredSeq`, skips those
+ * not of its types, POSTs the next one, and records the attempt — with the new `deliveredSeq`,
+ * or the retry's time — in one transaction that checks the lease is still its own. So events go
+ * out one at a time in `seq` order; a runner that dies mid-delivery recorded nothing, and once
+ * its lease runs out the next runner sends that event again (at least once).
+ */
+export function deliveryRunner(store: Store, clock: () => Date, sender: Sender): DeliveryRunner {
+  let earliestWake: Date | null = null;
+  const noteWake = (at: Date | null) => {
+    if (at && (!earliestWake || at < earliestWake)) earliestWake = at;
+  };
+
+  const claim = (endpoint: WebhookEndpointRecord, token: string) =>
+    transact(store, endpoint.domainId, 'write', async (tx) => {
+      const current = await hooks(tx).getEndpoint(endpoint.endpointId);
+      const now = clock();
+      if (!current || current.status !== 'active') return ok(null);
+      if (current.leaseToken !== null && current.leaseUntil !== null && current.leaseUntil > now) return ok(null);
+      if (current.nextAttemptAt !== null && current.nextAttemptAt > now) {
+        noteWake(current.nextAttemptAt);
+        return ok(null);
+      }
+      const claimed = { ...current, leaseToken: token, leaseUntil: new Date(now.getTime() + LEASE_MS) };
+      await hooks(tx).updateEndpoint(claimed);
+      return ok(claimed);
+    });
+
+  /** Applies `change` only while `token` holds the endpoint; answers the endpoint as written, or `null`. */
+  const whileHeld = (endpoint: WebhookEndpointRecord, token: string, change: (tx: StoreTransaction, current: WebhookEndpointRecord) => Promise<WebhookEndpointRecord>) =>
+    transact(store, endpoint.domainId, 'write', async (tx) => {
+      const current = await hooks(tx).getEndpoint(endpoint.endpointId);
+      if (!current || current.leaseToken !== token || current.status !== 'active') return ok(null);
+      const next = await change(tx, current);
+      await hooks(tx).updateEndpoint(next);
+      return ok(next);
+    });
+
+  const release = (endpoint: WebhookEndpointRecord, token: string) =>
+    whileHeld(endpoint, token, async (_tx, current) => ({ ...current, leaseToken: null, leaseUntil: null }));
+
+  const send = async (endpoint: WebhookEndpointRecord, event: EventRecord) => {
+    const body = JSON.stringify(toCloudEvent(toCxEvent(event)));
+    const started = performance.now();
+    try {
+      // The timestamp is the sending time by the wall clock: receivers compare it with theirs (replay window).
+      const signed = await signatureHeaders(endpoint.secret, `${event.domainId}:${event.seq}`, Math.floor(Date.now() / 1000), body);
+      const transport = await sender.transport();
+      const answer = await transport({
+        url: endpoint.url,
+        headers: { 'content-type': 'application/cloudevents+json', 'user-agent': 'cx-accounts-webhooks', ...signed },
+        body,
+        timeoutMs: sender.timeoutMs,
+        allowPrivateNetworks: sender.allowPrivateNetworks,
+      });
+      const durationMs = Math.max(0, Math.round(performance.now() - started));
+      if ('error' in answer) return { status: null, error: answer.error, durationMs };
+      if (answer.status >= 200 && answer.status < 300) return { status: answer.status, error: null, durationMs };
+      const error = answer.status >= 300 && answer.status < 400 ? `redirect not followed (HTTP ${answer.status})` : `HTTP ${answer.status}`;
+      return { status: answer.status, error, durationMs };
+    } catch (error) {
+      return { status: null, error: shortError(error), durationMs: Math.max(0, Math.round(performance.now() - started)) };
+    }
+  };
+
+  /** Delivers one endpoint while it has due events; answers what it did. */
+  const runEndpoint = async (listed: WebhookEndpointRecord, actor: string | null, report: DeliveryReport): Promise<Result<void, CxError>> => {
+    const token = randomId();
+    const claimed = await claim(listed, token);
+    if (claimed.isErr()) return err(claimed.error);
+    if (!claimed.value) {
+      report.skipped += 1;
+      return ok(undefined);
+    }
+    let endpoint: WebhookEndpointRecord = claimed.value;
+    for (;;) {
+      const page = await readEventsAfter(store, endpoint.domainId, endpoint.deliveredSeq, PAGE);
+      if (page.isErr()) {
+        await release(endpoint, token);
+        return err(page.error);
+      }
+      const events = page.value;
+      if (events.length === 0) {
+        const released = await release(endpoint, token);
+        return released.isErr() ? err(released.error) : ok(undefined);
+      }
+      const held = endpoint;
+      const next = events.find((event) => receivesType(held, event.type));
+      if (!next) {
+        const lastSeq = events[events.length - 1]!.seq;
+        const moved = await whileHeld(endpoint, token, async (_tx, current) => ({ ...current, deliveredSeq: Math.max(current.deliveredSeq, lastSeq), leaseUntil: new Date(clock().getTime() + LEASE_MS) }));
+        if (moved.isErr()) return err(moved.error);
+        if (!moved.value) return ok(undefined);
+        endpoint = moved.value;
+        continue;
+      }
+      const outcome = await send(endpoint, next);
+      let disabled = false;
+      const recorded = await whileHeld(endpoint, token, async (tx, current) => {
+        const now = clock();
+        // Failures counted for the retry schedule; `webhooks.enable` starts it over.
+        const attempt = current.attempt + 1;
+        // Attempts are numbered per event across enables: 1, 2, … (the newest recorded one tells).
+        const [newest] = await hooks(tx).listAttempts(current.endpointId, null, 1);
+        const number = newest && newest.seq === next.seq ? newest.attempt + 1 : 1;
+        await hooks(tx).insertAttempt({ endpointId: current.endpointId, seq: next.seq, attempt: number, at: now, ...outcome });
+        if (outcome.error === null) {
+          return { ...current, deliveredSeq: next.seq, attempt: 0, nextAttemptAt: null, leaseUntil: new Date(now.getTime() + LEASE_MS) };
+        }
+        const skippedUpTo = Math.max(current.deliveredSeq, next.seq - 1);
+        if (attempt > RETRY_DELAYS_MS.length) {
+          disabled = true;
+          await tx.appendEvents([newEvent({ clock, actor }, 'webhook.disabled', null, { endpointId: current.endpointId })]);
+          return { ...current, status: 'disabled' as const, deliveredSeq: skippedUpTo, attempt: 0, nextAttemptAt: null, leaseToken: null, leaseUntil: null };
+        }
+        const nextAttemptAt = new Date(now.getTime() + RETRY_DELAYS_MS[attempt - 1]!);
+        return { ...current, deliveredSeq: skippedUpTo, attempt, nextAttemptAt, leaseToken: null, leaseUntil: null };
+      });
+      if (recorded.isErr()) {
+        // The event stays pending: the lease runs out and a runner sends it again.
+        return err(recorded.error);
+      }
+      if (!recorded.value) {
+        report.skipped += 1;
+        return ok(undefined);
+      }
+      if (outcome.error === null) {
+        report.delivered += 1;
+        endpoint = recorded.value;
+        continue;
+      }
+      report.failed += 1;
+      if (disabled) report.disabled += 1;
+      noteWake(recorded.value.nextAttemptAt);
+      return ok(undefined);
+    }
+  };
+
+  return {
+    nextWake: () => earliestWake,
+    async runPending(actor) {
+      const report: DeliveryReport = { delivered: 0, failed: 0, disabled: 0, skipped: 0 };
+      earliestWake = null;
+      if (!store.listDueWebhookEndpoints || !store.transaction) return ok(report);
+      let due: WebhookEndpointRecord[];
+      try {
+        due = await store.listDueWebhookEndpoints(clock(), 1000);
+      } catch (cause) {
+        return err(storeFailure(cause));
+      }
+      let failure: CxError | null = null;
+      let index = 0;
+      const worker = async () => {
+        while (index < due.length && !failure) {
+          const endpoint = due[index++]!;
+          const ran = await runEndpoint(endpoint, actor, report);
+          if (ran.isErr()) failure ??= ran.error;
+        }
+      };
+      await Promise.all(Array.from({ length: Math.min(CONCURRENT_ENDPOINTS, due.length) }, worker));
+      if (failure) return err(failure);
+      // Endpoints waiting for a retry that were not due now: the in-process timer wakes for the earliest.
+      try {
+        const waiting = await store.listDueWebhookEndpoints(new Date(8.64e15), 1000);
+        for (const endpoint of waiting) noteWake(endpoint.nextAttemptAt);
+      } catch {
+        // Only a hint for the timer.
+      }
+      return ok(report);
+    },
+  };
+}
