@@ -59,13 +59,14 @@ export function sqliteLockWaitCases(driver: SqliteDriverName | undefined): void 
     };
 
     it('R49: the timers keep running while a write waits; after lockTimeoutMs it fails with store_failure (rolled_back) naming the lock wait', async () => {
-      const lockTimeoutMs = 600;
+      const lockTimeoutMs = 1000;
       const { store } = await lockedFile(lockTimeoutMs);
       const { value: result, ticks } = await ticksDuring(putProduct(store, 'acme', 'waiting'));
       expect(result.isErr() && result.error).toMatchObject({ code: 'store_failure', outcome: 'rolled_back' });
       expect(result.isErr() && result.error.message).toContain("could not take the domain's lock within lockTimeoutMs");
-      // Waiting inside the driver would let no turn of the timer happen at all.
-      expect(ticks).toBeGreaterThanOrEqual(5);
+      // Waiting inside the driver let no turn of the timer happen at all; a loaded machine may
+      // give the process few turns, so any few will do.
+      expect(ticks).toBeGreaterThanOrEqual(3);
       // Reads do not wait for the lock.
       const read = await store.transaction('acme', 'read', async (tx) => ok((await tx.listProducts()).map((product) => product.productId)));
       expect(read.isOk() && read.value).toEqual(['before']);
