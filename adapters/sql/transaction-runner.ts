@@ -2,6 +2,7 @@ import type { DatabaseConnection, Kysely } from 'kysely';
 import { err, type Result } from 'neverthrow';
 import { ruleError, storeFailure, type CxError } from '../../src/errors.js';
 import type { StoreTransaction, TransactionMode } from '../../src/ports/store.js';
+import { StoreError, storeFailureOf } from '../../src/ports/store-error.js';
 import { serialQueue } from '../memory/serial-queue.js';
 import type { CxDatabase } from './cx-database.js';
 import { describeFailure, isConflictAbort, isConnectionLost, isLockWaitTimeout, isRetryableFailure, violatedUniqueRule } from './driver-errors.js';
@@ -190,7 +191,10 @@ export function transactionRunner(
   };
 }
 
-function classify<T>(error: unknown, busyWaits = false): Attempt<T> {
+function classify<T>(thrown: unknown, busyWaits = false): Attempt<T> {
+  // A method of the transaction throws the driver's error on as a `StoreError` (its cause).
+  if (thrown instanceof StoreError && !('cause' in thrown)) return { retry: false, result: err(storeFailureOf(thrown)) };
+  const error = thrown instanceof StoreError ? thrown.cause : thrown;
   if (busyWaits && isSqliteBusy(error)) return { retry: 'busy', cause: error };
   const rule = violatedUniqueRule(error);
   if (rule === 'account_id') {
@@ -207,7 +211,7 @@ function classify<T>(error: unknown, busyWaits = false): Attempt<T> {
     const message = `storage failed: could not take the domain's lock within lockTimeoutMs (${describeFailure(error)})`;
     return { retry: false, result: err(storeFailure(error, message)) };
   }
-  return { retry: false, result: err(storeFailure(error)) };
+  return { retry: false, result: err(thrown instanceof StoreError ? storeFailureOf(thrown) : storeFailure(error)) };
 }
 
 /** SQLite: the file's write lock stayed taken by another connection for `lockTimeoutMs` (R49). */

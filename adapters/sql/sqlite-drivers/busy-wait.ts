@@ -13,11 +13,17 @@
 /** Longest pause between two tries, in ms: a lock let go is seen within about this long. */
 const MAX_PAUSE_MILLIS = 25;
 
-/** Whether a driver error says the database is locked by another connection (`SQLITE_BUSY`). */
+/**
+ * Whether a driver error says the database is locked by another connection (`SQLITE_BUSY`),
+ * also when it comes wrapped as the `cause` of another error (a `StoreError`).
+ */
 export function isSqliteBusy(error: unknown): boolean {
-  if (typeof error !== 'object' || error === null) return false;
-  const { code }: { code?: unknown } = error;
-  return code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_TIMEOUT';
+  for (let depth = 0; depth < 3 && typeof error === 'object' && error !== null; depth++) {
+    const code: unknown = Reflect.get(error, 'code');
+    if (code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_TIMEOUT') return true;
+    error = Reflect.get(error, 'cause');
+  }
+  return false;
 }
 
 /**
