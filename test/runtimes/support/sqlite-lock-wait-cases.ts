@@ -64,9 +64,10 @@ export function sqliteLockWaitCases(driver: SqliteDriverName | undefined): void 
       const { value: result, ticks } = await ticksDuring(putProduct(store, 'acme', 'waiting'));
       expect(result.isErr() && result.error).toMatchObject({ code: 'store_failure', outcome: 'rolled_back' });
       expect(result.isErr() && result.error.message).toContain("could not take the domain's lock within lockTimeoutMs");
-      // Waiting inside the driver let no turn of the timer happen at all; a loaded machine may
-      // give the process few turns, so any few will do.
-      expect(ticks).toBeGreaterThanOrEqual(3);
+      // Waiting inside the driver let no turn of the timer happen at all (the write's answer
+      // came in the same turn as the wait's end); a loaded machine may give the process few
+      // turns, so any two will do.
+      expect(ticks).toBeGreaterThanOrEqual(2);
       // Reads do not wait for the lock.
       const read = await store.transaction('acme', 'read', async (tx) => ok((await tx.listProducts()).map((product) => product.productId)));
       expect(read.isOk() && read.value).toEqual(['before']);
@@ -98,14 +99,16 @@ export function sqliteLockWaitCases(driver: SqliteDriverName | undefined): void 
 
     it('R49: a backup chunk written outside a transaction waits for the lock on timers too', async () => {
       const { store, holder } = await lockedFile(60_000);
-      const written = store.appendBackupChunk('acme', 'file-1', 1, new Uint8Array([1, 2, 3]));
+      let settled = false;
+      const written = store.appendBackupChunk('acme', 'file-1', 1, new Uint8Array([1, 2, 3])).finally(() => (settled = true));
+      // Three turns of a timer while the chunk waits (counted, not timed: a loaded machine is slow).
       let ticks = 0;
       const timer = setInterval(() => (ticks += 1), 10);
-      await new Promise((resolve) => setTimeout(resolve, 100));
+      while (ticks < 3) await new Promise((resolve) => setTimeout(resolve, 10));
+      clearInterval(timer);
+      expect(settled).toBe(false);
       holder.exec('commit');
       await written;
-      clearInterval(timer);
-      expect(ticks).toBeGreaterThanOrEqual(3);
       const chunks: Uint8Array[] = [];
       for await (const chunk of store.readBackupChunks('acme', 'file-1')) chunks.push(chunk);
       expect(chunks.map((chunk) => [...chunk])).toEqual([[1, 2, 3]]);
