@@ -1,5 +1,6 @@
 /**
- * `cx-accounts/sql`: the SQL stores, on Kysely. One code path for SQLite (better-sqlite3),
+ * `cx-accounts/sql`: the SQL stores, on Kysely. One code path for SQLite (better-sqlite3,
+ * `node:sqlite` or `bun:sqlite`),
  * PostgreSQL (pg, or PGlite embedded) and MySQL/MariaDB (mysql2); each opener runs the
  * migrations. Install the driver of the database you use.
  *
@@ -14,7 +15,8 @@
  *
  * @module cx-accounts/sql
  */
-export { openSqlite } from './open-sqlite.js';
+export { openSqlite, type SqliteOpenOptions } from './open-sqlite.js';
+export { SQLITE_DRIVERS, type SqliteDriverName } from './sqlite-drivers/sqlite-driver.js';
 export { openPostgres, type PostgresConfig } from './open-postgres.js';
 export { openMysql, type MysqlConfig } from './open-mysql.js';
 export type { ClosableStore, SqlOpenOptions } from './open-migrated-store.js';

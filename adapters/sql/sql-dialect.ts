@@ -163,7 +163,9 @@ export function isLockTimeout(value: unknown): value is number {
 /**
  * Statements that bound the lock waits of a connection's session (R49), run once on each
  * connection before its first transaction:
- * - SQLite: `busy_timeout`, how long `BEGIN IMMEDIATE` waits for another connection's write lock.
+ * - SQLite: `busy_timeout = 0`: a locked database answers `SQLITE_BUSY` at once, and the store
+ *   waits on timers and tries again (`sqlite-drivers/busy-wait.ts`), never inside the driver,
+ *   which would block the event loop.
  * - MySQL/MariaDB: `innodb_lock_wait_timeout` (row locks, whole seconds, at least 1) and
  *   `lock_wait_timeout` (metadata locks); session-wide, because the domain row is upserted
  *   before the transaction begins, and that upsert waits for the row's lock too.
@@ -172,7 +174,7 @@ export function isLockTimeout(value: unknown): value is number {
 export function sessionLockLimits(dialect: SqlDialectName, lockTimeoutMs: number): string[] {
   switch (dialect) {
     case 'sqlite':
-      return [`pragma busy_timeout = ${lockTimeoutMs}`];
+      return ['pragma busy_timeout = 0'];
     case 'mysql': {
       const seconds = Math.max(1, Math.ceil(lockTimeoutMs / 1000));
       return [`set session innodb_lock_wait_timeout = ${seconds}, lock_wait_timeout = ${seconds}`];

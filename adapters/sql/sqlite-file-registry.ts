@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { readlinkSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import type { ClosableStore } from './open-migrated-store.js';
 import { settleBeforeClose } from './settling-close.js';
@@ -15,21 +15,39 @@ import { settleBeforeClose } from './settling-close.js';
  */
 const openFiles = new Map<string, { store: Promise<ClosableStore>; handles: number }>();
 
+/** Most symbolic links followed by hand for one name (Linux's own limit is 40). */
+const MAX_LINKS = 40;
+
 /**
  * The key of a SQLite file: its real path (symbolic links and `..` resolved), or, for a file
- * not made yet, the real path of its folder joined with its name.
+ * not made yet, the real path of its folder joined with its name. A symbolic link to a file not
+ * made yet (which `realpath` refuses) is followed by hand, link by link, to the name the file
+ * will have: opening the link and opening the file afterwards must find one connection.
  */
 export function sqliteFileKey(filename: string): string {
-  const absolute = resolve(filename);
-  try {
-    return realpathSync(absolute);
-  } catch {
+  let path = resolve(filename);
+  for (let links = 0; links < MAX_LINKS; links++) {
     try {
-      return join(realpathSync(dirname(absolute)), basename(absolute));
+      return realpathSync(path);
     } catch {
-      return absolute;
+      // Missing, or a link to something missing.
     }
+    let folder: string;
+    try {
+      folder = realpathSync(dirname(path));
+    } catch {
+      return path;
+    }
+    let target: string;
+    try {
+      target = readlinkSync(join(folder, basename(path)));
+    } catch {
+      // Not a link: a file to be made in a folder that exists.
+      return join(folder, basename(path));
+    }
+    path = resolve(folder, target);
   }
+  return path;
 }
 
 /**

@@ -12,6 +12,7 @@ import { accountAgentMemo } from './account-agent-memo.js';
 import { settingsMemo } from './settings-memo.js';
 import { SqlStoreTransaction } from './sql-store-transaction.js';
 import { LOCK_DOMAIN_BY_WRITE, LOCK_DOMAIN_BY_WRITE_THEN_UNBOUND } from './domain-lock.js';
+import { busyPauseMillis, isSqliteBusy, pause, retryWhileBusy } from './sqlite-drivers/busy-wait.js';
 import { ENSURE_DOMAIN_ON_CONFLICT, ENSURE_DOMAIN_ON_DUPLICATE } from './store-queries.js';
 
 /** How often a transaction runs at most when the database reports a deadlock or serialization failure. */
@@ -28,7 +29,11 @@ export const MAX_CONFLICT_ATTEMPTS = 16;
 const MAX_BACKOFF_MILLIS = 200;
 
 type Work<T> = (tx: StoreTransaction) => PromiseLike<Result<T, CxError>>;
-type Attempt<T> = { retry: false; result: Result<T, CxError> } | { retry: true; cause: unknown; nameTaken?: true };
+type Attempt<T> =
+  | { retry: false; result: Result<T, CxError> }
+  | { retry: true; cause: unknown; nameTaken?: true }
+  /** SQLite: another connection holds the write lock; wait on a timer and try again (R49). */
+  | { retry: 'busy'; cause: unknown };
 
 /** Runs a task now, or queued behind the store's other tasks on a single-connection database. */
 export type Exclusive = <T>(task: () => Promise<T>) => Promise<T>;
@@ -47,7 +52,10 @@ export type TransactionRunner = {
  * - Writes of one domain are serialised: on PostgreSQL and MySQL the domain's `cx_domains`
  *   row is locked by an `UPDATE` of it first thing (created when missing) (a write, so Galera's certification sees it too); on SQLite
  *   `BEGIN IMMEDIATE` takes the database's write lock and the store queues its transactions
- *   on its one connection.
+ *   on its one connection. A locked SQLite file answers `SQLITE_BUSY` at once
+ *   (`busy_timeout = 0`): the transaction is rolled back, the store's queue let go (its reads
+ *   and other calls run meanwhile), and it is tried again after a pause on a timer, until
+ *   `lockTimeoutMs` has passed since the call was made — the host's event loop never blocks.
  * - Reads run in a read-only transaction (one snapshot on PostgreSQL and MySQL), without the lock.
  * - A unique-index violation of the account ID answers `id_taken`; of the name, reruns `work`,
  *   which then answers `name_taken` with the account that holds the name.
@@ -70,8 +78,13 @@ export function transactionRunner(
   const queries = preparedQueries(db);
   const memos = { agents: accountAgentMemo(), settingsOf: settingsMemo() };
   const queue = serialQueue();
-  const exclusive: Exclusive = caps.singleConnection ? queue : (task) => task();
   const lockTimeoutMs = options.lockTimeoutMs ?? DEFAULT_LOCK_TIMEOUT_MS;
+  const busyWaits = caps.domainLock === 'database';
+  // SQLite: a statement outside a transaction (a backup chunk written or deleted) that finds
+  // the file locked is tried again on timers as well, out of the queue meanwhile.
+  const exclusive: Exclusive = caps.singleConnection
+    ? (task) => (busyWaits ? retryWhileBusy(() => queue(task), lockTimeoutMs) : queue(task))
+    : (task) => task();
   const beginWrite = [...caps.beginWrite, ...writeTransactionLimits(caps.dialect, lockTimeoutMs)].map(rawStatement);
   const sessionLimits = sessionLockLimits(caps.dialect, lockTimeoutMs).map(rawStatement);
   const limitedConnections = new WeakSet<DatabaseConnection>();
@@ -115,25 +128,9 @@ export function transactionRunner(
     limitedConnections.add(connection);
   };
 
-  /**
-   * SQLite: the wait in the store's own queue is part of the wait for the write lock, so the
-   * busy wait gets what is left of `lockTimeoutMs` (R49); when it is spent, the lock is tried
-   * once (1 ms), so a write fails only if the lock is taken indeed. Rounded up to tenths of
-   * `lockTimeoutMs`, so the statement cache sees a few distinct pragmas only.
-   */
-  let busyTimeout = lockTimeoutMs;
-  const limitLockWait = async (connection: DatabaseConnection, queuedAt: number) => {
-    const remaining = lockTimeoutMs - (performance.now() - queuedAt);
-    const step = Math.max(1, Math.ceil(lockTimeoutMs / 10));
-    const bounded = remaining < 1 ? 1 : Math.min(lockTimeoutMs, Math.ceil(remaining / step) * step);
-    if (bounded === busyTimeout) return;
-    await connection.executeQuery(rawStatement(`pragma busy_timeout = ${bounded}`));
-    busyTimeout = bounded;
-  };
-
   // The driver connection itself (Kysely's `ConnectionProvider`): statements go straight to
   // the driver, built by `db`, with nothing rebuilt per transaction.
-  const attempt = <T>(domainId: string, mode: TransactionMode, work: Work<T>, queuedAt: number): Promise<Attempt<T>> =>
+  const attempt = <T>(domainId: string, mode: TransactionMode, work: Work<T>): Promise<Attempt<T>> =>
     db.getExecutor().provideConnection(async (connection) => {
       const writing = mode !== 'read';
       const rowLock = writing && caps.domainLock === 'row';
@@ -141,7 +138,6 @@ export function transactionRunner(
       let phase: Phase = writing ? 'lock' : 'work';
       try {
         await limitSession(connection);
-        if (writing && caps.domainLock === 'database') await limitLockWait(connection, queuedAt);
         for (const statement of writing ? beginWrite : beginRead) await connection.executeQuery(statement);
         if (rowLock) await lockDomain(connection, domainId);
         phase = 'work';
@@ -157,7 +153,7 @@ export function transactionRunner(
         const failure = tx.failure() ?? thrown;
         if (failure) {
           await rollbackQuietly(connection);
-          return classify<T>(failure.error, phase);
+          return classify<T>(failure.error, phase, busyWaits);
         }
         if (!result || result.isErr()) {
           await rollbackQuietly(connection);
@@ -173,23 +169,32 @@ export function transactionRunner(
         return { retry: false, result };
       } catch (error) {
         await rollbackQuietly(connection);
-        return classify<T>(error, phase);
+        return classify<T>(error, phase, busyWaits);
       }
     });
 
   return {
     exclusive,
     async transaction<T>(domainId: string, mode: TransactionMode, work: Work<T>): Promise<Result<T, CxError>> {
+      const calledAt = performance.now();
+      let busyTries = 0;
       for (let attemptNumber = 1; ; attemptNumber++) {
         let outcome: Attempt<T>;
         try {
-          const queuedAt = performance.now();
-          outcome = await exclusive(() => attempt(domainId, mode, work, queuedAt));
+          outcome = await (caps.singleConnection ? queue(() => attempt(domainId, mode, work)) : attempt(domainId, mode, work));
         } catch (error) {
           // Acquiring a connection failed (closed store, unreachable server).
-          outcome = classify<T>(error, 'work');
+          outcome = classify<T>(error, 'work', busyWaits);
         }
         if (!outcome.retry) return outcome.result;
+        if (outcome.retry === 'busy') {
+          // Out of the queue, on a timer: the store's other calls and the host's event loop run.
+          const remaining = lockTimeoutMs - (performance.now() - calledAt);
+          if (remaining <= 0) return err(sqliteLockTimeout(outcome.cause, lockTimeoutMs));
+          await pause(busyPauseMillis(busyTries++, remaining));
+          attemptNumber -= 1;
+          continue;
+        }
         if (outcome.nameTaken && attemptNumber >= 2) {
           // Refused again: the holder cannot be read (a store port user wrote the name itself).
           return err(nameTaken(null, 'an account of this domain already has this name (another call took it first)'));
@@ -213,10 +218,11 @@ type Phase = 'lock' | 'work';
 
 const SESSION_STATEMENT_TIMEOUT = rawStatement("select current_setting('statement_timeout') as timeout");
 
-function classify<T>(thrown: unknown, phase: Phase): Attempt<T> {
+function classify<T>(thrown: unknown, phase: Phase, busyWaits = false): Attempt<T> {
   // A method of the transaction throws the driver's error on as a `StoreError` (its cause).
   if (thrown instanceof StoreError && !('cause' in thrown)) return { retry: false, result: err(storeFailureOf(thrown)) };
   const error = thrown instanceof StoreError ? thrown.cause : thrown;
+  if (busyWaits && isSqliteBusy(error)) return { retry: 'busy', cause: error };
   const rule = violatedUniqueRule(error);
   if (rule === 'account_id') {
     return { retry: false, result: err(ruleError('id_taken', 'this account ID is already in use (another call took it first)')) };
@@ -238,6 +244,14 @@ function classify<T>(thrown: unknown, phase: Phase): Attempt<T> {
     return { retry: false, result: err(storeFailure(error, message)) };
   }
   return { retry: false, result: err(thrown instanceof StoreError ? storeFailureOf(thrown) : storeFailure(error)) };
+}
+
+/** SQLite: the file's write lock stayed taken by another connection for `lockTimeoutMs` (R49). */
+function sqliteLockTimeout(error: unknown, lockTimeoutMs: number): CxError {
+  return storeFailure(
+    error,
+    `storage failed: could not take the domain's lock within lockTimeoutMs (${lockTimeoutMs} ms): another connection held the SQLite database's write lock the whole time (${describeFailure(error)})`,
+  );
 }
 
 /** The connection was lost while `COMMIT` ran: nobody can know whether the change was kept (R27). */

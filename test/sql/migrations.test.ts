@@ -9,7 +9,7 @@ import { Kysely, Migrator, MysqlDialect, NO_MIGRATIONS, PostgresDialect, SqliteD
 import { createPool } from 'mysql2';
 import { ok } from 'neverthrow';
 import pg from 'pg';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { CX_MIGRATION_LOCK_TABLE, CX_MIGRATION_TABLE, cxMigrations, migrateCxSchema } from '../../adapters/sql/cx-migrations.js';
 import { openMysql } from '../../adapters/sql/open-mysql.js';
 import { openPostgres } from '../../adapters/sql/open-postgres.js';
@@ -25,6 +25,9 @@ import {
   postgresFactory,
   CX_TABLES,
 } from '../stores/sql-stores.js';
+
+// PGlite runs PostgreSQL in WebAssembly on the CPU: on a loaded machine its start and each migration wait for CPU time, legitimately: the test waits longer rather than failing a slow machine (no speed is asserted).
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
 type Backend = { name: string; dialect: SqlDialectName; open: () => Promise<{ db: Kysely<any>; done: () => Promise<void> }> };
 

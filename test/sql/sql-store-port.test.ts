@@ -4,7 +4,7 @@
  * memory store answers the same script, its answer is the expected one.
  */
 import { err, ok } from 'neverthrow';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { MAX_TRANSACTION_ATTEMPTS } from '../../adapters/sql/transaction-runner.js';
 import { ruleError } from '../../src/errors.js';
 import type { AccountListPosition, AccountListRow } from '../../src/ports/records.js';
@@ -20,6 +20,9 @@ import {
   read,
   write,
 } from './store-records.js';
+
+// PGlite runs PostgreSQL in WebAssembly on the CPU: on a loaded machine its start and statements wait for CPU time, legitimately: the test waits longer rather than failing a slow machine (no speed is asserted).
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
 useSqlStoreCleanup();
 

@@ -7,10 +7,13 @@ import Database from 'better-sqlite3';
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { cxMigrations } from '../../adapters/sql/cx-migrations.js';
 import { scratchDatabaseName } from './scratch-databases.js';
 import { runScript } from './support/child-process.js';
+
+// five child processes each load tsx and the store: on a loaded machine that start-up alone took 47 s: the test waits longer rather than failing a slow machine (no speed is asserted).
+vi.setConfig({ testTimeout: 300_000, hookTimeout: 300_000 });
 
 const PROCESSES = 5;
 const ROUNDS = 1;

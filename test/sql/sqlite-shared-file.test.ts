@@ -97,6 +97,24 @@ describe('SQLite: two stores of one process on one file', () => {
     await again.close();
   });
 
+  it('R49: a symbolic link made before its file exists leads to the same connection (through a chain of links)', async () => {
+    const file = join(folder, 'later.sqlite');
+    // alias → chain → later.sqlite (relative targets), all made before later.sqlite exists.
+    await symlink('later.sqlite', join(folder, 'chain.sqlite'));
+    await symlink('chain.sqlite', join(folder, 'alias.sqlite'));
+    expect(sqliteFileKey(join(link, 'alias.sqlite'))).toBe(sqliteFileKey(file));
+    const throughLink = await openSqlite(join(link, 'alias.sqlite'));
+    const direct = await openSqlite(file);
+    expect(sqliteFileHandles(sqliteFileKey(file))).toBe(2);
+    const writes = await Promise.all(
+      Array.from({ length: 20 }, (_, index) => putProduct(index % 2 === 0 ? throughLink : direct, `p${String(index).padStart(2, '0')}`)),
+    );
+    expect(writes.filter((result) => result.isErr())).toEqual([]);
+    expect(await productIds(direct)).toHaveLength(20);
+    await Promise.all([throughLink.close(), direct.close()]);
+    expect(sqliteFileHandles(sqliteFileKey(file))).toBe(0);
+  });
+
   it('R49: in-memory databases stay private to each opener', async () => {
     const first = await openSqlite(':memory:');
     const second = await openSqlite(':memory:');

@@ -20,6 +20,9 @@ export type FlowResult = {
   events: { seq: number; type: string; actor: string | null }[];
   /** The JSONL backup of the same history, as text. */
   jsonl: string;
+  /** Whether the page is a secure context, and which of its crypto functions exist (R57). */
+  secureContext: boolean;
+  crypto: { randomUUID: boolean; subtle: boolean; getRandomValues: boolean };
 };
 
 declare global {
@@ -122,6 +125,12 @@ async function runFlow(): Promise<void> {
     backupStatus: ready.status,
     events: log.events.map((event) => ({ seq: event.seq, type: event.type, actor: event.actor })),
     jsonl,
+    secureContext: window.isSecureContext,
+    crypto: {
+      randomUUID: typeof globalThis.crypto.randomUUID === 'function',
+      subtle: typeof globalThis.crypto.subtle === 'object' && globalThis.crypto.subtle !== null,
+      getRandomValues: typeof globalThis.crypto.getRandomValues === 'function',
+    },
   };
 }
 
