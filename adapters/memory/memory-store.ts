@@ -1,5 +1,6 @@
 import { err, type Result } from 'neverthrow';
-import { storeFailure, type CxError } from '../../src/errors.js';
+import type { CxError } from '../../src/errors.js';
+import { StoreError, storeFailureOf } from '../../src/ports/store-error.js';
 import type {
   AccountListPosition,
   AccountListRow,
@@ -117,15 +118,23 @@ export function memoryStore(): Store {
           return result;
         } catch (cause) {
           rollback();
-          return err(storeFailure(cause));
+          return err(storeFailureOf(cause));
         }
       });
     },
 
-    async appendBackupChunk(domainId, jobId, seq, data) {
-      const chunks = state.backupChunks.get(pair(domainId, jobId)) ?? [];
-      chunks[seq] = data.slice();
-      state.backupChunks.set(pair(domainId, jobId), chunks);
+    appendBackupChunk(domainId, fileId, seq, data, lease) {
+      // Behind the transactions, so a lease is checked against committed jobs only.
+      return serialise(async () => {
+        if (lease) {
+          const job = state.backupJobs.get(pair(domainId, lease.jobId));
+          if (!job || job.status !== 'running' || job.attempt !== lease.attempt) return false;
+        }
+        const chunks = state.backupChunks.get(pair(domainId, fileId)) ?? [];
+        chunks[seq] = data.slice();
+        state.backupChunks.set(pair(domainId, fileId), chunks);
+        return true;
+      });
     },
 
     async *readBackupChunks(domainId, jobId) {
@@ -232,7 +241,7 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
   };
   const accountOfDomain = (key: string): AccountRecord => {
     const account = accountOfDomainOrNull(key);
-    if (!account) throw new Error(`no account with key ${key}`);
+    if (!account) throw new StoreError(`no account with key ${key}`);
     return account;
   };
   /** The domain's messages in (sentAt, messageId, eventSeq) order, so that a keyset page costs what the first does. */
@@ -336,9 +345,9 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
       return accountOfDomainOrNull(accountKey)?.id ?? null;
     },
     async insertAccount(account, imageData) {
-      if (account.domainId !== domainId) throw new Error('account of another domain');
-      if (state.accounts.has(account.key)) throw new Error(`duplicate account key ${account.key}`);
-      if (state.activeById.has(idKey(account.id))) throw new Error(`duplicate active account id ${account.id}`);
+      if (account.domainId !== domainId) throw new StoreError('account of another domain');
+      if (state.accounts.has(account.key)) throw new StoreError(`duplicate account key ${account.key}`);
+      if (state.activeById.has(idKey(account.id))) throw new StoreError(`duplicate active account id ${account.id}`);
       const stored = copy(account);
       setIn(state.accounts, account.key, stored, undo);
       const all = state.allAccounts.get(domainId) ?? [];
@@ -350,7 +359,7 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     },
     async patchAccount(accountKey, patch, version) {
       const current = activeAccount(accountKey);
-      if (!current) throw new Error(`no active account with key ${accountKey}`);
+      if (!current) throw new StoreError(`no active account with key ${accountKey}`);
       const next: AccountRecord = { ...current, ...copy(patch), version };
       unindexActive(current);
       setIn(state.accounts, accountKey, next, undo);
@@ -373,7 +382,7 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     },
     async markReset(accountKey, resetAt, version) {
       const current = activeAccount(accountKey);
-      if (!current) throw new Error(`no active account with key ${accountKey}`);
+      if (!current) throw new StoreError(`no active account with key ${accountKey}`);
       unindexActive(current);
       setIn(state.accounts, accountKey, { ...current, resetAt: new Date(resetAt), version }, undo);
     },
@@ -486,7 +495,7 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     },
     async attachBot(botId, accountKey, accountId) {
       const bot = state.bots.get(pair(domainId, botId));
-      if (!bot) throw new Error(`no bot ${botId}`);
+      if (!bot) throw new StoreError(`no bot ${botId}`);
       setIn(state.bots, pair(domainId, botId), { ...bot, accountKey, accountId }, undo);
     },
     async deleteBot(botId) {
@@ -567,11 +576,17 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     },
     async updateBackupJob(job) {
       const current = state.backupJobs.get(pair(domainId, job.jobId));
-      if (!current) throw new Error(`no backup job ${job.jobId}`);
+      if (!current) throw new StoreError(`no backup job ${job.jobId}`);
       setIn(state.backupJobs, pair(domainId, job.jobId), { ...copy(job), domainId, requestedAt: current.requestedAt }, undo);
     },
     async deleteBackupJob(jobId) {
       deleteIn(state.backupJobs, pair(domainId, jobId), undo);
+    },
+    async listBackupJobs(statuses) {
+      return oldestBackupJobs(state, Number.MAX_SAFE_INTEGER, (job) => job.domainId === domainId && statuses.includes(job.status));
+    },
+    async deleteBackupFiles(fileIds) {
+      for (const fileId of fileIds) deleteIn(state.backupChunks, pair(domainId, fileId), undo);
     },
   };
 }

@@ -5,6 +5,7 @@ import type {
   AccountPatch,
   AccountRecord,
   BackupJobRecord,
+  BackupStatus,
   BotRecord,
   ContactPosition,
   ContactRecord,
@@ -21,6 +22,7 @@ import type {
   StoredImage,
 } from '../../src/ports/records.js';
 import type { ProductUsage, StoreTransaction } from '../../src/ports/store.js';
+import { asStoreError } from '../../src/ports/store-error.js';
 import type { AccountAgentMemo } from './account-agent-memo.js';
 import { joinParts, splitParts } from './binary-parts.js';
 import type {
@@ -652,6 +654,19 @@ export class SqlStoreTransaction implements StoreTransaction {
     });
   }
 
+  listBackupJobs(statuses: readonly BackupStatus[]): Promise<BackupJobRecord[]> {
+    return this.#guard(async () => {
+      if (statuses.length === 0) return [];
+      return (await this.#rows<Selectable<BackupJobTable>>(Q.backupJobsWithStatusShape(statuses.length), [this.#domainId, ...statuses])).map(rowToBackupJob);
+    });
+  }
+
+  deleteBackupFiles(fileIds: readonly string[]): Promise<void> {
+    return this.#guard(async () => {
+      for (const fileId of fileIds) await this.#run(Q.DELETE_BACKUP_FILE, [this.#domainId, fileId]);
+    });
+  }
+
   // Helpers
 
   #guard<T>(body: () => Promise<T>): Promise<T> {
@@ -663,10 +678,10 @@ export class SqlStoreTransaction implements StoreTransaction {
     }
   }
 
-  /** Records the first failure, and throws it on. */
+  /** Records the first failure (the driver's error, for the runner), and throws it on as the store's. */
   readonly #recordFailure = (error: unknown): never => {
     this.#failure ??= { error };
-    throw error;
+    throw asStoreError(error);
   };
 
   #run(shape: QueryShape, args: readonly unknown[]): Promise<QueryResult<unknown>> {

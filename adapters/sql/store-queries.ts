@@ -435,6 +435,18 @@ export const GET_BACKUP_JOB = queryShape('getBackupJob', (q, [domain, job]) =>
   q.selectFrom('cx_backup_jobs').selectAll().where('domain_id', '=', domain).where('job_id', '=', job),
 );
 
+/** The jobs of a domain with one of `count` statuses (arguments: domain, then the statuses), oldest first. */
+export const backupJobsWithStatusShape = (count: number) =>
+  sized('backupJobsWithStatus', count, () =>
+    queryShape(`backupJobsWithStatus:${count}`, (q, [domain, ...statuses]) =>
+      q.selectFrom('cx_backup_jobs').selectAll().where('domain_id', '=', domain).where('status', 'in', statuses).orderBy('requested_at').orderBy('job_id'),
+    ),
+  );
+
+export const DELETE_BACKUP_FILE = queryShape('deleteBackupFile', (q, [domain, file]) =>
+  q.deleteFrom('cx_backup_chunks').where('domain_id', '=', domain).where('file_id', '=', file),
+);
+
 export const DELETE_BACKUP_JOB = queryShape('deleteBackupJob', (q, [domain, job]) =>
   q.deleteFrom('cx_backup_jobs').where('domain_id', '=', domain).where('job_id', '=', job),
 );

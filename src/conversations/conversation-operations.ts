@@ -17,7 +17,7 @@ import { parseInput, strictObjectWithFastCheck, UNDECIDED, withFastCheck } from 
 import { textField } from '../validation/text-fields.js';
 import { decideAwayReply, decideWelcomeReply, type AutoReply } from './auto-reply.js';
 import { recordAutoReply, recordMessage } from './record-message.js';
-import { straight, take } from '../internal/straight.js';
+import { straight } from '../internal/straight.js';
 
 /**
  * A conversation space of an account.
@@ -183,7 +183,7 @@ export function conversationOperations(context: OperationContext): ConversationO
     work: (account: AccountRecord, tx: StoreTransaction) => PromiseLike<Result<T, CxError>>,
   ) =>
     // Inside a transaction's work, `take` ends the work with that err (see `transact`).
-    inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
+    inAccountTransaction(store, domainId, accountId, 'write', async (account, tx, take) => {
       const { direction, messageId, customerId, message } = transport;
       if (messageId === undefined) return await work(account, tx);
       const receipt = await tx.findReceipt(account.key, direction, messageId);
@@ -202,10 +202,10 @@ export function conversationOperations(context: OperationContext): ConversationO
 
   return narrowed<ConversationOperations>({
     addContact: (domainId, accountId, input) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const fields = take(parseInput(addContactSchema, input));
         return await inAccountTransaction(store, domainId, accountId, 'write', (account, tx) =>
-          straight(async () => {
+          straight(async (take) => {
             take(checkChannel(account.settings, fields.channel));
             const now = clock();
             const existing = await tx.findContact(account.key, fields.customerId);
@@ -228,7 +228,7 @@ export function conversationOperations(context: OperationContext): ConversationO
       }),
 
     receiveMessage: (domainId, accountId, input) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const fields = take(parseInput(receiveSchema, input));
         const transport = {
           direction: 'incoming' as const,
@@ -237,7 +237,7 @@ export function conversationOperations(context: OperationContext): ConversationO
           message: messageFingerprint(fields.customerId, `channel:${fields.channel}`, fields.content, fields.at),
         };
         return await oncePerMessageId(domainId, accountId, transport, (account, tx) =>
-          straight(async () => {
+          straight(async (take) => {
             take(checkChannel(account.settings, fields.channel));
             const known = await tx.findContact(account.key, fields.customerId);
             if (!known) return err(notFound('contact', fields.customerId));
@@ -265,7 +265,7 @@ export function conversationOperations(context: OperationContext): ConversationO
       }),
 
     sendMessage: (domainId, accountId, input) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const fields = take(parseInput(sendSchema, input));
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         let agentName = fields.agentId;
@@ -304,7 +304,7 @@ export function conversationOperations(context: OperationContext): ConversationO
       }),
 
     openRoom: (domainId, accountId, input) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const fields = take(parseInput(openRoomSchema, input));
         return await inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
           const stranger = fields.agentIds.find((id) => !account.agentIds.includes(id));

@@ -6,6 +6,7 @@ import type {
   AccountPatch,
   AccountRecord,
   BackupJobRecord,
+  BackupStatus,
   BotRecord,
   ContactPosition,
   ContactRecord,
@@ -163,7 +164,26 @@ export interface StoreTransaction {
   updateBackupJob(job: BackupJobRecord): Promise<void>;
   /** Deletes a job of the domain (nothing when there is none). Its file's chunks are deleted apart. */
   deleteBackupJob(jobId: string): Promise<void>;
+  /**
+   * The domain's jobs with one of these statuses, oldest `requestedAt` first (ties by `jobId`):
+   * an erasure reads the `running` ones, and the `failed` and `cancelled` ones whose runner may
+   * have left chunks, to keep the erased customer out of them (R42).
+   */
+  listBackupJobs(statuses: readonly BackupStatus[]): Promise<BackupJobRecord[]>;
+  /**
+   * Deletes the chunks of these backup files of the domain within the transaction (R42: an
+   * erasure takes the customer out of the files of running jobs in the same commit).
+   */
+  deleteBackupFiles(fileIds: readonly string[]): Promise<void>;
 }
+
+/**
+ * The attempt a chunk is written for: `appendBackupChunk` stores it only while `jobId` is
+ * `running` in this `attempt`.
+ *
+ * @category Stores
+ */
+export type BackupLease = { jobId: string; attempt: number };
 
 /**
  * How a product is used by the active accounts of its domain.
@@ -211,8 +231,14 @@ export interface Store {
    * Stores chunk number `seq` (0, 1, 2, …) of a backup file. `fileId` names one attempt's file,
    * `<jobId>.<attempt>`: it is not a job id, so chunks must not be tied to the job table by a
    * foreign key. Chunks of one file come in order from one writer at a time.
+   *
+   * Given `lease`, the chunk is stored only while that job is `running` in that attempt,
+   * checked atomically with the write (a job update waits for it, or it sees the update), and
+   * the answer is `false` when it was not stored: a runner that was frozen, taken over, cancelled
+   * or restarted by an erasure never writes again (R42: no chunk outlives its job). Without
+   * `lease` (or from a store that does not check it) the answer is `true` or nothing: stored.
    */
-  appendBackupChunk(domainId: string, fileId: string, seq: number, data: Uint8Array): Promise<void>;
+  appendBackupChunk(domainId: string, fileId: string, seq: number, data: Uint8Array, lease?: BackupLease): Promise<boolean | void>;
   /** Streams a stored backup file's chunks by `seq`. The iterator may throw on a storage failure. */
   readBackupChunks(domainId: string, fileId: string): AsyncIterable<Uint8Array>;
   /** Deletes a backup file's chunks (nothing when there are none). */
