@@ -17,6 +17,7 @@ import type { MemberDirectory } from './ports/member-directory.js';
 import type { Store } from './ports/store.js';
 import { productOperations, type ProductOperations } from './products/product-operations.js';
 import { runOperation } from './run-operation.js';
+import { bindDomain, type CxDomain } from './domain-handle.js';
 import { timeZoneProblem } from './schedule/time-zone.js';
 import { resolveWebhookOptions, type WebhookOptions } from './webhooks/webhook-options.js';
 import { webhookOperations, webhookShared, type WebhookOperations, type WebhookShared } from './webhooks/webhook-operations.js';
@@ -76,7 +77,30 @@ export type CxAccounts = {
    * ```
    */
   as(actor: string): CxAccounts;
+  /**
+   * The same operation groups with `domainId` bound (R50), so an account ID can never be given
+   * where the domain goes; `cx.as(actor).domain(domainId)` acts for `actor`. An invalid
+   * `domainId` makes every operation of the handle answer `validation`.
+   *
+   * @example
+   * ```ts
+   * const acme = cx.domain('acme');
+   * const overview = await acme.products.overview();
+   * overview.match(
+   *   ({ products }) => products.forEach((p) => console.log(p.productId, `${p.available} of ${p.quantity} free`)),
+   *   (error) => console.error(error.message),
+   * );
+   * ```
+   */
+  domain(domainId: string): CxAccountsOfDomain;
 };
+
+/**
+ * What `cx.domain(domainId)` answers: every group of {@link CxAccounts} with `domainId` bound.
+ *
+ * @category Setup
+ */
+export type CxAccountsOfDomain = CxDomain<Omit<CxAccounts, 'as' | 'domain'>>;
 
 /**
  * Wires a store, the host's member directory and a clock into the operations.
@@ -130,7 +154,7 @@ type WebhookSetup = { options: import('./webhooks/webhook-options.js').ResolvedW
 function operationsFor(context: OperationContext, backups: BackupOptions | undefined, history: HistoryOperations | undefined, webhooks: WebhookSetup): CxAccounts {
   // One history group (and so one backup runner) serves `cx` and every `cx.as(…)`.
   const historyGroup = history ?? historyOperations(context, backups);
-  return {
+  const groups = {
     products: tracedGroup('products', productOperations(context)),
     members: tracedGroup('members', memberOperations(context)),
     accounts: tracedGroup('accounts', accountOperations(context)),
@@ -143,11 +167,15 @@ function operationsFor(context: OperationContext, backups: BackupOptions | undef
     history: tracedGroup('history', history === undefined ? historyGroup : historyOperations(context, backups, historyGroup)),
     events: tracedGroup('events', eventOperations(context)),
     webhooks: tracedGroup('webhooks', webhookOperations(context, webhooks.options, webhooks.shared)),
+  };
+  return {
+    ...groups,
     as: (actor: string) => {
       const parsed = parseInput(actorSchema, actor, 'actor');
       if (parsed.isErr()) return refusingEverything(parsed.error);
       return operationsFor({ ...context, actor: parsed.value }, backups, historyGroup, webhooks);
     },
+    domain: (domainId: string) => bindDomain(groups, domainId),
   };
 }
 function optionProblems(options: unknown): ValidationIssue[] {
@@ -174,5 +202,8 @@ function optionProblems(options: unknown): ValidationIssue[] {
 function refusingEverything(error: CxError): CxAccounts {
   const refuse = () => runOperation(async () => err(error));
   const group = new Proxy({}, { get: () => refuse });
-  return new Proxy({} as CxAccounts, { get: (_target, property) => (property === 'as' ? () => refusingEverything(error) : group) });
+  const everything: CxAccounts = new Proxy({} as CxAccounts, {
+    get: (_target, property) => (property === 'as' ? () => everything : property === 'domain' ? () => new Proxy({}, { get: () => group }) : group),
+  });
+  return everything;
 }

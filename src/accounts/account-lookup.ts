@@ -18,10 +18,11 @@ export async function loadProduct(tx: StoreTransaction, productId: string): Prom
   return product ? ok(product) : err(notFound('product', productId));
 }
 
-/** The public view of an account, with its product's name. */
+/** The public view of an account, with its product's name and seat limit. */
 export async function viewAccount(tx: StoreTransaction, account: AccountRecord): Promise<Account> {
   const product = await tx.getProduct(account.productId);
-  return toAccount(account, product?.name ?? account.productId);
+  // Products are never deleted; the fallbacks only guard a store that lost one.
+  return toAccount(account, product?.name ?? account.productId, product?.seatLimit ?? account.agentIds.length);
 }
 
 /** Fails with `product_unavailable` unless one more account fits on the product (R3). */

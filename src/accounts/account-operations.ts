@@ -282,10 +282,13 @@ export function accountOperations(context: OperationContext): AccountOperations 
           // One row more than asked tells whether another page exists.
           const rows = await tx.listAccounts(after, limit + 1);
           const page = rows.slice(0, limit);
-          const productNames = new Map((await tx.listProducts()).map((product) => [product.productId, product.name]));
+          const products = new Map((await tx.listProducts()).map((product) => [product.productId, product]));
           const last = page[page.length - 1];
           return ok({
-            items: page.map(({ productId, ...row }) => ({ ...row, productName: productNames.get(productId) ?? productId })),
+            items: page.map(({ productId, ...row }) => {
+              const product = products.get(productId);
+              return { ...row, productName: product?.name ?? productId, seatLimit: product?.seatLimit ?? row.agentCount };
+            }),
             nextCursor: rows.length > limit && last ? encodeAccountCursor(last) : null,
           });
         });

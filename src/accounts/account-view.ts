@@ -27,6 +27,8 @@ export type Account = {
   image: ImageInfo | null;
   productId: string;
   productName: string;
+  /** The product's seat limit: the most agents this account may have (R4, R50). */
+  seatLimit: number;
   /** Agents, in the order they were added. */
   agentIds: string[];
   /** The "add as contact" URL (R11); fixed for the account's life. */
@@ -46,6 +48,8 @@ export type AccountSummary = {
   id: string;
   name: string;
   productName: string;
+  /** The product's seat limit (R50): `agentCount` of `seatLimit` seats are taken. */
+  seatLimit: number;
   contactUrl: string;
   activatedAt: Date;
   agentCount: number;
@@ -56,7 +60,7 @@ export type AccountSummary = {
  *
  * @category Accounts
  */
-export function toAccount(record: AccountRecord, productName: string): Account {
+export function toAccount(record: AccountRecord, productName: string, seatLimit: number): Account {
   return {
     id: record.id,
     uid: record.key,
@@ -65,6 +69,7 @@ export function toAccount(record: AccountRecord, productName: string): Account {
     image: record.image,
     productId: record.productId,
     productName,
+    seatLimit,
     agentIds: record.agentIds,
     contactUrl: record.contactUrl,
     activatedAt: record.activatedAt,

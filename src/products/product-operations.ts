@@ -19,11 +19,12 @@ import { nameField, typeName } from '../validation/text-fields.js';
 export type Product = ProductRecord;
 
 /**
- * A product with the number of active accounts using it (R2).
+ * A product with the number of active accounts using it (R2) and the units still free,
+ * `quantity − inUse` (R50; 0 when a lowered quantity left none).
  *
  * @category Products
  */
-export type ProductUsageView = Product & { inUse: number };
+export type ProductUsageView = Product & { inUse: number; available: number };
 
 /**
  * What `products.overview` answers (R2).
@@ -127,7 +128,10 @@ export function productOperations(context: OperationContext): ProductOperations 
           return ok({
             totalPurchased: products.reduce((sum, product) => sum + product.quantity, 0),
             activeAccounts,
-            products: products.map((product) => ({ ...product, inUse: usage.get(product.productId)?.inUse ?? 0 })),
+            products: products.map((product) => {
+              const inUse = usage.get(product.productId)?.inUse ?? 0;
+              return { ...product, inUse, available: Math.max(0, product.quantity - inUse) };
+            }),
           });
         });
       }),

@@ -138,6 +138,7 @@ export function accountCases(fixture: () => Fixture) {
         contactUrl: expect.stringContaining(CONTACT_URL_BASE),
         activatedAt: new Date(Date.UTC(2026, 10, 25, 3, 0)),
         agentCount: expect.any(Number),
+        seatLimit: expect.any(Number),
       });
       expectErr(await f.cx.accounts.list('acme', { limit: 0 }), 'validation');
       expectErr(await f.cx.accounts.list('acme', { limit: 201 }), 'validation');

@@ -15,7 +15,7 @@ export function productsAndSeatsCases(fixture: () => Fixture) {
       expect(product).toEqual({ productId: 'basic', name: 'Basic', seatLimit: 2, quantity: 1 });
       await seedProduct(f.cx, { name: 'Basic plus', seatLimit: 4, quantity: 7 });
       const overview = expectOk(await f.cx.products.overview('acme'));
-      expect(overview.products).toEqual([{ productId: 'basic', name: 'Basic plus', seatLimit: 4, quantity: 7, inUse: 0 }]);
+      expect(overview.products).toEqual([{ productId: 'basic', name: 'Basic plus', seatLimit: 4, quantity: 7, inUse: 0, available: 7 }]);
     });
 
     it('R1: refuses invalid products with issues naming the field', async () => {

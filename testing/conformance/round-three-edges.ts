@@ -214,5 +214,33 @@ export function roundThreeEdgeCases(fixture: () => Fixture) {
       expectOk(await f.cx.accounts.update('acme', 'help', { name: 'Desk help\u3164' }));
       expect(other.id).toBe('other');
     });
+
+    it('R50: cx.domain(domainId) binds the domain; seatLimit on accounts; available per product', async () => {
+      const acme = f.cx.as('admin:u1').domain('acme');
+      const created = expectOk(await acme.accounts.create({ productId: 'basic', name: 'Sales', id: 'sales', agentIds: ['u3'] }));
+      expect(created.seatLimit).toBe(3);
+      expect(expectOk(await acme.accounts.get('help')).seatLimit).toBe(3);
+      expect(expectOk(await acme.accounts.list()).items.map((item) => [item.id, item.seatLimit, item.agentCount])).toEqual([
+        ['help', 3, 2],
+        ['sales', 3, 1],
+      ]);
+      const overview = expectOk(await acme.products.overview());
+      expect(overview.products.map((product) => [product.productId, product.quantity, product.inUse, product.available])).toEqual([['basic', 3, 2, 1]]);
+      expect(typeof expectOk(await acme.accounts.qrCode('sales', { format: 'svg' }))).toBe('string');
+      expectOk(await acme.agents.add('sales', ['u4']));
+      const events = await readAllEvents(f.cx, 'acme');
+      expect(events.slice(-2).map((event) => [event.type, event.actor, event.accountId])).toEqual([
+        ['account.created', 'admin:u1', 'sales'],
+        ['agents.added', 'admin:u1', 'sales'],
+      ]);
+      // Nothing of another domain is reachable through the handle.
+      expectErr(await f.cx.domain('globex').accounts.get('sales'), 'not_found');
+      expect('runPendingBackups' in f.cx.domain('acme').history).toBe(false);
+      // An invalid domainId: every operation answers validation.
+      const invalid = f.cx.domain('' as string);
+      expect(expectErr(await invalid.accounts.get('help'), 'validation').issues[0]?.path).toBe('domainId');
+      expectErr(await invalid.products.overview(), 'validation');
+      expectErr(await f.cx.domain(42 as never).conversations.history(), 'validation');
+    });
   });
 }
