@@ -21,6 +21,9 @@ async function bundle(name: string, code: string): Promise<Bundle> {
     format: 'esm',
     write: false,
     metafile: true,
+    // UTF-8 output, as Vite (esbuild) and Terser write it by default: with esbuild's own default
+    // (ASCII), each Korean or Japanese character of formatCxError's texts would count 6 bytes.
+    charset: 'utf8',
     logLevel: 'silent',
     nodePaths: [join(packageRoot, 'node_modules')],
   });
