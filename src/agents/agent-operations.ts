@@ -3,7 +3,7 @@ import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
 import { lastAgent, notFound, ruleError, type CxError } from '../errors.js';
 import { checkMembers, checkSeats, loadProduct } from '../accounts/account-lookup.js';
-import { changeAccount, type AccountChange, type ChangeOptions } from '../accounts/change-account.js';
+import { changeAccount, type ChangeOptions } from '../accounts/change-account.js';
 import type { Account } from '../accounts/account-view.js';
 import { newEvent } from '../events/new-event.js';
 import type { OperationContext } from '../operation-context.js';
@@ -13,7 +13,7 @@ import { domainIdSchema, memberIdSchema } from '../validation/identifiers.js';
 import { parseInput, UNDECIDED, withFastCheck } from '../validation/parse-input.js';
 import { membersGainingAccess, membersLosingAccess } from './access-changes.js';
 import { handOverRooms } from './room-handover.js';
-import { straight, take } from '../internal/straight.js';
+import { straight } from '../internal/straight.js';
 
 /**
  * What `agents.access` answers (R17).
@@ -67,10 +67,27 @@ export type AgentOperations = {
    */
   add(domainId: string, accountId: string, memberIds: string[], options?: ChangeOptions): ResultAsync<Account, OperationError<'agents.add'>>;
   /**
-   * Removes an agent (R16); it leaves every room of the account, and a room left with no
-   * agent goes to the remaining agents (R36). Removing the last agent fails with `last_agent`.
+   * Removes one agent or a list of agents, all or nothing (R16): each must be an agent of the
+   * account (`not_found`, entity `agent`, naming the first that is not), and at least one
+   * agent must stay (`last_agent`). The removed agents leave every room of the account, and a
+   * room left with no agent goes to the remaining agents (R36). One `agents.removed` event
+   * names them all.
+   *
+   * @example
+   * ```ts
+   * const removed = await cx.agents.remove('acme', 'help', ['u2', 'u3']);
+   * removed.match(
+   *   (account) => console.log('agents now', account.agentIds),
+   *   (error) => console.error(error.code, error.message),
+   * );
+   * ```
    */
-  remove(domainId: string, accountId: string, memberId: string, options?: ChangeOptions): ResultAsync<Account, OperationError<'agents.remove'>>;
+  remove(
+    domainId: string,
+    accountId: string,
+    memberIds: string | string[],
+    options?: ChangeOptions,
+  ): ResultAsync<Account, OperationError<'agents.remove'>>;
   /**
    * Makes the account's agents exactly `memberIds` in one step (R34): 1 to `seatLimit`
    * distinct members of the domain. The only agent of a one-seat account can be swapped this
@@ -104,7 +121,7 @@ export function agentOperations(context: OperationContext): AgentOperations {
   const { store, directory } = context;
   /** The member list of `agents.add` / `agents.set`: well formed, and every id a member of the domain. */
   const knownMembers = (domainId: unknown, memberIds: unknown) =>
-    straight(async () => {
+    straight<string[], CxError>(async (take) => {
       const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
       const ids = take(parseInput(memberIdsSchema, memberIds, 'memberIds'));
       take(await checkMembers(directory, domain, ids));
@@ -112,65 +129,67 @@ export function agentOperations(context: OperationContext): AgentOperations {
     });
   return narrowed<AgentOperations>({
     add: (domainId, accountId, memberIds, options) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const ids = take(await knownMembers(domainId, memberIds));
-        return await changeAccount(context, domainId, accountId, options, (current, tx) =>
-          straight<AccountChange | null, CxError>(async () => {
-            const already = ids.find((id) => current.agentIds.includes(id));
-            if (already !== undefined) {
-              return err(ruleError('already_agent', `member ${JSON.stringify(already)} is already an agent of ${current.id}`));
-            }
-            const product = take(await loadProduct(tx, current.productId));
-            take(checkSeats(product, current.agentIds.length + ids.length));
-            const gainedAccessIds = await membersGainingAccess(tx, ids);
-            return ok({ addAgents: ids, events: [newEvent(context, 'agents.added', current, { memberIds: [...ids], gainedAccessIds })] });
-          }),
-        );
+        return await changeAccount(context, domainId, accountId, options, async (current, tx, take) => {
+          const already = ids.find((id) => current.agentIds.includes(id));
+          if (already !== undefined) {
+            return err(ruleError('already_agent', `member ${JSON.stringify(already)} is already an agent of ${current.id}`));
+          }
+          const product = take(await loadProduct(tx, current.productId));
+          take(checkSeats(product, current.agentIds.length + ids.length));
+          const gainedAccessIds = await membersGainingAccess(tx, ids);
+          return ok({ addAgents: ids, events: [newEvent(context, 'agents.added', current, { memberIds: [...ids], gainedAccessIds })] });
+        });
       }),
 
-    remove: (domainId, accountId, memberId, options) =>
-      runOperation(async () => {
-        const member = take(parseInput(memberIdSchema, memberId, 'memberId'));
+    remove: (domainId, accountId, memberIds, options) =>
+      runOperation(async (take) => {
+        const leaving =
+          typeof memberIds === 'string'
+            ? [take(parseInput(memberIdSchema, memberIds, 'memberIds'))]
+            : take(parseInput(memberIdsSchema, memberIds, 'memberIds'));
         return await changeAccount(context, domainId, accountId, options, async (current, tx) => {
-          if (!current.agentIds.includes(member)) return err(notFound('agent', member));
-          if (current.agentIds.length < 2) {
-            return err(lastAgent([current.id], `${member} is the last agent of ${current.id}; an account keeps at least one`));
+          const stranger = leaving.find((id) => !current.agentIds.includes(id));
+          if (stranger !== undefined) return err(notFound('agent', stranger));
+          const gone = new Set(leaving);
+          const remaining = current.agentIds.filter((id) => !gone.has(id));
+          if (remaining.length === 0) {
+            const who = leaving.length === 1 ? `${leaving[0]} is the last agent` : `${leaving.join(', ')} are every agent`;
+            return err(lastAgent([current.id], `${who} of ${current.id}; an account keeps at least one`));
           }
-          const remaining = current.agentIds.filter((id) => id !== member);
-          const lostAccessIds = await membersLosingAccess(tx, [member], current.id);
-          const { handedRoomIds: roomIds } = await handOverRooms(tx, current.key, [member], remaining);
+          const lostAccessIds = await membersLosingAccess(tx, leaving, current.id);
+          const { handedRoomIds: roomIds } = await handOverRooms(tx, current.key, leaving, remaining);
           return ok({
-            removeAgents: [member],
-            events: [newEvent(context, 'agents.removed', current, { memberIds: [member], roomIds, lostAccessIds })],
+            removeAgents: leaving,
+            events: [newEvent(context, 'agents.removed', current, { memberIds: [...leaving], roomIds, lostAccessIds })],
           });
         });
       }),
 
     set: (domainId, accountId, memberIds, options) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const ids = take(await knownMembers(domainId, memberIds));
-        return await changeAccount(context, domainId, accountId, options, (current, tx) =>
-          straight<AccountChange | null, CxError>(async () => {
-            const wanted = new Set(ids);
-            const leaving = current.agentIds.filter((id) => !wanted.has(id));
-            const joining = ids.filter((id) => !current.agentIds.includes(id));
-            if (leaving.length === 0 && joining.length === 0) return ok(null);
-            const product = take(await loadProduct(tx, current.productId));
-            take(checkSeats(product, ids.length));
-            const lostAccessIds = await membersLosingAccess(tx, leaving, current.id);
-            const gainedAccessIds = await membersGainingAccess(tx, joining);
-            const remaining = [...current.agentIds.filter((id) => wanted.has(id)), ...joining];
-            const { handedRoomIds: roomIds } = await handOverRooms(tx, current.key, leaving, remaining);
-            const events = [];
-            if (leaving.length > 0) events.push(newEvent(context, 'agents.removed', current, { memberIds: leaving, roomIds, lostAccessIds }));
-            if (joining.length > 0) events.push(newEvent(context, 'agents.added', current, { memberIds: joining, gainedAccessIds }));
-            return ok({ removeAgents: leaving, addAgents: joining, events });
-          }),
-        );
+        return await changeAccount(context, domainId, accountId, options, async (current, tx, take) => {
+          const wanted = new Set(ids);
+          const leaving = current.agentIds.filter((id) => !wanted.has(id));
+          const joining = ids.filter((id) => !current.agentIds.includes(id));
+          if (leaving.length === 0 && joining.length === 0) return ok(null);
+          const product = take(await loadProduct(tx, current.productId));
+          take(checkSeats(product, ids.length));
+          const lostAccessIds = await membersLosingAccess(tx, leaving, current.id);
+          const gainedAccessIds = await membersGainingAccess(tx, joining);
+          const remaining = [...current.agentIds.filter((id) => wanted.has(id)), ...joining];
+          const { handedRoomIds: roomIds } = await handOverRooms(tx, current.key, leaving, remaining);
+          const events = [];
+          if (leaving.length > 0) events.push(newEvent(context, 'agents.removed', current, { memberIds: leaving, roomIds, lostAccessIds }));
+          if (joining.length > 0) events.push(newEvent(context, 'agents.added', current, { memberIds: joining, gainedAccessIds }));
+          return ok({ removeAgents: leaving, addAgents: joining, events });
+        });
       }),
 
     access: (domainId, memberId) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         const member = take(parseInput(memberIdSchema, memberId, 'memberId'));
         return await transact(store, domain, 'read', async (tx) => {
