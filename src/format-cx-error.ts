@@ -3,7 +3,8 @@
  *
  * @module
  */
-import type { CxError, NotFoundEntity, RuleErrorCode } from './errors.js';
+import type { CxError, NotFoundEntity, RuleErrorCode, ValidationIssue } from './errors.js';
+import { localIssueMessage, localIssuePath } from './issue-texts.js';
 
 /**
  * The languages {@link formatCxError} writes.
@@ -34,8 +35,13 @@ type LocaleTexts = {
   directoryFailure: string;
   internal: string;
   configInvalid: string;
-  /** Joins a rule's explanation and the English detail message. */
+  /** Joins a rule's explanation and its detail. */
   withDetail: (explanation: string, detail: string) => string;
+  /**
+   * The detail of a rule error in the language, from the figures it carries; `undefined` for
+   * English, which shows the error's own message.
+   */
+  ruleDetail?: (error: CxError) => string | undefined;
   /** Joins the lead sentence of a validation error and its issue list. */
   withIssues: (lead: string, issues: string) => string;
 };
@@ -117,6 +123,20 @@ const KOREAN: LocaleTexts = {
   internal: 'cx-accounts 내부 오류로 변경되지 않았습니다. 알려 주세요.',
   configInvalid: 'cx-accounts 설정 옵션이 올바르지 않습니다:',
   withDetail: (explanation, detail) => `${explanation} 상세: ${detail}`,
+  ruleDetail: (error) => {
+    switch (error.code) {
+      case 'seat_limit_exceeded':
+        return `상담원 ${error.requested}명은 상품 "${error.productId}"의 좌석 한도 ${error.seatLimit}명을 넘습니다.`;
+      case 'product_unavailable':
+        return `상품 "${error.productId}"의 구매 수량 ${error.quantity}개 중 ${error.inUse}개를 사용 중입니다.`;
+      case 'quantity_below_usage':
+        return `수량 ${error.quantity}개는 상품 "${error.productId}"을(를) 쓰는 활성 계정 ${error.inUse}개보다 적습니다.`;
+      case 'last_agent':
+        return `해당 계정: ${error.accountIds.join(', ')}`;
+      default:
+        return undefined;
+    }
+  },
   withIssues: (lead, issues) => `${lead} ${issues}`,
 };
 
@@ -158,6 +178,20 @@ const JAPANESE: LocaleTexts = {
   internal: 'cx-accounts の内部エラーで変更されていません。報告してください。',
   configInvalid: 'cx-accounts の設定オプションが正しくありません:',
   withDetail: (explanation, detail) => `${explanation}詳細: ${detail}`,
+  ruleDetail: (error) => {
+    switch (error.code) {
+      case 'seat_limit_exceeded':
+        return `担当者${error.requested}人は商品「${error.productId}」の席数の上限（${error.seatLimit}人）を超えます。`;
+      case 'product_unavailable':
+        return `商品「${error.productId}」の購入数${error.quantity}のうち${error.inUse}を使用中です。`;
+      case 'quantity_below_usage':
+        return `購入数${error.quantity}は、商品「${error.productId}」を使う有効なアカウント数${error.inUse}より少なくなります。`;
+      case 'last_agent':
+        return `対象のアカウント: ${error.accountIds.join('、')}`;
+      default:
+        return undefined;
+    }
+  },
   withIssues: (lead, issues) => `${lead}${issues}`,
 };
 
@@ -183,21 +217,40 @@ export function cxErrorLocale(locale: unknown): CxErrorLocale {
 
 const hasOwn = (table: object, key: string) => Object.prototype.hasOwnProperty.call(table, key);
 
+/** An issue as `path: message`, in the language (the message alone when it has no path). */
+function issueLine(issue: ValidationIssue | null | undefined, locale: CxErrorLocale): string {
+  const path = typeof issue?.path === 'string' ? issue.path : '';
+  const raw = typeof issue?.message === 'string' ? issue.message : '';
+  if (locale === 'en') return path ? `${path}: ${raw}` : raw;
+  const message = localIssueMessage(raw, locale);
+  return path ? `${localIssuePath(path, locale)}: ${message}` : message;
+}
+
+/** Every issue of a list, joined for the language; `undefined` when there is none. */
+function issueList(issues: unknown, locale: CxErrorLocale): string | undefined {
+  if (!Array.isArray(issues) || issues.length === 0) return undefined;
+  const lines = (issues as (ValidationIssue | null)[]).map((issue) => issueLine(issue, locale)).filter((line) => line !== '');
+  return lines.length > 0 ? lines.join(locale === 'en' ? '; ' : locale === 'ko' ? ' ' : '') : undefined;
+}
+
 /**
- * A sentence a person can read for an error, in English, Korean or Japanese.
+ * A sentence a person can read for an error, in English, Korean or Japanese (R51).
  *
- * - `validation`: a lead sentence in the locale, then each issue as `path: message`
- *   (joined by `; `). The issue messages themselves are the library's English messages.
+ * - `validation`: a lead sentence in the locale, then each issue as `path: message` (joined by
+ *   `; ` in English). In Korean and Japanese the message is worded in the language and the
+ *   field named in it before its path (`이름(name): 20자 이하여야 합니다(현재 23자).`).
  * - `not_found`: names what was not found (account, product, member, …) in the locale.
- * - rule errors (`seat_limit_exceeded`, `name_taken`, …): what the rule is and what to do,
- *   followed by the error's English detail message (which names the values involved).
+ * - rule errors (`seat_limit_exceeded`, `name_taken`, …): what the rule is and what to do; in
+ *   English followed by the error's message (which names the values involved), in Korean and
+ *   Japanese by the figures the error carries (`seatLimit`, `inUse`, `accountIds`, …).
  * - `store_failure`: that nothing was changed and to try again (or, with `outcome: 'unknown'`,
  *   that nobody knows whether it was kept); the cause is never shown. `directory_failure` and
  *   `internal` likewise; `config_invalid` lists the options at fault.
  *
  * `locale` is a BCP 47 tag such as `'ko'`, `'ko-KR'` or `'ja-JP'`; anything other than
  * English, Korean or Japanese falls back to English. The function never throws: an object
- * with an unknown `code` answers its own `message`.
+ * with an unknown `code` answers its own `message` in English, and a general sentence in
+ * Korean and Japanese.
  *
  * @example
  * ```ts
@@ -206,26 +259,25 @@ const hasOwn = (table: object, key: string) => Object.prototype.hasOwnProperty.c
  * const result = await cx.agents.add('acme', 'help', ['u3']);
  * if (result.isErr()) {
  *   showToast(formatCxError(result.error, navigator.language));
- *   // ko-KR → '상담원 수가 상품의 좌석 한도를 넘게 됩니다. 상세: 3 agents do not fit product "basic": its seat limit is 2'
+ *   // ko-KR → '상담원 수가 상품의 좌석 한도를 넘게 됩니다. 상세: 상담원 3명은 상품 "basic"의 좌석 한도 2명을 넘습니다.'
  * }
  * ```
  *
  * @category Errors
  */
 export function formatCxError(error: CxError, locale: CxErrorLocale | (string & {}) = 'en'): string {
-  const texts = TEXTS[cxErrorLocale(locale)];
+  const language = cxErrorLocale(locale);
+  const texts = TEXTS[language];
+  const english = language === 'en';
   const message = typeof error?.message === 'string' ? error.message : '';
   switch (error?.code) {
     case 'validation': {
-      const issues = Array.isArray(error.issues)
-        ? error.issues.map((issue) => (issue?.path ? `${issue.path}: ${issue.message}` : String(issue?.message ?? ''))).join('; ')
-        : '';
-      const listed = issues || message;
+      const listed = issueList(error.issues, language) ?? (english ? message : undefined);
       return listed ? texts.withIssues(texts.invalidInput, listed) : texts.invalidInput;
     }
     case 'not_found':
       if (hasOwn(texts.notFound, String(error.entity))) return texts.notFound[error.entity];
-      return message ? texts.withDetail(texts.somethingNotFound, message) : texts.somethingNotFound;
+      return message && english ? texts.withDetail(texts.somethingNotFound, message) : texts.somethingNotFound;
     case 'store_failure':
       return error.outcome === 'unknown' ? texts.storeOutcomeUnknown : texts.storeFailure;
     case 'directory_failure':
@@ -233,16 +285,26 @@ export function formatCxError(error: CxError, locale: CxErrorLocale | (string & 
     case 'internal':
       return texts.internal;
     case 'config_invalid': {
-      const issues = Array.isArray(error.issues) ? error.issues.map((issue) => `${issue?.path}: ${issue?.message}`).join('; ') : message;
-      return texts.withIssues(texts.configInvalid, issues);
+      const listed = issueList(error.issues, language) ?? (english ? message : undefined);
+      return listed ? texts.withIssues(texts.configInvalid, listed) : texts.configInvalid;
     }
     default: {
       const code = error?.code as string | undefined;
       if (code !== undefined && hasOwn(texts.rules, code)) {
         const explanation = texts.rules[code as RuleErrorCode];
-        return message ? texts.withDetail(explanation, message) : explanation;
+        const detail = english ? message : safeDetail(texts, error);
+        return detail ? texts.withDetail(explanation, detail) : explanation;
       }
-      return message || texts.requestFailed;
+      return english ? message || texts.requestFailed : texts.requestFailed;
     }
+  }
+}
+
+/** A rule error's detail in the language, or nothing when its figures are missing or unreadable. */
+function safeDetail(texts: LocaleTexts, error: CxError): string | undefined {
+  try {
+    return texts.ruleDetail?.(error);
+  } catch {
+    return undefined;
   }
 }

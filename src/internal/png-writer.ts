@@ -1,5 +1,6 @@
 /**
- * Writes black-and-white images as PNG files, with web APIs only (see `zlib-deflate.ts`).
+ * Writes black-and-white images as PNG files, in plain code (see `zlib-deflate.ts`): no Node
+ * built-in, no `Buffer`, nothing asynchronous.
  *
  * @module
  */
@@ -9,37 +10,35 @@ import { zlibDeflate } from './zlib-deflate.js';
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 const ascii = new TextEncoder();
 
-/** A square or rectangular image of `width` × `height` pixels; `isDark(x, y)` paints a pixel black. */
-export type BilevelImage = {
-  width: number;
-  height: number;
-  isDark(x: number, y: number): boolean;
-};
+/**
+ * The bytes of one scanline of a 1-bit image `width` pixels wide: the filter-type byte, then
+ * 8 pixels a byte (the first pixel in the highest bit).
+ */
+export function bilevelScanlineBytes(width: number): number {
+  return 1 + Math.ceil(width / 8);
+}
 
 /**
- * Encodes a black-and-white image as a 1-bit greyscale PNG (the smallest kind for a QR code).
+ * Encodes the scanlines of a black-and-white image as a 1-bit greyscale PNG (the smallest kind
+ * for a QR code). `scanlines` holds `height` rows of {@link bilevelScanlineBytes} bytes each,
+ * each led by its filter-type byte (0, None, is what a bilevel image needs); a 1 bit is white,
+ * a 0 bit black.
  *
  * @example
  * ```ts
- * const png = await writeBilevelPng({ width: 8, height: 8, isDark: (x, y) => (x + y) % 2 === 0 });
+ * const line = bilevelScanlineBytes(8); // 2
+ * const rows = new Uint8Array(line * 8);
+ * for (let y = 0; y < 8; y++) rows[y * line + 1] = y % 2 === 0 ? 0b1010_1010 : 0b0101_0101; // a checkerboard
+ * const png = writeBilevelPng(8, 8, rows);
  * ```
  */
-export async function writeBilevelPng(image: BilevelImage): Promise<Uint8Array> {
-  const { width, height } = image;
-  const rowBytes = 1 + Math.ceil(width / 8); // filter type byte, then 8 pixels a byte
-  const raw = new Uint8Array(rowBytes * height); // filter 0 (None) everywhere; zeros are black
-  for (let y = 0; y < height; y++) {
-    const row = y * rowBytes + 1;
-    for (let x = 0; x < width; x++) {
-      if (!image.isDark(x, y)) raw[row + (x >> 3)]! |= 0x80 >> (x & 7);
-    }
-  }
+export function writeBilevelPng(width: number, height: number, scanlines: Uint8Array): Uint8Array {
   const header = new Uint8Array(13);
   const view = new DataView(header.buffer);
   view.setUint32(0, width);
   view.setUint32(4, height);
   header.set([1, 0, 0, 0, 0], 8); // bit depth 1, greyscale, deflate, adaptive filtering, no interlace
-  const chunks = [chunk('IHDR', header), chunk('IDAT', await zlibDeflate(raw)), chunk('IEND', new Uint8Array(0))];
+  const chunks = [chunk('IHDR', header), chunk('IDAT', zlibDeflate(scanlines, bilevelScanlineBytes(width))), chunk('IEND', new Uint8Array(0))];
   return concat([Uint8Array.from(SIGNATURE), ...chunks]);
 }
 

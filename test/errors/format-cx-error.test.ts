@@ -87,28 +87,46 @@ describe('formatCxError', () => {
     for (const text of texts) expect(isInScriptOf(locale, text)).toBe(true);
   });
 
-  it('lists each validation issue as "path: message", messages in English', () => {
-    for (const locale of CX_ERROR_LOCALES) {
-      const text = formatCxError(SAMPLES.validation, locale);
-      expect(text).toContain('name: at most 20 characters, got 23');
-      expect(text).toContain('id: only lowercase letters a-z and digits 0-9 are allowed, got "Help-Desk"');
+  it('R51: lists each validation issue as "path: message", worded in the language', () => {
+    const english = formatCxError(SAMPLES.validation, 'en');
+    expect(english).toContain('name: at most 20 characters, got 23');
+    expect(english).toContain('id: only lowercase letters a-z and digits 0-9 are allowed, got "Help-Desk"');
+    expect(formatCxError(SAMPLES.validation, 'ko')).toBe(
+      '입력값 중 올바르지 않은 것이 있습니다. 이름(name): 20자 이하여야 합니다(현재 23자). 계정 ID(id): 영문자와 숫자만 쓸 수 있습니다("Help-Desk").',
+    );
+    expect(formatCxError(SAMPLES.validation, 'ja')).toBe(
+      '入力内容に正しくないものがあります。名前(name): 20文字以内にしてください（現在 23文字）。アカウントID(id): 英字と数字だけが使えます（"Help-Desk"）。',
+    );
+  });
+
+  it('R51: no English sentence is left in a Korean or Japanese text, whatever the code', () => {
+    for (const code of CODES) {
+      for (const locale of ['ko', 'ja'] as const) {
+        const text = formatCxError(SAMPLES[code], locale);
+        // Only values (quoted), ids of the error and field paths (in parentheses) may be Latin.
+        const rest = text.replace(/"[^"]*"|「[^」]*」|\([A-Za-z.]+\)/g, '').replace(/\b(?:basic|sales|ready|cx-accounts)\b/g, '');
+        expect(rest, `${code} in ${locale}: ${text}`).not.toMatch(LATIN_WORD);
+      }
     }
-    expect(formatCxError(SAMPLES.validation, 'ko')).toMatch(/^입력값/);
-    expect(formatCxError(SAMPLES.validation, 'ja')).toMatch(/^入力内容/);
   });
 
   it('shows an issue without a path as its message alone', () => {
     const text = formatCxError({ code: 'validation', message: 'body must be JSON', issues: [{ path: '', message: 'body must be JSON' }] });
     expect(text).toBe('Some of the input is not valid. body must be JSON');
+    expect(formatCxError({ code: 'validation', message: 'required', issues: [{ path: '', message: 'required' }] }, 'ko')).toBe(
+      '입력값 중 올바르지 않은 것이 있습니다. 필수 항목입니다.',
+    );
   });
 
-  it('appends the English detail message to rule errors, in every locale', () => {
-    for (const locale of CX_ERROR_LOCALES) {
-      const text = formatCxError(SAMPLES.seat_limit_exceeded, locale);
-      expect(text.endsWith('3 agents do not fit product "basic": its seat limit is 2')).toBe(true);
-    }
-    expect(formatCxError(SAMPLES.seat_limit_exceeded, 'ko')).toContain('좌석 한도');
-    expect(formatCxError(SAMPLES.seat_limit_exceeded, 'ja')).toContain('席数');
+  it('R51: words rule errors in the language with their figures; English appends its own message', () => {
+    expect(formatCxError(SAMPLES.seat_limit_exceeded, 'en').endsWith('3 agents do not fit product "basic": its seat limit is 2')).toBe(true);
+    expect(formatCxError(SAMPLES.seat_limit_exceeded, 'ko')).toBe(
+      '상담원 수가 상품의 좌석 한도를 넘게 됩니다. 상세: 상담원 3명은 상품 "basic"의 좌석 한도 2명을 넘습니다.',
+    );
+    expect(formatCxError(SAMPLES.seat_limit_exceeded, 'ja')).toContain('担当者3人は商品「basic」の席数の上限（2人）を超えます。');
+    expect(formatCxError(SAMPLES.product_unavailable, 'ko')).toContain('구매 수량 2개 중 2개를 사용 중');
+    expect(formatCxError(SAMPLES.last_agent, 'ja')).toContain('対象のアカウント: sales');
+    expect(formatCxError(SAMPLES.name_taken, 'ko')).not.toContain('already named');
   });
 
   it('does not append a detail to not_found, and never shows the cause of a store failure', () => {
@@ -143,6 +161,7 @@ describe('formatCxError', () => {
     for (const error of odd) {
       for (const locale of CX_ERROR_LOCALES) expect(typeof formatCxError(error, locale)).toBe('string');
     }
-    expect(formatCxError(odd[0]!, 'ja')).toBe('a future error');
+    expect(formatCxError(odd[0]!, 'en')).toBe('a future error');
+    expect(formatCxError(odd[0]!, 'ja')).toBe('リクエストを処理できませんでした。');
   });
 });
