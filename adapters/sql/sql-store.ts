@@ -27,7 +27,16 @@ export type SqlStoreOptions = {
    * least 1).
    */
   lockTimeoutMs?: number;
+  /**
+   * The database as OpenTelemetry's `db.system.name` names it, put on each operation's span
+   * ({@link Store.databaseSystem}). Default: `sqlite` or `postgresql` from the dialect; none
+   * for `mysql`, which may be MySQL or MariaDB — pass `'mysql'` or `'mariadb'`.
+   */
+  databaseSystem?: string;
 };
+
+/** `db.system.name` of each dialect, where the dialect alone tells it. */
+const DATABASE_SYSTEMS: Record<SqlDialectName, string | undefined> = { sqlite: 'sqlite', postgres: 'postgresql', mysql: undefined };
 
 /**
  * Opens a {@link Store} on your own Kysely instance. The schema must be migrated first
@@ -76,7 +85,9 @@ export function createSqlStore(db: Kysely<CxDatabase>, options: SqlStoreOptions 
   // CamelCasePlugin) must not rename them.
   db = db.withoutPlugins();
   const { transaction, exclusive } = transactionRunner(db, caps, { lockTimeoutMs });
+  const databaseSystem = options.databaseSystem ?? DATABASE_SYSTEMS[dialect];
   return {
+    ...(databaseSystem === undefined ? {} : { databaseSystem }),
     transaction,
     appendBackupChunk: (domainId, fileId, seq, data) => appendBackupChunk(db, exclusive, domainId, fileId, seq, data),
     readBackupChunks: (domainId, fileId) => readBackupChunks(db, exclusive, domainId, fileId),

@@ -16,6 +16,7 @@ import { backupRequestSchema, type BackupRequest } from './backup-request.js';
 import { backupRunner, type BackupRunner, type BackupRunReport } from './backup-runner.js';
 import { verifiedFile } from './verified-file.js';
 import { toReadableStream } from './web-stream.js';
+import { detached } from '../telemetry/in-span.js';
 import { straight, take } from '../internal/straight.js';
 
 export type { BackupJob } from './backup-job.js';
@@ -337,7 +338,8 @@ function inProcessRunner(runner: BackupRunner) {
   const push = (task: () => Promise<unknown>) => {
     // A task never rejects the chain: failures are recorded on the job by the runner, and a
     // store that cannot even record them leaves the job to the next runner (see BackupOptions).
-    tail = tail.then(task).then(
+    // Outside the span of the call that queued it: its backup span is a root linked to that call.
+    tail = tail.then(detached(task)).then(
       () => undefined,
       () => undefined,
     );
