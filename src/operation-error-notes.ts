@@ -32,7 +32,7 @@ export const OPERATION_ERROR_NOTES = {
   'products.set': {
     validation: '`domainId` or a field of the product is malformed (`seatLimit` and `quantity` are whole numbers ≥ 1).',
     quantity_below_usage: 'the new `quantity` is below the number of active accounts on the product (`inUse`, R1).',
-    seat_limit_exceeded: 'the new `seatLimit` is below the agent count of an account on the product (`requested`, R2).',
+    seat_limit_exceeded: 'the new `seatLimit` is below the agent count of an account on the product (`requested`, R4).',
     ...SERVICE,
   },
   'products.overview': { validation: DOMAIN_ONLY, ...SERVICE },

@@ -79,7 +79,7 @@ export type ProductOperations = {
    * - `quantity_below_usage`: the new `quantity` is below the number of active accounts on the
    *   product (`inUse`, R1).
    * - `seat_limit_exceeded`: the new `seatLimit` is below the agent count of an account on the
-   *   product (`requested`, R2).
+   *   product (`requested`, R4).
    * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
    *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
    *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
