@@ -1,6 +1,6 @@
 import { err, type Result } from 'neverthrow';
 import { internalError, type CxError } from './errors.js';
-import { earlyErr } from './internal/straight.js';
+import { straight, type Take } from './internal/straight.js';
 import type { OperationContext } from './operation-context.js';
 import type { Store, StoreTransaction, TransactionMode } from './ports/store.js';
 
@@ -106,26 +106,23 @@ function markingProxy(tx: StoreTransaction): StoreTransaction {
 }
 
 /**
- * Runs `work` in one transaction of `domainId` (read, decide, write). A rejection from a
- * store method is left to the store, which rolls back and answers `store_failure`; an early
- * `err` of `take` (`internal/straight.ts`) ends `work` with that `err`, rolled back; any
- * other throw inside `work` is a defect of ours: rolled back all the same, answered as
- * `internal`.
+ * Runs `work` in one transaction of `domainId` (read, decide, write). `work` gets its own
+ * `take` (see `internal/straight.ts`): the first `err` it meets ends the work with that `err`,
+ * and the store rolls back. A rejection from a store method is left to the store, which rolls
+ * back and answers `store_failure`; any other throw inside `work` is a defect of ours: rolled
+ * back all the same, answered as `internal`.
  */
 export function transact<T>(
   store: Store | Pick<OperationContext, 'store'>,
   domainId: string,
   mode: TransactionMode,
-  work: (tx: StoreTransaction) => PromiseLike<Result<T, CxError>>,
+  work: (tx: StoreTransaction, take: Take<CxError>) => PromiseLike<Result<T, CxError>>,
 ): Promise<Result<T, CxError>> {
   const target = 'transaction' in store ? store : store.store;
-  return target.transaction(domainId, mode, async (tx) => {
-    try {
-      return await work(marking(tx));
-    } catch (error) {
+  return target.transaction(domainId, mode, (tx) =>
+    straight<T, CxError>((take) => work(marking(tx), take)).catch((error: unknown) => {
       if (typeof error === 'object' && error !== null && storeErrors.has(error)) throw error;
-      // An early `err` of `take` ends the work with that `err`: the store rolls back.
-      return earlyErr<CxError>(error) ?? err(internalError(error));
-    }
-  });
+      return err(internalError(error));
+    }),
+  );
 }

@@ -1,7 +1,7 @@
 import { err, ok, type ResultAsync } from 'neverthrow';
 import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
-import { invalid, ruleError, type CxError } from '../errors.js';
+import { invalid, ruleError } from '../errors.js';
 import type { OperationContext } from '../operation-context.js';
 import type { AccountPatch, AccountRecord } from '../ports/records.js';
 import { membersGainingAccess, membersLosingAccess } from '../agents/access-changes.js';
@@ -23,11 +23,10 @@ import {
   viewAccount,
 } from './account-lookup.js';
 import type { Account, AccountSummary } from './account-view.js';
-import { changeAccount, checkExpectedVersion, type AccountChange, type ChangeOptions } from './change-account.js';
+import { changeAccount, checkExpectedVersion, type ChangeOptions } from './change-account.js';
 import { newContactUrl } from './contact-url.js';
 import { imageFieldSchema } from './image-field.js';
 import { renderQrPng, renderQrSvg, type QrCodeOptions } from './qr-code.js';
-import { straight, take } from '../internal/straight.js';
 
 /**
  * An image given to `accounts.create` or `accounts.update` (R8).
@@ -310,74 +309,70 @@ export function accountOperations(context: OperationContext): AccountOperations 
   const { store, directory, clock } = context;
 
   const qrCode = (domainId: string, accountId: string, options?: QrCodeOptions) =>
-    runOperation<Uint8Array | string>(() =>
-      straight(async () => {
-        const parsedOptions = take(parseInput(qrSchema, options, 'options'));
-        // Rendering happens after the transaction: it needs only the URL.
-        const account = take(await inAccountTransaction(store, domainId, accountId, 'read', async (found) => ok(found)));
-        const size = parsedOptions?.size ?? 512;
-        const url = account.contactUrl;
-        return ok(parsedOptions?.format === 'svg' ? await renderQrSvg(url, size) : await renderQrPng(url, size));
-      }),
-    );
+    runOperation<Uint8Array | string>(async (take) => {
+      const parsedOptions = take(parseInput(qrSchema, options, 'options'));
+      // Rendering happens after the transaction: it needs only the URL.
+      const account = take(await inAccountTransaction(store, domainId, accountId, 'read', async (found) => ok(found)));
+      const size = parsedOptions?.size ?? 512;
+      const url = account.contactUrl;
+      return ok(parsedOptions?.format === 'svg' ? await renderQrSvg(url, size) : await renderQrPng(url, size));
+    });
 
   return narrowed<AccountOperations>({
     create: (domainId, input) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         const fields = take(parseInput(createSchema, input));
         const duplicate = firstDuplicate(fields.agentIds);
         if (duplicate !== undefined) return err(invalid('agentIds', `lists ${JSON.stringify(duplicate)} twice`));
         take(await checkMembers(directory, domain, fields.agentIds));
 
-        return await transact(store, domain, 'write', (tx) =>
-          straight(async () => {
-            const product = take(await loadProduct(tx, fields.productId));
-            take(await checkProductHasRoom(tx, product));
-            take(checkSeats(product, fields.agentIds.length));
-            if (await tx.isAccountIdActive(fields.id)) {
-              return err(ruleError('id_taken', `account ID ${JSON.stringify(fields.id)} is already in use`));
-            }
-            const nameKey = accountNameKey(fields.name);
-            if (await tx.isAccountNameActive(nameKey)) {
-              return err(ruleError('name_taken', `an account of this domain is already named ${JSON.stringify(fields.name)}`));
-            }
-            const record: AccountRecord = {
-              key: randomId(),
-              domainId: domain,
-              id: fields.id,
-              name: fields.name,
-              nameKey,
-              description: fields.description ?? null,
-              image: fields.image?.info ?? null,
-              productId: product.productId,
-              agentIds: fields.agentIds,
-              contactUrl: newContactUrl(context.contactUrlBase),
-              activatedAt: clock(),
-              resetAt: null,
-              version: 1,
-              settings: defaultSettings(context.timeZone),
-            };
-            const gainedAccessIds = await membersGainingAccess(tx, fields.agentIds);
-            await tx.insertAccount(record, fields.image?.data ?? null);
-            await tx.appendEvents([
-              newEvent(context, 'account.created', record, {
-                name: record.name,
-                productId: record.productId,
-                agentIds: [...record.agentIds],
-                gainedAccessIds,
-              }),
-            ]);
-            return ok(await viewAccount(tx, record));
-          }),
-        );
+        return await transact(store, domain, 'write', async (tx, take) => {
+          const product = take(await loadProduct(tx, fields.productId));
+          take(await checkProductHasRoom(tx, product));
+          take(checkSeats(product, fields.agentIds.length));
+          if (await tx.isAccountIdActive(fields.id)) {
+            return err(ruleError('id_taken', `account ID ${JSON.stringify(fields.id)} is already in use`));
+          }
+          const nameKey = accountNameKey(fields.name);
+          if (await tx.isAccountNameActive(nameKey)) {
+            return err(ruleError('name_taken', `an account of this domain is already named ${JSON.stringify(fields.name)}`));
+          }
+          const record: AccountRecord = {
+            key: randomId(),
+            domainId: domain,
+            id: fields.id,
+            name: fields.name,
+            nameKey,
+            description: fields.description ?? null,
+            image: fields.image?.info ?? null,
+            productId: product.productId,
+            agentIds: fields.agentIds,
+            contactUrl: newContactUrl(context.contactUrlBase),
+            activatedAt: clock(),
+            resetAt: null,
+            version: 1,
+            settings: defaultSettings(context.timeZone),
+          };
+          const gainedAccessIds = await membersGainingAccess(tx, fields.agentIds);
+          await tx.insertAccount(record, fields.image?.data ?? null);
+          await tx.appendEvents([
+            newEvent(context, 'account.created', record, {
+              name: record.name,
+              productId: record.productId,
+              agentIds: [...record.agentIds],
+              gainedAccessIds,
+            }),
+          ]);
+          return ok(await viewAccount(tx, record));
+        });
       }),
 
     get: (domainId, accountId) =>
       runOperation(() => inAccountTransaction(store, domainId, accountId, 'read', async (account, tx) => ok(await viewAccount(tx, account)))),
 
     list: (domainId, options) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         const parsed = take(parseInput(listSchema, options, 'options'));
         const limit = parsed?.limit ?? 50;
@@ -396,7 +391,7 @@ export function accountOperations(context: OperationContext): AccountOperations 
       }),
 
     update: (domainId, accountId, input, options) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const fields = take(parseInput(updateSchema, input));
         return await changeAccount(context, domainId, accountId, options, async (account, tx) => {
           const patch: AccountPatch = {};
@@ -422,51 +417,47 @@ export function accountOperations(context: OperationContext): AccountOperations 
       }),
 
     changeProduct: (domainId, accountId, productId, options) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const wanted = take(parseInput(productIdSchema, productId, 'productId'));
-        return await changeAccount(context, domainId, accountId, options, (account, tx) =>
-          straight<AccountChange | null, CxError>(async () => {
-            const product = take(await loadProduct(tx, wanted));
-            if (account.productId === product.productId) return ok(null);
-            take(await checkProductHasRoom(tx, product));
-            take(checkSeats(product, account.agentIds.length));
-            return ok({
-              patch: { productId: product.productId },
-              events: [newEvent(context, 'account.product_changed', account, { from: account.productId, to: product.productId })],
-            });
-          }),
-        );
+        return await changeAccount(context, domainId, accountId, options, async (account, tx, take) => {
+          const product = take(await loadProduct(tx, wanted));
+          if (account.productId === product.productId) return ok(null);
+          take(await checkProductHasRoom(tx, product));
+          take(checkSeats(product, account.agentIds.length));
+          return ok({
+            patch: { productId: product.productId },
+            events: [newEvent(context, 'account.product_changed', account, { from: account.productId, to: product.productId })],
+          });
+        });
       }),
 
     reset: (domainId, accountId, options) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const parsedOptions = take(parseInput(versionOptionsSchema, options, 'options'));
-        return await inAccountTransaction(store, domainId, accountId, 'write', (account, tx) =>
-          straight(async () => {
-            take(checkExpectedVersion(account, parsedOptions?.expectedVersion));
-            const deletedRoomIds = (await tx.listRooms(account.key)).map((room) => room.roomId);
-            const bots = await tx.listBots(account.key);
-            const deletedBotIds = bots.filter((bot) => bot.origin === 'admin').map((bot) => bot.botId);
-            const keptBotIds = bots.filter((bot) => bot.origin !== 'admin').map((bot) => bot.botId);
-            const releasedAgentIds = [...account.agentIds];
-            const lostAccessIds = await membersLosingAccess(tx, releasedAgentIds, account.id);
-            await tx.deleteRooms(account.key);
-            await tx.resetBots(account.key);
-            await tx.markReset(account.key, clock(), account.version + 1);
-            await tx.appendEvents([
-              newEvent(context, 'account.reset', account, { deletedRoomIds, deletedBotIds, keptBotIds, releasedAgentIds, lostAccessIds }),
-            ]);
-            return ok({
-              deletedRooms: deletedRoomIds.length,
-              deletedBots: deletedBotIds.length,
-              keptBots: keptBotIds.length,
-              releasedAgentIds,
-              deletedRoomIds,
-              deletedBotIds,
-              keptBotIds,
-            });
-          }),
-        );
+        return await inAccountTransaction(store, domainId, accountId, 'write', async (account, tx, take) => {
+          take(checkExpectedVersion(account, parsedOptions?.expectedVersion));
+          const deletedRoomIds = (await tx.listRooms(account.key)).map((room) => room.roomId);
+          const bots = await tx.listBots(account.key);
+          const deletedBotIds = bots.filter((bot) => bot.origin === 'admin').map((bot) => bot.botId);
+          const keptBotIds = bots.filter((bot) => bot.origin !== 'admin').map((bot) => bot.botId);
+          const releasedAgentIds = [...account.agentIds];
+          const lostAccessIds = await membersLosingAccess(tx, releasedAgentIds, account.id);
+          await tx.deleteRooms(account.key);
+          await tx.resetBots(account.key);
+          await tx.markReset(account.key, clock(), account.version + 1);
+          await tx.appendEvents([
+            newEvent(context, 'account.reset', account, { deletedRoomIds, deletedBotIds, keptBotIds, releasedAgentIds, lostAccessIds }),
+          ]);
+          return ok({
+            deletedRooms: deletedRoomIds.length,
+            deletedBots: deletedBotIds.length,
+            keptBots: keptBotIds.length,
+            releasedAgentIds,
+            deletedRoomIds,
+            deletedBotIds,
+            keptBotIds,
+          });
+        });
       }),
 
     qrCode: qrCode as AccountOperations['qrCode'],

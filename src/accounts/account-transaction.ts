@@ -6,27 +6,27 @@ import { transact } from '../run-transaction.js';
 import { accountIdSchema, domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import { loadAccount } from './account-lookup.js';
-import { straight, take } from '../internal/straight.js';
+import { straight, type Take } from '../internal/straight.js';
 
 /**
  * Validates a `(domainId, accountId)` target, then runs `work` on the active account inside one
  * transaction of that domain: the shape shared by every operation on one account. An account
- * of another domain, or a reset one, is `not_found` (R13).
+ * of another domain, or a reset one, is `not_found` (R13). `work` gets the transaction's
+ * `take`: an `err` it meets ends the work, rolled back.
  */
 export function inAccountTransaction<T>(
   store: Store,
   domainId: unknown,
   accountId: unknown,
   mode: TransactionMode,
-  work: (account: AccountRecord, tx: StoreTransaction) => PromiseLike<Result<T, CxError>>,
+  work: (account: AccountRecord, tx: StoreTransaction, take: Take<CxError>) => PromiseLike<Result<T, CxError>>,
 ): PromiseLike<Result<T, CxError>> {
-  return straight(async () => {
+  return straight(async (take) => {
     const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
     const id = take(parseInput(accountIdSchema, accountId, 'accountId'));
-    // `take` inside a transaction's work ends it with that err (see `transact`): no scope of its own.
-    return await transact(store, domain, mode, async (tx) => {
-      const account = take(await loadAccount(tx, id));
-      return await work(account, tx);
+    return await transact(store, domain, mode, async (tx, takeInTransaction) => {
+      const account = takeInTransaction(await loadAccount(tx, id));
+      return await work(account, tx, takeInTransaction);
     });
   });
 }

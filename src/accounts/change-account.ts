@@ -8,7 +8,7 @@ import { versionOptionsSchema } from './account-fields.js';
 import { viewAccount } from './account-lookup.js';
 import { inAccountTransaction } from './account-transaction.js';
 import type { Account } from './account-view.js';
-import { straight, take } from '../internal/straight.js';
+import { straight, type Take } from '../internal/straight.js';
 
 /**
  * Options of the operations that change an account (R12).
@@ -72,14 +72,13 @@ export function changeAccount(
   domainId: unknown,
   accountId: unknown,
   options: unknown,
-  decide: (account: AccountRecord, tx: StoreTransaction) => Result<AccountChange | null, CxError> | PromiseLike<Result<AccountChange | null, CxError>>,
+  decide: (account: AccountRecord, tx: StoreTransaction, take: Take<CxError>) => Result<AccountChange | null, CxError> | PromiseLike<Result<AccountChange | null, CxError>>,
 ): PromiseLike<Result<Account, CxError>> {
-  return straight(async () => {
+  return straight(async (take) => {
     const parsedOptions = take(parseInput(versionOptionsSchema, options, 'options'));
-    // Inside the transaction's work, `take` ends the work with that err (see `transact`).
-    return await inAccountTransaction(context.store, domainId, accountId, 'write', async (current, tx) => {
-      take(checkExpectedVersion(current, parsedOptions?.expectedVersion));
-      const change = take(await decide(current, tx));
+    return await inAccountTransaction(context.store, domainId, accountId, 'write', async (current, tx, takeInTransaction) => {
+      takeInTransaction(checkExpectedVersion(current, parsedOptions?.expectedVersion));
+      const change = takeInTransaction(await decide(current, tx, takeInTransaction));
       if (change === null) return ok(await viewAccount(tx, current));
       const version = current.version + 1;
       await writeAccountChange(tx, current, change, version);

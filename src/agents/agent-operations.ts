@@ -3,7 +3,7 @@ import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
 import { lastAgent, notFound, ruleError, type CxError } from '../errors.js';
 import { checkMembers, checkSeats, loadProduct } from '../accounts/account-lookup.js';
-import { changeAccount, type AccountChange, type ChangeOptions } from '../accounts/change-account.js';
+import { changeAccount, type ChangeOptions } from '../accounts/change-account.js';
 import type { Account } from '../accounts/account-view.js';
 import { newEvent } from '../events/new-event.js';
 import type { OperationContext } from '../operation-context.js';
@@ -13,7 +13,7 @@ import { domainIdSchema, memberIdSchema } from '../validation/identifiers.js';
 import { parseInput, UNDECIDED, withFastCheck } from '../validation/parse-input.js';
 import { membersGainingAccess, membersLosingAccess } from './access-changes.js';
 import { handOverRooms } from './room-handover.js';
-import { straight, take } from '../internal/straight.js';
+import { straight } from '../internal/straight.js';
 
 /**
  * What `agents.access` answers (R17).
@@ -152,7 +152,7 @@ export function agentOperations(context: OperationContext): AgentOperations {
   const { store, directory } = context;
   /** The member list of `agents.add` / `agents.set`: well formed, and every id a member of the domain. */
   const knownMembers = (domainId: unknown, memberIds: unknown) =>
-    straight(async () => {
+    straight<string[], CxError>(async (take) => {
       const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
       const ids = take(parseInput(memberIdsSchema, memberIds, 'memberIds'));
       take(await checkMembers(directory, domain, ids));
@@ -160,24 +160,22 @@ export function agentOperations(context: OperationContext): AgentOperations {
     });
   return narrowed<AgentOperations>({
     add: (domainId, accountId, memberIds, options) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const ids = take(await knownMembers(domainId, memberIds));
-        return await changeAccount(context, domainId, accountId, options, (current, tx) =>
-          straight<AccountChange | null, CxError>(async () => {
-            const already = ids.find((id) => current.agentIds.includes(id));
-            if (already !== undefined) {
-              return err(ruleError('already_agent', `member ${JSON.stringify(already)} is already an agent of ${current.id}`));
-            }
-            const product = take(await loadProduct(tx, current.productId));
-            take(checkSeats(product, current.agentIds.length + ids.length));
-            const gainedAccessIds = await membersGainingAccess(tx, ids);
-            return ok({ addAgents: ids, events: [newEvent(context, 'agents.added', current, { memberIds: [...ids], gainedAccessIds })] });
-          }),
-        );
+        return await changeAccount(context, domainId, accountId, options, async (current, tx, take) => {
+          const already = ids.find((id) => current.agentIds.includes(id));
+          if (already !== undefined) {
+            return err(ruleError('already_agent', `member ${JSON.stringify(already)} is already an agent of ${current.id}`));
+          }
+          const product = take(await loadProduct(tx, current.productId));
+          take(checkSeats(product, current.agentIds.length + ids.length));
+          const gainedAccessIds = await membersGainingAccess(tx, ids);
+          return ok({ addAgents: ids, events: [newEvent(context, 'agents.added', current, { memberIds: [...ids], gainedAccessIds })] });
+        });
       }),
 
     remove: (domainId, accountId, memberId, options) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const member = take(parseInput(memberIdSchema, memberId, 'memberId'));
         return await changeAccount(context, domainId, accountId, options, async (current, tx) => {
           if (!current.agentIds.includes(member)) return err(notFound('agent', member));
@@ -195,30 +193,28 @@ export function agentOperations(context: OperationContext): AgentOperations {
       }),
 
     set: (domainId, accountId, memberIds, options) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const ids = take(await knownMembers(domainId, memberIds));
-        return await changeAccount(context, domainId, accountId, options, (current, tx) =>
-          straight<AccountChange | null, CxError>(async () => {
-            const wanted = new Set(ids);
-            const leaving = current.agentIds.filter((id) => !wanted.has(id));
-            const joining = ids.filter((id) => !current.agentIds.includes(id));
-            if (leaving.length === 0 && joining.length === 0) return ok(null);
-            const product = take(await loadProduct(tx, current.productId));
-            take(checkSeats(product, ids.length));
-            const lostAccessIds = await membersLosingAccess(tx, leaving, current.id);
-            const gainedAccessIds = await membersGainingAccess(tx, joining);
-            const remaining = [...current.agentIds.filter((id) => wanted.has(id)), ...joining];
-            const { handedRoomIds: roomIds } = await handOverRooms(tx, current.key, leaving, remaining);
-            const events = [];
-            if (leaving.length > 0) events.push(newEvent(context, 'agents.removed', current, { memberIds: leaving, roomIds, lostAccessIds }));
-            if (joining.length > 0) events.push(newEvent(context, 'agents.added', current, { memberIds: joining, gainedAccessIds }));
-            return ok({ removeAgents: leaving, addAgents: joining, events });
-          }),
-        );
+        return await changeAccount(context, domainId, accountId, options, async (current, tx, take) => {
+          const wanted = new Set(ids);
+          const leaving = current.agentIds.filter((id) => !wanted.has(id));
+          const joining = ids.filter((id) => !current.agentIds.includes(id));
+          if (leaving.length === 0 && joining.length === 0) return ok(null);
+          const product = take(await loadProduct(tx, current.productId));
+          take(checkSeats(product, ids.length));
+          const lostAccessIds = await membersLosingAccess(tx, leaving, current.id);
+          const gainedAccessIds = await membersGainingAccess(tx, joining);
+          const remaining = [...current.agentIds.filter((id) => wanted.has(id)), ...joining];
+          const { handedRoomIds: roomIds } = await handOverRooms(tx, current.key, leaving, remaining);
+          const events = [];
+          if (leaving.length > 0) events.push(newEvent(context, 'agents.removed', current, { memberIds: leaving, roomIds, lostAccessIds }));
+          if (joining.length > 0) events.push(newEvent(context, 'agents.added', current, { memberIds: joining, gainedAccessIds }));
+          return ok({ removeAgents: leaving, addAgents: joining, events });
+        });
       }),
 
     access: (domainId, memberId) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         const member = take(parseInput(memberIdSchema, memberId, 'memberId'));
         return await transact(store, domain, 'read', async (tx) => {

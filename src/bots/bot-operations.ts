@@ -11,7 +11,6 @@ import { runOperation } from '../run-operation.js';
 import { accountIdSchema, botIdSchema, domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import { nameField } from '../validation/text-fields.js';
-import { take } from '../internal/straight.js';
 
 /**
  * An inquiry bot of an account. `origin` decides its fate on reset (R24).
@@ -127,7 +126,7 @@ export function botOperations(context: OperationContext): BotOperations {
   const { store, clock } = context;
   return narrowed<BotOperations>({
     register: (domainId, accountId, input) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const fields = take(parseInput(registerSchema, input));
         return await inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
           if (await tx.findBot(fields.botId)) {
@@ -149,7 +148,7 @@ export function botOperations(context: OperationContext): BotOperations {
       }),
 
     list: (domainId, options) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         const parsed = take(parseInput(listOptionsSchema, options, 'options'));
         if (parsed?.accountId === undefined) {
@@ -161,7 +160,7 @@ export function botOperations(context: OperationContext): BotOperations {
       }),
 
     attach: (domainId, botId, accountId) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const bot = take(parseInput(botIdSchema, botId, 'botId'));
         return await inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
           const found = await tx.findBot(bot);
@@ -176,7 +175,7 @@ export function botOperations(context: OperationContext): BotOperations {
       }),
 
     remove: (domainId, botId) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         const bot = take(parseInput(botIdSchema, botId, 'botId'));
         return await transact(store, domain, 'write', async (tx) => {

@@ -17,7 +17,7 @@ import { parseInput, strictObjectWithFastCheck, UNDECIDED, withFastCheck } from 
 import { textField } from '../validation/text-fields.js';
 import { decideAwayReply, decideWelcomeReply, type AutoReply } from './auto-reply.js';
 import { recordAutoReply, recordMessage } from './record-message.js';
-import { straight, take } from '../internal/straight.js';
+import { straight } from '../internal/straight.js';
 
 /**
  * A conversation space of an account.
@@ -235,8 +235,7 @@ export function conversationOperations(context: OperationContext): ConversationO
     customerId: string,
     work: (account: AccountRecord, tx: StoreTransaction) => PromiseLike<Result<T, CxError>>,
   ) =>
-    // Inside a transaction's work, `take` ends the work with that err (see `transact`).
-    inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
+    inAccountTransaction(store, domainId, accountId, 'write', async (account, tx, take) => {
       if (messageId === undefined) return await work(account, tx);
       const receipt = await tx.findReceipt(account.key, messageId);
       if (receipt) return ok(receipt.answer as T);
@@ -247,10 +246,10 @@ export function conversationOperations(context: OperationContext): ConversationO
 
   return narrowed<ConversationOperations>({
     addContact: (domainId, accountId, input) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const fields = take(parseInput(addContactSchema, input));
         return await inAccountTransaction(store, domainId, accountId, 'write', (account, tx) =>
-          straight(async () => {
+          straight(async (take) => {
             take(checkChannel(account.settings, fields.channel));
             const now = clock();
             const existing = await tx.findContact(account.key, fields.customerId);
@@ -273,10 +272,10 @@ export function conversationOperations(context: OperationContext): ConversationO
       }),
 
     receiveMessage: (domainId, accountId, input) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const fields = take(parseInput(receiveSchema, input));
         return await oncePerMessageId(domainId, accountId, fields.messageId, fields.customerId, (account, tx) =>
-          straight(async () => {
+          straight(async (take) => {
             take(checkChannel(account.settings, fields.channel));
             const known = await tx.findContact(account.key, fields.customerId);
             if (!known) return err(notFound('contact', fields.customerId));
@@ -299,7 +298,7 @@ export function conversationOperations(context: OperationContext): ConversationO
       }),
 
     sendMessage: (domainId, accountId, input) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const fields = take(parseInput(sendSchema, input));
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         let agentName = fields.agentId;
@@ -322,7 +321,7 @@ export function conversationOperations(context: OperationContext): ConversationO
       }),
 
     openRoom: (domainId, accountId, input) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const fields = take(parseInput(openRoomSchema, input));
         return await inAccountTransaction(store, domainId, accountId, 'write', async (account, tx) => {
           const stranger = fields.agentIds.find((id) => !account.agentIds.includes(id));

@@ -10,7 +10,6 @@ import { transact } from '../run-transaction.js';
 import { accountIdSchema, customerIdSchema, domainIdSchema } from '../validation/identifiers.js';
 import { messageTimeSchema } from '../validation/message-time.js';
 import { parseInput } from '../validation/parse-input.js';
-import { take } from '../internal/straight.js';
 
 /**
  * A stored message, as `conversations.history` answers it (R39). Names are the ones in use
@@ -147,7 +146,7 @@ export function conversationReads(context: OperationContext): ConversationReads 
   const { store } = context;
   return narrowed<ConversationReads>({
     history: (domainId, query) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         const parsed = take(parseInput(historyQuerySchema, query, 'query'));
         const limit = parsed?.limit ?? 100;
@@ -169,7 +168,7 @@ export function conversationReads(context: OperationContext): ConversationReads 
       }),
 
     contacts: (domainId, accountId, query) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const parsed = take(parseInput(contactsQuerySchema, query, 'query'));
         const limit = parsed?.limit ?? 100;
         const after = parsed?.cursor ? take(decodeKeysetCursor('contacts', 'conversations.contacts', parsed.cursor)) : null;

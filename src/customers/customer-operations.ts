@@ -6,7 +6,6 @@ import { runOperation } from '../run-operation.js';
 import { transact } from '../run-transaction.js';
 import { customerIdSchema, domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
-import { take } from '../internal/straight.js';
 
 /**
  * What `customers.erase` removed (R42).
@@ -51,7 +50,7 @@ export type CustomerOperations = {
 export function customerOperations(context: OperationContext): CustomerOperations {
   return narrowed<CustomerOperations>({
     erase: (domainId, customerId) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         const customer = take(parseInput(customerIdSchema, customerId, 'customerId'));
         return await transact(context.store, domain, 'write', async (tx) => {

@@ -8,7 +8,6 @@ import { transact } from '../run-transaction.js';
 import { domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import type { CxEvent } from './cx-event.js';
-import { take } from '../internal/straight.js';
 
 /**
  * A page of a domain's events (R32).
@@ -65,7 +64,7 @@ export type EventOperations = {
 export function eventOperations(context: OperationContext): EventOperations {
   return narrowed<EventOperations>({
     read: (domainId, options) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         const parsed = take(parseInput(readOptionsSchema, options, 'options'));
         return await transact(context.store, domain, 'read', async (tx) => {

@@ -9,7 +9,7 @@ import type { ResolvedBackupOptions } from './backup-options.js';
 import { ChunkWriter } from './chunk-writer.js';
 import { loadRowEncoder } from './history-file.js';
 import { yieldToHost } from './yield-to-host.js';
-import { straight, take } from '../internal/straight.js';
+import { straight } from '../internal/straight.js';
 import { recordCxOutcome } from '../telemetry/cx-outcome.js';
 import { inSpan, markFailed } from '../telemetry/in-span.js';
 
@@ -171,7 +171,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
 
   /** Counts the rows of a claimed job's file and records them on the job while this runner holds it. */
   const countRows = (job: BackupJobRecord, filter: HistoryFilter) =>
-    straight(async () => {
+    straight<{ job: BackupJobRecord | null; held: boolean }, string>(async (take) => {
       const counted = await transact(store, job.domainId, 'read', async (tx) => ok(await tx.countHistory(filter)));
       const rowsTotal = take(counted.mapErr(stepFailed('counting the rows')));
       return (await whileHeld(job, (current) => ({ ...current, rowsTotal }))).mapErr(stepFailed('recording the progress'));
@@ -179,7 +179,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
 
   /** Writes the file of a claimed job; its error is the job's `failureReason`. */
   const writeFile = (job: BackupJobRecord, fileId: string): ResultAsync<Written, string> =>
-    new ResultAsync(straight<Written, string>(async () => {
+    new ResultAsync(straight<Written, string>(async (take) => {
       const encoder = take(await ResultAsync.fromPromise(loadRowEncoder(job.format), (cause) => `preparing the file failed: ${describeCause(cause)}`));
       const filter = jobHistoryFilter(job, job.watermark ?? 0);
       const counted = take(await countRows(job, filter));
@@ -222,7 +222,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
   const currentJob = (domainId: string, jobId: string) => transact(store, domainId, 'read', async (tx) => ok(await tx.getBackupJob(jobId)));
 
   const run = (domainId: string, jobId: string): ResultAsync<RunOutcome, CxError> =>
-    new ResultAsync(straight<RunOutcome, CxError>(async () => {
+    new ResultAsync(straight<RunOutcome, CxError>(async (take) => {
       const outcome = take(await claim(domainId, jobId));
       if (outcome.kind === 'missing') return ok({ job: null, result: 'skipped' as const });
       if (outcome.kind === 'busy') return ok({ job: outcome.job, result: 'skipped' as const });

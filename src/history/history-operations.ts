@@ -17,7 +17,7 @@ import { backupRunner, type BackupRunner, type BackupRunReport } from './backup-
 import { verifiedFile } from './verified-file.js';
 import { toReadableStream } from './web-stream.js';
 import { detached } from '../telemetry/in-span.js';
-import { straight, take } from '../internal/straight.js';
+import { straight } from '../internal/straight.js';
 
 export type { BackupJob } from './backup-job.js';
 export type { BackupOptions } from './backup-options.js';
@@ -293,7 +293,7 @@ function backupOperations(
 
   /** The stored file of a job that is `ready`, checked whole as it is read (R49). */
   const readyFile = (domainId: unknown, jobId: unknown): ResultAsync<AsyncIterable<Uint8Array>, CxError> =>
-    new ResultAsync(straight<AsyncIterable<Uint8Array>, CxError>(async () => {
+    new ResultAsync(straight<AsyncIterable<Uint8Array>, CxError>(async (take) => {
       const { domain, job: id } = take(parseJobTarget(domainId, jobId));
       background?.recoverOnce();
       const job = take(await readJob(domain, id));
@@ -308,7 +308,7 @@ function backupOperations(
 
   return Object.assign(operations, narrowed<HistoryOperations>({
     startBackup: (domainId: unknown, request?: unknown) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         const { filter, format } = take(parseInput(backupRequestSchema, request, 'options'));
         background?.recoverOnce();
@@ -323,7 +323,7 @@ function backupOperations(
       }),
 
     job: (domainId, jobId) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const { domain, job: id } = take(parseJobTarget(domainId, jobId));
         background?.recoverOnce();
         const found = take(await readJob(domain, id));
@@ -332,7 +332,7 @@ function backupOperations(
       }),
 
     cancel: (domainId, jobId) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const { domain, job: id } = take(parseJobTarget(domainId, jobId));
         const { job, fileId } = take(await transact(store, domain, 'write', async (tx) => {
           const found = await tx.getBackupJob(id);
@@ -361,20 +361,20 @@ function backupOperations(
       runOperation(async () => (await readyFile(domainId, jobId)).map((file) => toReadableStream(file))),
 
     runBackup: (domainId, jobId) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const { domain, job: id } = take(parseJobTarget(domainId, jobId));
         const ran = take(await runner.run(domain, id));
         return ran ? ok(view(ran)) : err(notFound('backup', id));
       }),
 
     runPendingBackups: (input) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const limit = take(batchLimit(input));
         return runner.runPending(limit);
       }),
 
     deleteExpiredBackups: (input) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const limit = take(batchLimit(input));
         return runner.deleteExpired(limit);
       }),

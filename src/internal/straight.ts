@@ -1,57 +1,73 @@
 import { err, type Result } from 'neverthrow';
 
 /**
- * An `err` on its way out of a {@link straight} body: {@link take} raises it, `straight`
- * answers it. Private: no other code creates one, so nothing else is mistaken for it.
+ * The early return of a {@link straight} body: the value of an `ok`; an `err` ends the body,
+ * and `straight` answers that `err` (Rust's `?`, neverthrow's `yield*` in `safeTry`). It takes
+ * only results whose error is the body's `E`, so an error of another type cannot leave the
+ * body typed as `E`.
  */
-class EarlyErr {
-  constructor(readonly error: unknown) {}
-}
+export type Take<E> = <T>(result: Result<T, E>) => T;
 
 /**
- * The value of an `ok`; an `err` ends the enclosing {@link straight} body, which answers
- * that `err` (Rust's `?`). Call it only inside a `straight` body, or directly in the body
- * of `runOperation` or the work of `transact`, which answer it the same way; never in code
- * that catches what it throws.
+ * What a {@link Take} throws to leave its body: one private value, so nothing else is taken
+ * for it. The `err` itself stays with the `straight` whose `take` threw, so only that
+ * `straight` answers it; another `straight` it passes through throws it on.
  */
-export function take<T, E>(result: Result<T, E>): T {
-  if (result.isErr()) throw new EarlyErr(result.error);
-  return result.value;
+class EarlyReturn {
+  readonly message = 'the early return of a straight body (take met an err)';
 }
-
-/** Whether `thrown` is an early `err` of {@link take}; if so, that `err`. */
-export function earlyErr<E>(thrown: unknown): Result<never, E> | null {
-  return thrown instanceof EarlyErr ? err(thrown.error as E) : null;
-}
+const EARLY_RETURN = Object.freeze(new EarlyReturn());
 
 /**
- * Runs an operation's steps top to bottom: each step that answers a `Result` is unwrapped
- * with {@link take}, and the first `err` is the answer. It does what neverthrow's
- * `safeTry` does, without a generator: `safeTry` runs its body as an async generator, which
- * costs about 2 µs per call on Node 20 (an async function about 0.3 µs), and one operation
- * nests several (measured by `test/bench/sql-agents.bench.ts`). Other throws pass through
- * unchanged, to the operation's guard (`internal`) or the store (`store_failure`).
+ * Runs an operation's steps top to bottom: `body` gets a {@link Take} of its own, each step
+ * that answers a `Result` is unwrapped with it, and the first `err` is the answer. It does what
+ * neverthrow's `safeTry` does, without a generator: `safeTry` runs its body as an async
+ * generator, which costs about 2 µs per call on Node 20 (an async function about 0.3 µs), and
+ * one operation nests several (`test/bench/straight.bench.ts` measures this form against the
+ * one before it, `test/bench/sql-agents.bench.ts` a whole operation).
  *
- * A body reads `const account = take(await loadAccount(tx, id));` where a generator would
- * read `const account = yield* await loadAccount(tx, id);`.
+ * The `err` that `take` met is the answer even when a `try`/`catch` in the body caught what
+ * `take` threw: `straight` remembers it. Other throws pass through unchanged, to the
+ * operation's guard (`internal`) or the store (`store_failure`).
+ *
+ * @example
+ * ```ts
+ * const total = await straight<number, string>(async (take) => {
+ *   const a = take(parse('1'));
+ *   const b = take(parse('x')); // an err: the body ends here, and `total` is that err
+ *   return ok(a + b);
+ * });
+ * ```
  */
-export async function straight<T, E>(body: () => PromiseLike<Result<T, E>>): Promise<Result<T, E>> {
+export async function straight<T, E>(body: (take: Take<E>) => PromiseLike<Result<T, E>>): Promise<Result<T, E>> {
+  let early: Result<T, E> | null = null;
+  const take: Take<E> = (result) => {
+    if (result.isOk()) return result.value;
+    early ??= err(result.error);
+    throw EARLY_RETURN;
+  };
   try {
-    return await body();
+    const answer = await body(take);
+    return early === null ? answer : early;
   } catch (thrown) {
-    const early = earlyErr<E>(thrown);
-    if (early) return early;
+    if (early !== null) return early;
     throw thrown;
   }
 }
 
 /** {@link straight} for steps that are all synchronous. */
-export function straightSync<T, E>(body: () => Result<T, E>): Result<T, E> {
+export function straightSync<T, E>(body: (take: Take<E>) => Result<T, E>): Result<T, E> {
+  let early: Result<T, E> | null = null;
+  const take: Take<E> = (result) => {
+    if (result.isOk()) return result.value;
+    early ??= err(result.error);
+    throw EARLY_RETURN;
+  };
   try {
-    return body();
+    const answer = body(take);
+    return early === null ? answer : early;
   } catch (thrown) {
-    const early = earlyErr<E>(thrown);
-    if (early) return early;
+    if (early !== null) return early;
     throw thrown;
   }
 }

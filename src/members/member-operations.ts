@@ -8,7 +8,6 @@ import type { Member } from '../ports/member-directory.js';
 import { runOperation } from '../run-operation.js';
 import { domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
-import { take } from '../internal/straight.js';
 
 const searchOptionsSchema = z
   .strictObject({ limit: z.number().int('must be a whole number').min(1).max(100).optional() })
@@ -74,7 +73,7 @@ export type MemberOperations = {
 export function memberOperations(context: OperationContext): MemberOperations {
   return narrowed<MemberOperations>({
     search: (domainId, query, options) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         const text = take(parseInput(z.string().max(200), query, 'query'));
         const parsed = take(parseInput(searchOptionsSchema, options, 'options'));

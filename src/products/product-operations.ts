@@ -10,7 +10,6 @@ import { transact } from '../run-transaction.js';
 import { domainIdSchema, productIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 import { nameField, typeName } from '../validation/text-fields.js';
-import { take } from '../internal/straight.js';
 
 /**
  * A purchased product (R1): `seatLimit` agents per account, bought `quantity` times.
@@ -112,7 +111,7 @@ export function productOperations(context: OperationContext): ProductOperations 
   const { store } = context;
   return narrowed<ProductOperations>({
     set: (domainId, input) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         const product: Product = take(parseInput(productInputSchema, input));
         return await transact(store, domain, 'write', async (tx) => {
@@ -137,7 +136,7 @@ export function productOperations(context: OperationContext): ProductOperations 
       }),
 
     overview: (domainId) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         return await transact(store, domain, 'read', async (tx) => {
           const products = await tx.listProducts();

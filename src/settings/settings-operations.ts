@@ -15,7 +15,6 @@ import { timeZoneSchema } from '../schedule/time-zone.js';
 import { weeklyHoursPatchSchema } from '../schedule/weekly-hours.js';
 import { parseInput } from '../validation/parse-input.js';
 import { proseField } from '../validation/text-fields.js';
-import { straightSync, take } from '../internal/straight.js';
 
 /**
  * What `settings.update` takes (R18, R19); omitted fields keep their value.
@@ -149,42 +148,40 @@ export type HolidayOperations = {
 export function settingsOperations(context: OperationContext): SettingsOperations {
   return narrowed<SettingsOperations>({
     update: (domainId, accountId, input, options) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const fields = take(parseInput(settingsSchema, input));
-        return await changeAccount(context, domainId, accountId, options, (account) =>
-          straightSync(() => {
-            const changed = (Object.keys(fields) as (keyof typeof fields)[]).filter((key) => fields[key] !== undefined);
-            if (changed.length === 0) return ok(null);
-            const settings: AccountSettings = { ...account.settings, weeklyHours: { ...account.settings.weeklyHours } };
-            if (fields.timeZone !== undefined) settings.timeZone = fields.timeZone;
-            const patch: Partial<Record<Weekday, TimeRange[]>> = fields.weeklyHours ?? {};
-            for (const day of WEEKDAYS) {
-              const ranges = patch[day];
-              if (ranges) settings.weeklyHours[day] = ranges;
+        return await changeAccount(context, domainId, accountId, options, (account, _tx, take) => {
+          const changed = (Object.keys(fields) as (keyof typeof fields)[]).filter((key) => fields[key] !== undefined);
+          if (changed.length === 0) return ok(null);
+          const settings: AccountSettings = { ...account.settings, weeklyHours: { ...account.settings.weeklyHours } };
+          if (fields.timeZone !== undefined) settings.timeZone = fields.timeZone;
+          const patch: Partial<Record<Weekday, TimeRange[]>> = fields.weeklyHours ?? {};
+          for (const day of WEEKDAYS) {
+            const ranges = patch[day];
+            if (ranges) settings.weeklyHours[day] = ranges;
+          }
+          if (fields.welcomeMessage !== undefined) settings.welcomeMessage = fields.welcomeMessage;
+          if (fields.awayMessage !== undefined) settings.awayMessage = fields.awayMessage;
+          if (fields.holidayMessage !== undefined) settings.holidayMessage = fields.holidayMessage;
+          if (fields.channels !== undefined) settings.channels = { ...settings.channels, ...fields.channels };
+          const events = [newEvent(context, 'settings.updated', account, { fields: changed })];
+          if (fields.holidays !== undefined) {
+            const today = localDate(settings.timeZone, context.clock());
+            const next = take(replaceHolidays(account.settings.holidays, fields.holidays, today, settings.timeZone));
+            settings.holidays = next;
+            const kept = new Set(next.map((holiday) => holiday.id));
+            const before = new Set(account.settings.holidays.map((holiday) => holiday.id));
+            for (const holiday of account.settings.holidays) {
+              if (!kept.has(holiday.id)) events.push(newEvent(context, 'holiday.removed', account, { holidayId: holiday.id }));
             }
-            if (fields.welcomeMessage !== undefined) settings.welcomeMessage = fields.welcomeMessage;
-            if (fields.awayMessage !== undefined) settings.awayMessage = fields.awayMessage;
-            if (fields.holidayMessage !== undefined) settings.holidayMessage = fields.holidayMessage;
-            if (fields.channels !== undefined) settings.channels = { ...settings.channels, ...fields.channels };
-            const events = [newEvent(context, 'settings.updated', account, { fields: changed })];
-            if (fields.holidays !== undefined) {
-              const today = localDate(settings.timeZone, context.clock());
-              const next = take(replaceHolidays(account.settings.holidays, fields.holidays, today, settings.timeZone));
-              settings.holidays = next;
-              const kept = new Set(next.map((holiday) => holiday.id));
-              const before = new Set(account.settings.holidays.map((holiday) => holiday.id));
-              for (const holiday of account.settings.holidays) {
-                if (!kept.has(holiday.id)) events.push(newEvent(context, 'holiday.removed', account, { holidayId: holiday.id }));
-              }
-              for (const holiday of next) {
-                if (!before.has(holiday.id)) {
-                  events.push(newEvent(context, 'holiday.added', account, { holidayId: holiday.id, start: holiday.start, end: holiday.end }));
-                }
+            for (const holiday of next) {
+              if (!before.has(holiday.id)) {
+                events.push(newEvent(context, 'holiday.added', account, { holidayId: holiday.id, start: holiday.start, end: holiday.end }));
               }
             }
-            return ok({ patch: { settings }, events });
-          }),
-        );
+          }
+          return ok({ patch: { settings }, events });
+        });
       }),
   });
 }
@@ -239,7 +236,7 @@ function newHoliday({ start, end, label }: { start: string; end: string; label?:
 export function holidayOperations(context: OperationContext): HolidayOperations {
   return narrowed<HolidayOperations>({
     add: (domainId, accountId, input, options) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const entry = take(parseInput(holidayInputSchema, input));
         return await changeAccount(context, domainId, accountId, options, (account) => {
           const { start, end } = entry;
@@ -259,7 +256,7 @@ export function holidayOperations(context: OperationContext): HolidayOperations 
       }),
 
     remove: (domainId, accountId, holidayId, options) =>
-      runOperation(async () => {
+      runOperation(async (take) => {
         const id = take(parseInput(holidayIdSchema, holidayId, 'holidayId'));
         return await changeAccount(context, domainId, accountId, options, (account) => {
           const holidays = account.settings.holidays.filter((holiday) => holiday.id !== id);

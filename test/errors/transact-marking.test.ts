@@ -3,7 +3,6 @@ import { describe, expect, it } from 'vitest';
 import { storeFailure, type CxError } from '../../src/errors.js';
 import type { Store, StoreTransaction } from '../../src/ports/store.js';
 import { transact } from '../../src/run-transaction.js';
-import { take } from '../../src/internal/straight.js';
 
 /** A store that runs `work` on `tx` and answers a rejection of `work` as `store_failure`, as stores must. */
 function storeOf(tx: object): Store {
@@ -50,7 +49,7 @@ describe('transact: whose fault a throw is (R27)', () => {
         throw new TypeError('a bug of ours');
       });
       expect(defect.isErr() && defect.error.code).toBe('internal');
-      const early = await transact(store, 'acme', 'read', async (tx) => {
+      const early = await transact(store, 'acme', 'read', async (tx, take) => {
         take(err({ code: 'not_found', message: 'no such thing' } as unknown as CxError));
         return ok(await tx.listProducts());
       });

@@ -1,0 +1,132 @@
+/**
+ * The early return of `straight` (`src/internal/straight.ts`): the scoped form, where each body
+ * gets a `take` of its own, against the form before it (one module-wide `take` that threw a
+ * private class, rebuilt here as the baseline), in the same run.
+ * `npx tsx test/bench/straight.bench.ts [--calls 400000] [--rounds 5]`.
+ *
+ * Each call is shaped like an operation: an outer body unwraps three `ok`s and runs an inner
+ * body (the transaction's work) that unwraps two more; one call in ten meets an `err` inside.
+ * Rounds alternate between the two sides; the best round of each counts, in CPU time (the
+ * machine is shared). The scoped form makes one closure per body, so it costs a little more
+ * per call; what counts is the share of a whole operation: the same run times
+ * `conversations.receiveMessage` on the memory store (the cheapest store, so the largest share;
+ * it runs three bodies).
+ * Goal: the extra cost of the scoped form ≤ 2 % of that receiveMessage call.
+ */
+import { err, ok, type Result } from 'neverthrow';
+import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
+import { memoryStore } from '../../adapters/memory/memory-store.js';
+import { createCxAccounts } from '../../src/cx-accounts.js';
+import { straight } from '../../src/internal/straight.js';
+
+const args = process.argv.slice(2);
+const option = (name: string, fallback: number) => {
+  const index = args.indexOf(`--${name}`);
+  return index >= 0 ? Number(args[index + 1]) : fallback;
+};
+const CALLS = option('calls', 400_000);
+const ROUNDS = option('rounds', 5);
+
+// The form before: one `take` for every body, which threw this class.
+class EarlyErr {
+  constructor(readonly error: unknown) {}
+}
+function oldTake<T, E>(result: Result<T, E>): T {
+  if (result.isErr()) throw new EarlyErr(result.error);
+  return result.value;
+}
+async function oldStraight<T, E>(body: () => PromiseLike<Result<T, E>>): Promise<Result<T, E>> {
+  try {
+    return await body();
+  } catch (thrown) {
+    if (thrown instanceof EarlyErr) return err(thrown.error as E);
+    throw thrown;
+  }
+}
+
+type Failure = { code: string };
+const one: Result<number, Failure> = ok(1);
+const failing: Result<number, Failure> = err({ code: 'not_found' });
+
+async function oldCall(index: number): Promise<Result<number, Failure>> {
+  return oldStraight(async () => {
+    const a = oldTake(one) + oldTake(one) + oldTake(one);
+    return oldStraight<number, Failure>(async () => {
+      const b = oldTake(one) + oldTake(index % 10 === 0 ? failing : one);
+      return ok(a + b);
+    });
+  });
+}
+
+async function newCall(index: number): Promise<Result<number, Failure>> {
+  return straight<number, Failure>(async (take) => {
+    const a = take(one) + take(one) + take(one);
+    return straight<number, Failure>(async (takeInner) => {
+      const b = takeInner(one) + takeInner(index % 10 === 0 ? failing : one);
+      return ok(a + b);
+    });
+  });
+}
+
+const cpuMillis = (since: NodeJS.CpuUsage) => {
+  const used = process.cpuUsage(since);
+  return (used.user + used.system) / 1000;
+};
+
+async function round(call: (index: number) => Promise<Result<number, Failure>>): Promise<number> {
+  let errs = 0;
+  const start = process.cpuUsage();
+  for (let index = 0; index < CALLS; index++) if ((await call(index)).isErr()) errs++;
+  const elapsed = cpuMillis(start);
+  if (errs !== CALLS / 10) throw new Error(`expected ${CALLS / 10} errs, got ${errs}`);
+  return elapsed;
+}
+
+/** CPU milliseconds of `messages` receiveMessage calls on a memory store, best of `ROUNDS`. */
+async function receiveMessageMillis(messages: number): Promise<number> {
+  const cx = createCxAccounts({
+    store: memoryStore(),
+    directory: memoryDirectory([{ domainId: 'acme', id: 'm1', name: 'Kim', email: 'kim@acme.test' }]),
+    contactUrlBase: 'https://talk.example.com/add/',
+  });
+  const allDay = [{ from: '00:00', to: '24:00' }];
+  const weeklyHours = { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay };
+  const steps = [
+    await cx.products.set('acme', { productId: 'basic', name: 'Basic', seatLimit: 5, quantity: 10 }),
+    await cx.accounts.create('acme', { productId: 'basic', name: 'Desk', id: 'desk', agentIds: ['m1'] }),
+    await cx.settings.update('acme', 'desk', { weeklyHours }),
+    await cx.conversations.addContact('acme', 'desk', { customerId: 'c1', name: 'Lee', channel: 'line' }),
+  ];
+  for (const step of steps) if (step.isErr()) throw new Error(step.error.message);
+  let best = Infinity;
+  for (let index = 0; index <= ROUNDS; index++) {
+    const start = process.cpuUsage();
+    for (let message = 0; message < messages; message++) {
+      const answer = await cx.conversations.receiveMessage('acme', 'desk', { customerId: 'c1', content: 'hello', channel: 'line' });
+      if (answer.isErr()) throw new Error(answer.error.message);
+    }
+    // The first round warms up.
+    if (index > 0) best = Math.min(best, cpuMillis(start));
+  }
+  return best;
+}
+
+let bestOld = Infinity;
+let bestNew = Infinity;
+await round(oldCall);
+await round(newCall);
+for (let index = 0; index < ROUNDS; index++) {
+  bestOld = Math.min(bestOld, await round(oldCall));
+  bestNew = Math.min(bestNew, await round(newCall));
+}
+const perCall = (ms: number) => `${((ms * 1000) / CALLS).toFixed(3)} µs`;
+console.log(`straight, ${CALLS} calls (1 in 10 an err), best of ${ROUNDS}, CPU time`);
+console.log(`  before (module-wide take): ${perCall(bestOld)} a call`);
+console.log(`  now (scoped take):         ${perCall(bestNew)} a call`);
+const MESSAGES = 20_000;
+const operation = await receiveMessageMillis(MESSAGES);
+const extra = (bestNew - bestOld) / CALLS;
+const share = extra / (operation / MESSAGES);
+console.log(`  ratio now / before: ${(bestNew / bestOld).toFixed(2)}×; extra ${(extra * 1000).toFixed(3)} µs a call (two bodies)`);
+console.log(`  memory-store receiveMessage: ${((operation * 1000) / MESSAGES).toFixed(2)} µs CPU a call (three bodies)`);
+console.log(`  extra cost as a share of that call: ${(share * 150).toFixed(1)} % (three bodies; goal ≤ 2 %) ${share * 150 <= 2 ? 'met' : 'NOT met'}`);
