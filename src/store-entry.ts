@@ -20,3 +20,4 @@
  */
 export type * from './ports/store.js';
 export type * from './ports/records.js';
+export { StoreError, asStoreError, storeFailureOf } from './ports/store-error.js';

@@ -10,6 +10,7 @@ import type { Member, MemberDirectory } from '../src/ports/member-directory.js';
 import type { HistoryFilter, HistoryPosition, HistoryRow } from '../src/ports/records.js';
 import type { Store, StoreTransaction } from '../src/ports/store.js';
 import { expectOk } from './conformance/expectations.js';
+import { asStoreError } from '../src/ports/store-error.js';
 
 /** The header of a backup file (R26). */
 export const HEADER: string[] = [...HISTORY_FILE_COLUMNS];
@@ -252,7 +253,7 @@ export type HistoryRead = { domainId: string; filter: HistoryFilter; after: Hist
 
 /** What {@link hookedStore} does around the history reads of backup runners (those with `upToEventSeq`). */
 export type HistoryReadHooks = {
-  /** Throws this from the `index`-th read, inside its transaction. */
+  /** Fails the `index`-th read, inside its transaction, with this error as the store's (a `StoreError` whose cause it is). */
   failRead?: (index: number) => Error | null;
   /**
    * Awaited after a transaction that read history committed, before its caller sees the page:
@@ -292,7 +293,7 @@ export function hookedStore(inner: Store, hooks: HistoryReadHooks): Store {
             if (filter.upToEventSeq === undefined) return target.readHistory(filter, after, limit);
             const index = reads++;
             const failure = hooks.failRead?.(index);
-            if (failure) throw failure;
+            if (failure) throw asStoreError(failure);
             const rows = await target.readHistory(filter, after, limit);
             seen.push({ domainId, filter, after, limit, rows, index });
             return rows;

@@ -1,5 +1,6 @@
 import { err, type Result } from 'neverthrow';
-import { storeFailure, type CxError } from '../../src/errors.js';
+import type { CxError } from '../../src/errors.js';
+import { StoreError, storeFailureOf } from '../../src/ports/store-error.js';
 import type {
   AccountListPosition,
   AccountListRow,
@@ -117,7 +118,7 @@ export function memoryStore(): Store {
           return result;
         } catch (cause) {
           rollback();
-          return err(storeFailure(cause));
+          return err(storeFailureOf(cause));
         }
       });
     },
@@ -232,7 +233,7 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
   };
   const accountOfDomain = (key: string): AccountRecord => {
     const account = accountOfDomainOrNull(key);
-    if (!account) throw new Error(`no account with key ${key}`);
+    if (!account) throw new StoreError(`no account with key ${key}`);
     return account;
   };
   /** The domain's messages in (sentAt, messageId) order, so that a keyset page costs what the first does. */
@@ -330,9 +331,9 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
       return key !== undefined && key !== exceptKey;
     },
     async insertAccount(account, imageData) {
-      if (account.domainId !== domainId) throw new Error('account of another domain');
-      if (state.accounts.has(account.key)) throw new Error(`duplicate account key ${account.key}`);
-      if (state.activeById.has(idKey(account.id))) throw new Error(`duplicate active account id ${account.id}`);
+      if (account.domainId !== domainId) throw new StoreError('account of another domain');
+      if (state.accounts.has(account.key)) throw new StoreError(`duplicate account key ${account.key}`);
+      if (state.activeById.has(idKey(account.id))) throw new StoreError(`duplicate active account id ${account.id}`);
       const stored = copy(account);
       setIn(state.accounts, account.key, stored, undo);
       const all = state.allAccounts.get(domainId) ?? [];
@@ -344,7 +345,7 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     },
     async patchAccount(accountKey, patch, version) {
       const current = activeAccount(accountKey);
-      if (!current) throw new Error(`no active account with key ${accountKey}`);
+      if (!current) throw new StoreError(`no active account with key ${accountKey}`);
       const next: AccountRecord = { ...current, ...copy(patch), version };
       unindexActive(current);
       setIn(state.accounts, accountKey, next, undo);
@@ -367,7 +368,7 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     },
     async markReset(accountKey, resetAt, version) {
       const current = activeAccount(accountKey);
-      if (!current) throw new Error(`no active account with key ${accountKey}`);
+      if (!current) throw new StoreError(`no active account with key ${accountKey}`);
       unindexActive(current);
       setIn(state.accounts, accountKey, { ...current, resetAt: new Date(resetAt), version }, undo);
     },
@@ -480,7 +481,7 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     },
     async attachBot(botId, accountKey, accountId) {
       const bot = state.bots.get(pair(domainId, botId));
-      if (!bot) throw new Error(`no bot ${botId}`);
+      if (!bot) throw new StoreError(`no bot ${botId}`);
       setIn(state.bots, pair(domainId, botId), { ...bot, accountKey, accountId }, undo);
     },
     async deleteBot(botId) {
@@ -561,7 +562,7 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     },
     async updateBackupJob(job) {
       const current = state.backupJobs.get(pair(domainId, job.jobId));
-      if (!current) throw new Error(`no backup job ${job.jobId}`);
+      if (!current) throw new StoreError(`no backup job ${job.jobId}`);
       setIn(state.backupJobs, pair(domainId, job.jobId), { ...copy(job), domainId, requestedAt: current.requestedAt }, undo);
     },
     async deleteBackupJob(jobId) {

@@ -20,6 +20,7 @@ import type {
   StoredImage,
 } from '../../src/ports/records.js';
 import type { ProductUsage, StoreTransaction } from '../../src/ports/store.js';
+import { asStoreError } from '../../src/ports/store-error.js';
 import type { AccountAgentMemo } from './account-agent-memo.js';
 import { joinParts, splitParts } from './binary-parts.js';
 import type {
@@ -653,10 +654,10 @@ export class SqlStoreTransaction implements StoreTransaction {
     }
   }
 
-  /** Records the first failure, and throws it on. */
+  /** Records the first failure (the driver's error, for the runner), and throws it on as the store's. */
   readonly #recordFailure = (error: unknown): never => {
     this.#failure ??= { error };
-    throw error;
+    throw asStoreError(error);
   };
 
   #run(shape: QueryShape, args: readonly unknown[]): Promise<QueryResult<unknown>> {

@@ -2,6 +2,7 @@ import type { DatabaseConnection, Kysely } from 'kysely';
 import { err, type Result } from 'neverthrow';
 import { ruleError, storeFailure, type CxError } from '../../src/errors.js';
 import type { StoreTransaction, TransactionMode } from '../../src/ports/store.js';
+import { StoreError, storeFailureOf } from '../../src/ports/store-error.js';
 import { serialQueue } from '../memory/serial-queue.js';
 import type { CxDatabase } from './cx-database.js';
 import { describeFailure, isConflictAbort, isConnectionLost, isLockWaitTimeout, isRetryableFailure, violatedUniqueRule } from './driver-errors.js';
@@ -185,7 +186,10 @@ export function transactionRunner(
   };
 }
 
-function classify<T>(error: unknown): Attempt<T> {
+function classify<T>(thrown: unknown): Attempt<T> {
+  // A method of the transaction throws the driver's error on as a `StoreError` (its cause).
+  if (thrown instanceof StoreError && !('cause' in thrown)) return { retry: false, result: err(storeFailureOf(thrown)) };
+  const error = thrown instanceof StoreError ? thrown.cause : thrown;
   const rule = violatedUniqueRule(error);
   if (rule === 'account_id') {
     return { retry: false, result: err(ruleError('id_taken', 'this account ID is already in use (another call took it first)')) };
@@ -201,7 +205,7 @@ function classify<T>(error: unknown): Attempt<T> {
     const message = `storage failed: could not take the domain's lock within lockTimeoutMs (${describeFailure(error)})`;
     return { retry: false, result: err(storeFailure(error, message)) };
   }
-  return { retry: false, result: err(storeFailure(error)) };
+  return { retry: false, result: err(thrown instanceof StoreError ? storeFailureOf(thrown) : storeFailure(error)) };
 }
 
 /** The connection was lost while `COMMIT` ran: nobody can know whether the change was kept (R27). */

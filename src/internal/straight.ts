@@ -32,6 +32,8 @@ const EARLY_RETURN = Object.freeze(new EarlyReturn());
  *
  * @example
  * ```ts
+ * const parse = (text: string): Result<number, string> =>
+ *   Number.isNaN(Number(text)) ? err(`not a number: ${text}`) : ok(Number(text));
  * const total = await straight<number, string>(async (take) => {
  *   const a = take(parse('1'));
  *   const b = take(parse('x')); // an err: the body ends here, and `total` is that err

@@ -4,6 +4,7 @@ import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
 import { createCxAccounts, type CxAccounts } from '../../src/cx-accounts.js';
 import type { CxError } from '../../src/errors.js';
 import type { Store, StoreTransaction } from '../../src/ports/store.js';
+import { StoreError } from '../../src/ports/store-error.js';
 import { CONTACT_URL_BASE, FIXTURE_MEMBERS, makeFixture, type Fixture } from '../conformance-fixture.js';
 import { collect, parseBackup } from '../backup-fixture.js';
 import { expectErr, expectOk } from './expectations.js';
@@ -114,7 +115,7 @@ const AS_WRITTEN = Symbol('as written');
 /** Codes that hostile input must never produce: it is the caller's mistake, not the store's nor ours. */
 const NEVER_FOR_BAD_INPUT = new Set(['store_failure', 'internal', 'directory_failure', 'config_invalid']);
 
-/** The same store, except that the transaction method `method` rejects when called. */
+/** The same store, except that the transaction method `method` rejects (with a `StoreError`, as stores must) when called. */
 function failingOn(store: Store, method: keyof StoreTransaction): Store {
   return {
     ...store,
@@ -123,7 +124,7 @@ function failingOn(store: Store, method: keyof StoreTransaction): Store {
         work(
           new Proxy(tx, {
             get(target, key, receiver) {
-              if (key === method) return async () => Promise.reject(new Error(`injected failure in ${method}`));
+              if (key === method) return async () => Promise.reject(new StoreError(`injected failure in ${method}`));
               const value = Reflect.get(target, key, receiver);
               return typeof value === 'function' ? value.bind(target) : value;
             },
