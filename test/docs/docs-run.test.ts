@@ -38,7 +38,8 @@ async function runFile(cwd: string, file: string, env: Record<string, string> = 
     const { stdout, stderr } = await run(process.execPath, [TSX, file], {
       cwd,
       env: { ...process.env, NODE_NO_WARNINGS: '1', ...env },
-      timeout: 60_000,
+      // Generous: a child's start-up takes seconds on a loaded 2-core machine.
+      timeout: 170_000,
       encoding: 'utf8',
     });
     return { ok: true, stdout, stderr };
@@ -75,7 +76,7 @@ describe('docs: README and guide snippets run', () => {
     writeFileSync(join(dir, 'snippet.ts'), `${program.code}\n`);
     const result = await runFile(dir, 'snippet.ts', env);
     expect({ origin: program.origin, ok: result.ok, stderr: result.stderr }).toEqual({ origin: program.origin, ok: true, stderr: '' });
-  });
+  }, 180_000);
 
   it('the README quickstart runs in a default CommonJS project (no "type": "module") too', async () => {
     const quickstart = programs.find((program) => program.origin.startsWith('README.md'));
@@ -89,5 +90,5 @@ describe('docs: README and guide snippets run', () => {
     const result = await runFile(app, 'quickstart.ts');
     expect({ ok: result.ok, stderr: result.stderr }).toEqual({ ok: true, stderr: '' });
     expect(result.stdout).toMatch(/^https:\/\/talk\.example\.com\/add\/\S+\nQR code: \d+ bytes of PNG\n$/);
-  });
+  }, 180_000);
 });
