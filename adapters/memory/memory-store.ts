@@ -236,12 +236,12 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     if (!account) throw new StoreError(`no account with key ${key}`);
     return account;
   };
-  /** The domain's messages in (sentAt, messageId) order, so that a keyset page costs what the first does. */
+  /** The domain's messages in (sentAt, messageId, eventSeq) order, so that a keyset page costs what the first does. */
   const historyOrder = (): HistoryRecord[] => {
     let sorted = state.historyOrder.get(domainId);
     if (!sorted) {
       sorted = (state.allAccounts.get(domainId) ?? []).flatMap((key) => state.history.get(key) ?? []);
-      sorted.sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || compareText(a.messageId, b.messageId));
+      sorted.sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || compareText(a.messageId, b.messageId) || a.eventSeq - b.eventSeq);
       state.historyOrder.set(domainId, sorted);
     }
     return sorted;
@@ -253,7 +253,7 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
   };
   /**
    * The messages of the domain that match `filter` and come after `after`, in (sentAt,
-   * messageId) order, at most `limit`, as references: callers copy what they answer.
+   * messageId, eventSeq) order, at most `limit`, as references: callers copy what they answer.
    */
   const matchingHistory = (filter: HistoryFilter, after: HistoryPosition | null, limit = Infinity): { entry: HistoryRecord; account: AccountRecord }[] => {
     const sorted = historyOrder();
@@ -268,7 +268,9 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
       while (index < high) {
         const middle = (index + high) >>> 1;
         const entry = sorted[middle]!;
-        const order = entry.sentAt.getTime() - time || compareText(entry.messageId, after.messageId);
+        // Without `eventSeq`, the position is after every message with its sentAt and messageId.
+        const order =
+          entry.sentAt.getTime() - time || compareText(entry.messageId, after.messageId) || (after.eventSeq === undefined ? 0 : entry.eventSeq - after.eventSeq);
         if (order <= 0) index = middle + 1;
         else high = middle;
       }
@@ -326,9 +328,13 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     async isAccountIdActive(accountId) {
       return state.activeById.has(idKey(accountId));
     },
-    async isAccountNameActive(nameKey, exceptKey) {
+    async findAccountByName(nameKey) {
       const key = state.activeByName.get(pair(domainId, nameKey));
-      return key !== undefined && key !== exceptKey;
+      const account = key === undefined ? null : accountOfDomainOrNull(key);
+      return account ? { key: account.key, id: account.id } : null;
+    },
+    async findAccountIdByUid(accountKey) {
+      return accountOfDomainOrNull(accountKey)?.id ?? null;
     },
     async insertAccount(account, imageData) {
       if (account.domainId !== domainId) throw new StoreError('account of another domain');
@@ -521,12 +527,12 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
       return matchingHistory(filter, null).length;
     },
 
-    async findReceipt(accountKey, messageId) {
-      const receipt = state.receipts.get(pair(accountKey, messageId));
+    async findReceipt(accountKey, direction, messageId) {
+      const receipt = state.receipts.get(pair(accountKey, pair(direction, messageId)));
       return receipt ? copy(receipt) : null;
     },
     async putReceipt(receipt) {
-      setIn(state.receipts, pair(receipt.accountKey, receipt.messageId), copy(receipt), undo);
+      setIn(state.receipts, pair(receipt.accountKey, pair(receipt.direction, receipt.messageId)), copy(receipt), undo);
     },
 
     async appendEvents(drafts) {

@@ -14,6 +14,7 @@ import type {
   HistoryPosition,
   HistoryRecord,
   HistoryRow,
+  MessageDirection,
   ProductRecord,
   ReceiptRecord,
   RoomRecord,
@@ -232,10 +233,17 @@ export class SqlStoreTransaction implements StoreTransaction {
     return this.#guard(async () => (await this.#rows(Q.IS_ACCOUNT_ID_ACTIVE, [accountId.toLowerCase()])).length > 0);
   }
 
-  isAccountNameActive(nameKey: string, exceptKey?: string): Promise<boolean> {
+  findAccountByName(nameKey: string): Promise<{ key: string; id: string } | null> {
     return this.#guard(async () => {
-      const [row] = await this.#rows<{ key: string }>(Q.ACCOUNT_WITH_NAME, [this.#domainId, nameKeyHash(nameKey)]);
-      return row !== undefined && row.key !== exceptKey;
+      const [row] = await this.#rows<{ key: string; id: string }>(Q.ACCOUNT_WITH_NAME, [this.#domainId, nameKeyHash(nameKey)]);
+      return row ? { key: row.key, id: row.id } : null;
+    });
+  }
+
+  findAccountIdByUid(accountKey: string): Promise<string | null> {
+    return this.#guard(async () => {
+      const [row] = await this.#rows<{ id: string }>(Q.ACCOUNT_ID_OF_KEY, [this.#domainId, accountKey]);
+      return row ? row.id : null;
     });
   }
 
@@ -550,9 +558,9 @@ export class SqlStoreTransaction implements StoreTransaction {
 
   // Receipts
 
-  findReceipt(accountKey: string, messageId: string): Promise<ReceiptRecord | null> {
+  findReceipt(accountKey: string, direction: MessageDirection, messageId: string): Promise<ReceiptRecord | null> {
     return this.#guard(async () => {
-      const [row] = await this.#rows<Selectable<ReceiptTable>>(Q.FIND_RECEIPT, [accountKey, messageId]);
+      const [row] = await this.#rows<Selectable<ReceiptTable>>(Q.FIND_RECEIPT, [accountKey, direction, messageId]);
       return row ? rowToReceipt(row) : null;
     });
   }
@@ -561,8 +569,10 @@ export class SqlStoreTransaction implements StoreTransaction {
     return this.#guard(async () => {
       await this.#run(Q.INSERT_RECEIPT, [
         receipt.accountKey,
+        receipt.direction,
         receipt.messageId,
         receipt.customerId,
+        receipt.message,
         JSON.stringify(receipt.answer ?? null),
         toMillis(receipt.at),
       ]);
@@ -732,6 +742,7 @@ export class SqlStoreTransaction implements StoreTransaction {
       to: filter.to !== undefined,
       upTo: filter.upToEventSeq !== undefined,
       after: after !== null,
+      afterSeq: after?.eventSeq !== undefined,
     };
     const args: unknown[] = [this.#domainId, ...keys];
     if (filter.customerId !== undefined) args.push(filter.customerId);
@@ -739,6 +750,7 @@ export class SqlStoreTransaction implements StoreTransaction {
     if (filter.to !== undefined) args.push(toMillis(filter.to));
     if (filter.upToEventSeq !== undefined) args.push(filter.upToEventSeq);
     if (after) args.push(toMillis(after.sentAt), after.messageId);
+    if (after?.eventSeq !== undefined) args.push(after.eventSeq);
     return { shape: Q.historyShape(count, options), args };
   }
 

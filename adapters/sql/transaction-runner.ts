@@ -1,6 +1,6 @@
 import type { DatabaseConnection, Kysely } from 'kysely';
 import { err, type Result } from 'neverthrow';
-import { ruleError, storeFailure, type CxError } from '../../src/errors.js';
+import { nameTaken, ruleError, storeFailure, type CxError } from '../../src/errors.js';
 import type { StoreTransaction, TransactionMode } from '../../src/ports/store.js';
 import { StoreError, storeFailureOf } from '../../src/ports/store-error.js';
 import { serialQueue } from '../memory/serial-queue.js';
@@ -28,7 +28,7 @@ export const MAX_CONFLICT_ATTEMPTS = 16;
 const MAX_BACKOFF_MILLIS = 200;
 
 type Work<T> = (tx: StoreTransaction) => PromiseLike<Result<T, CxError>>;
-type Attempt<T> = { retry: false; result: Result<T, CxError> } | { retry: true; cause: unknown };
+type Attempt<T> = { retry: false; result: Result<T, CxError> } | { retry: true; cause: unknown; nameTaken?: true };
 
 /** Runs a task now, or queued behind the store's other tasks on a single-connection database. */
 export type Exclusive = <T>(task: () => Promise<T>) => Promise<T>;
@@ -49,7 +49,8 @@ export type TransactionRunner = {
  *   `BEGIN IMMEDIATE` takes the database's write lock and the store queues its transactions
  *   on its one connection.
  * - Reads run in a read-only transaction (one snapshot on PostgreSQL and MySQL), without the lock.
- * - A unique-index violation of the account ID or name answers `id_taken` / `name_taken`.
+ * - A unique-index violation of the account ID answers `id_taken`; of the name, reruns `work`,
+ *   which then answers `name_taken` with the account that holds the name.
  * - A deadlock or serialization failure reruns `work` from the start, up to
  *   {@link MAX_TRANSACTION_ATTEMPTS} times ({@link MAX_CONFLICT_ATTEMPTS} for a MySQL deadlock,
  *   which on Galera is a certification conflict, also when `COMMIT` itself is refused);
@@ -172,6 +173,10 @@ export function transactionRunner(
           outcome = classify<T>(error);
         }
         if (!outcome.retry) return outcome.result;
+        if (outcome.nameTaken && attemptNumber >= 2) {
+          // Refused again: the holder cannot be read (a store port user wrote the name itself).
+          return err(nameTaken(null, 'an account of this domain already has this name (another call took it first)'));
+        }
         if (attemptNumber >= (isConflictAbort(outcome.cause) ? MAX_CONFLICT_ATTEMPTS : MAX_TRANSACTION_ATTEMPTS)) {
           return err(
             storeFailure(
@@ -194,12 +199,9 @@ function classify<T>(thrown: unknown): Attempt<T> {
   if (rule === 'account_id') {
     return { retry: false, result: err(ruleError('id_taken', 'this account ID is already in use (another call took it first)')) };
   }
-  if (rule === 'account_name') {
-    return {
-      retry: false,
-      result: err(ruleError('name_taken', 'an account of this domain already has this name (another call took it first)')),
-    };
-  }
+  // Another write took the name first (writes of a domain are serialised, so rare): run the
+  // operation again, whose read then finds the account that holds it (R50's `accountId`).
+  if (rule === 'account_name') return { retry: true, cause: error, nameTaken: true };
   if (isRetryableFailure(error)) return { retry: true, cause: error };
   if (isLockWaitTimeout(error)) {
     const message = `storage failed: could not take the domain's lock within lockTimeoutMs (${describeFailure(error)})`;

@@ -42,9 +42,12 @@ export type BackupRunner = {
    * its end. Answers the job as it is afterwards (`null` when there is no such job); a job that
    * another runner holds is answered as it is, untouched.
    */
-  run(domainId: string, jobId: string): Promise<Result<BackupJobRecord | null, CxError>>;
-  /** Runs the runnable jobs of every domain one after another, then deletes expired backups. */
-  runPending(limit: number): Promise<Result<BackupRunReport, CxError>>;
+  run(domainId: string, jobId: string, actor?: string | null): Promise<Result<BackupJobRecord | null, CxError>>;
+  /**
+   * Runs the runnable jobs of every domain one after another, then deletes expired backups.
+   * The events it appends carry `actor` (R33; `null` by default: the runner acts for nobody).
+   */
+  runPending(limit: number, actor?: string | null): Promise<Result<BackupRunReport, CxError>>;
   /** Deletes expired jobs and their files; answers how many. */
   deleteExpired(limit: number): Promise<Result<number, CxError>>;
   /** Whether a job read now should be taken up by a runner (its process is gone). */
@@ -97,12 +100,12 @@ const stepFailed = (step: string) => (error: CxError) =>
  * @category History
  */
 export function backupRunner(store: Store, clock: () => Date, options: ResolvedBackupOptions): BackupRunner {
-  // The runner acts for nobody: its events carry `actor: null`.
-  const system = { clock, actor: null };
+  // Who the events of a run are stamped with (R33): the actor of the call, or nobody.
+  const actingFor = (actor: string | null) => ({ clock, actor });
   const isStale = (job: BackupJobRecord, now: Date) =>
     job.status === 'running' && (job.heartbeatAt === null || now.getTime() - job.heartbeatAt.getTime() > options.staleAfterMs);
 
-  const claim = (domainId: string, jobId: string) =>
+  const claim = (domainId: string, jobId: string, actor: string | null) =>
     transact<Claim>(store, domainId, 'write', async (tx) => {
       const job = await tx.getBackupJob(jobId);
       if (!job) return ok({ kind: 'missing' });
@@ -117,7 +120,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
           heartbeatAt: now,
         };
         await tx.updateBackupJob(failed);
-        await tx.appendEvents([newEvent(system, 'backup.failed', null, { jobId: failed.jobId })]);
+        await tx.appendEvents([newEvent(actingFor(actor), 'backup.failed', null, { jobId: failed.jobId })]);
         return ok({ kind: 'gave_up', job: failed, previousFileId });
       }
       // The point in time is fixed once, by the first claim; a later attempt writes the same rows.
@@ -144,7 +147,11 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
    * Applies `change` to the job only while this runner still holds it; answers the job as
    * stored afterwards and whether the change was made.
    */
-  const whileHeld = (held: BackupJobRecord, change: (job: BackupJobRecord) => BackupJobRecord, event?: 'backup.ready' | 'backup.failed') =>
+  const whileHeld = (
+    held: BackupJobRecord,
+    change: (job: BackupJobRecord) => BackupJobRecord,
+    event?: { type: 'backup.ready' | 'backup.failed'; actor: string | null },
+  ) =>
     transact(store, held.domainId, 'write', async (tx) => {
       const current = await tx.getBackupJob(held.jobId);
       if (!current || current.status !== 'running' || current.attempt !== held.attempt) {
@@ -152,7 +159,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
       }
       const next = change(current);
       await tx.updateBackupJob(next);
-      if (event) await tx.appendEvents([newEvent(system, event, null, { jobId: next.jobId })]);
+      if (event) await tx.appendEvents([newEvent(actingFor(event.actor), event.type, null, { jobId: next.jobId })]);
       return ok({ job: next as BackupJobRecord | null, held: true });
     });
 
@@ -212,7 +219,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
         if (!progress.held) return ok('lost' as const);
         const last = page[page.length - 1];
         if (!last || page.length < options.pageSize) break;
-        after = { sentAt: last.sentAt, messageId: last.messageId };
+        after = { sentAt: last.sentAt, messageId: last.messageId, eventSeq: last.eventSeq };
       }
       const last = chunks.finish();
       if (last) take(await put(last));
@@ -221,9 +228,9 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
 
   const currentJob = (domainId: string, jobId: string) => transact(store, domainId, 'read', async (tx) => ok(await tx.getBackupJob(jobId)));
 
-  const run = (domainId: string, jobId: string): ResultAsync<RunOutcome, CxError> =>
+  const run = (domainId: string, jobId: string, actor: string | null): ResultAsync<RunOutcome, CxError> =>
     new ResultAsync(straight<RunOutcome, CxError>(async (take) => {
-      const outcome = take(await claim(domainId, jobId));
+      const outcome = take(await claim(domainId, jobId, actor));
       if (outcome.kind === 'missing') return ok({ job: null, result: 'skipped' as const });
       if (outcome.kind === 'busy') return ok({ job: outcome.job, result: 'skipped' as const });
       // The file of a previous attempt whose runner stopped is of no use any more.
@@ -236,7 +243,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
       if (written.isErr()) {
         await discardFile(domainId, fileId);
         const reason = written.error;
-        const marked = take(await whileHeld(job, (current) => ({ ...current, status: 'failed', failureReason: reason, heartbeatAt: clock() }), 'backup.failed'));
+        const marked = take(await whileHeld(job, (current) => ({ ...current, status: 'failed', failureReason: reason, heartbeatAt: clock() }), { type: 'backup.failed', actor }));
         // When even that fails, the job stays `running` until its heartbeat goes stale and the next runner takes it.
         return ok({ job: marked.job, result: marked.held ? ('failed' as const) : ('skipped' as const) });
       }
@@ -254,7 +261,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
             // `rowsTotal` is what the file holds, exactly, even if an erasure (R42) raced the count.
             return { ...current, status: 'ready', readyAt: now, heartbeatAt: now, byteLength: file.byteLength, rowsDone: file.rows, rowsTotal: file.rows };
           },
-          'backup.ready',
+          { type: 'backup.ready', actor },
         ),
       );
       if (!finished.held) await discardFile(domainId, fileId);
@@ -290,13 +297,13 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
   };
 
   /** One run of a job in its span, `cx.backup.run` (see {@link tracedBackupRun}). */
-  const tracedRun = (domainId: string, jobId: string) => tracedBackupRun(domainId, jobId, () => run(domainId, jobId));
+  const tracedRun = (domainId: string, jobId: string, actor: string | null) => tracedBackupRun(domainId, jobId, () => run(domainId, jobId, actor));
 
   return {
-    run: async (domainId, jobId) => (await tracedRun(domainId, jobId)).map((outcome) => outcome.job),
+    run: async (domainId, jobId, actor = null) => (await tracedRun(domainId, jobId, actor)).map((outcome) => outcome.job),
     deleteExpired,
 
-    async runPending(limit) {
+    async runPending(limit, actor = null) {
       const staleBefore = new Date(clock().getTime() - options.staleAfterMs);
       let runnable: BackupJobRecord[];
       try {
@@ -306,7 +313,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
       }
       const report: BackupRunReport = { ready: 0, failed: 0, skipped: 0, deleted: 0 };
       for (const listed of runnable) {
-        const outcome = await tracedRun(listed.domainId, listed.jobId);
+        const outcome = await tracedRun(listed.domainId, listed.jobId, actor);
         if (outcome.isErr()) return err(outcome.error);
         report[outcome.value.result] += 1;
       }

@@ -176,7 +176,8 @@ export type HistoryOperations = {
   /**
    * Runs one job now, in the caller's promise, when it is `pending` or its runner stopped (for
    * hosts with `runner: 'manual'` and their own queue). Answers the job as it is afterwards: a
-   * job another runner holds, or one already finished, is answered untouched.
+   * job another runner holds, or one already finished, is answered untouched. Called through
+   * `cx.as(actor)`, the events it appends (`backup.ready`, `backup.failed`) carry that actor (R33).
    *
    * @example
    * ```ts
@@ -199,7 +200,8 @@ export type HistoryOperations = {
    * Runs every `pending` job of every domain, and every `running` job whose process stopped
    * (up to `limit`, default 100, oldest first), one after another; then deletes expired
    * backups. For hosts with `runner: 'manual'` (call it from a cron job or worker loop), and
-   * at start-up with either runner.
+   * at start-up with either runner. Called through `cx.as(actor)`, the events it appends carry
+   * that actor (R33); the in-process runner acts for nobody (`actor: null`).
    *
    * @example
    * ```ts
@@ -363,14 +365,14 @@ function backupOperations(
     runBackup: (domainId, jobId) =>
       runOperation(async (take) => {
         const { domain, job: id } = take(parseJobTarget(domainId, jobId));
-        const ran = take(await runner.run(domain, id));
+        const ran = take(await runner.run(domain, id, context.actor));
         return ran ? ok(view(ran)) : err(notFound('backup', id));
       }),
 
     runPendingBackups: (input) =>
       runOperation(async (take) => {
         const limit = take(batchLimit(input));
-        return runner.runPending(limit);
+        return runner.runPending(limit, context.actor);
       }),
 
     deleteExpiredBackups: (input) =>
@@ -396,7 +398,11 @@ function notReady(job: BackupJobRecord): CxError {
   if (job.status === 'cancelled') {
     return ruleError('backup_not_ready', `backup ${JSON.stringify(job.jobId)} was cancelled; start a new one`);
   }
-  return ruleError('backup_not_ready', `backup ${JSON.stringify(job.jobId)} is ${job.status}; try again when it is ready`);
+  if (job.status === 'pending') {
+    return ruleError('backup_not_ready', `backup ${JSON.stringify(job.jobId)} is pending: no runner has taken it up yet; try again when it is ready`);
+  }
+  const progress = job.rowsTotal === null ? '' : ` (${job.rowsDone} of ${job.rowsTotal} rows)`;
+  return ruleError('backup_not_ready', `backup ${JSON.stringify(job.jobId)} is running${progress}; try again when it is ready`);
 }
 
 /**

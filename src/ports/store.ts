@@ -15,6 +15,7 @@ import type {
   HistoryPosition,
   HistoryRecord,
   HistoryRow,
+  MessageDirection,
   ProductRecord,
   ReceiptRecord,
   RoomRecord,
@@ -54,8 +55,10 @@ export interface StoreTransaction {
   findAccount(accountId: string): Promise<AccountRecord | null>;
   /** Whether an active account of any domain has this ID. */
   isAccountIdActive(accountId: string): Promise<boolean>;
-  /** Whether an active account of the domain, other than `exceptKey`, has this normalised name. */
-  isAccountNameActive(nameKey: string, exceptKey?: string): Promise<boolean>;
+  /** The active account of the domain that holds this normalised name (R5): its key and ID, or `null` (R50). */
+  findAccountByName(nameKey: string): Promise<{ key: string; id: string } | null>;
+  /** The ID of the account of the domain with this key (its `uid`), active or reset, or `null` (R40). */
+  findAccountIdByUid(accountKey: string): Promise<string | null>;
   /** Inserts a new active account, its agents and, when given, its image bytes. */
   insertAccount(account: AccountRecord, imageData: Uint8Array | null): Promise<void>;
   /**
@@ -125,7 +128,7 @@ export interface StoreTransaction {
   /** Appends a message to the history. */
   appendHistory(entry: HistoryRecord): Promise<void>;
   /**
-   * Messages of the domain that match `filter`, after `after` in (sentAt, messageId) order, at
+   * Messages of the domain that match `filter`, after `after` in (sentAt, messageId, eventSeq) order, at
    * most `limit` (R39, R45). Keyset: a late page costs what the first does.
    */
   readHistory(filter: HistoryFilter, after: HistoryPosition | null, limit: number): Promise<HistoryRow[]>;
@@ -133,8 +136,8 @@ export interface StoreTransaction {
   countHistory(filter: HistoryFilter): Promise<number>;
 
   // Receipts of transport message ids (R47)
-  /** The receipt of a transport message id on an account, or `null`. */
-  findReceipt(accountKey: string, messageId: string): Promise<ReceiptRecord | null>;
+  /** The receipt of a transport message id on an account, in one direction, or `null`. */
+  findReceipt(accountKey: string, direction: MessageDirection, messageId: string): Promise<ReceiptRecord | null>;
   /** Keeps a receipt. */
   putReceipt(receipt: ReceiptRecord): Promise<void>;
 
