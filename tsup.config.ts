@@ -1,4 +1,11 @@
+import { readFileSync } from 'node:fs';
 import { defineConfig } from 'tsup';
+
+// The package's version, written into the build where `src/telemetry/package-version.ts` reads
+// `__CX_VERSION__` (the tracer's version): a constant works alike in ESM, CommonJS and a
+// browser bundle of dist/, with no package.json read at run time.
+const { version } = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8')) as { version: string };
+const define = { __CX_VERSION__: JSON.stringify(version) };
 
 /** The public entry points: subpath name → source file. */
 const entries = {
@@ -26,6 +33,7 @@ export default defineConfig([
     sourcemap: true,
     clean: true,
     target: 'es2022',
+    define,
   },
   {
     // CommonJS for the `require` condition, bundled per entry point (a require() loads what it
@@ -36,6 +44,7 @@ export default defineConfig([
     sourcemap: true,
     clean: false,
     target: 'node20',
+    define,
     splitting: true,
     treeshake: true,
   },

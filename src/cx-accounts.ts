@@ -9,7 +9,7 @@ import { customerOperations, type CustomerOperations } from './customers/custome
 import { eventOperations, type EventOperations } from './events/event-operations.js';
 import { actorSchema } from './validation/identifiers.js';
 import { parseInput } from './validation/parse-input.js';
-import { tracedGroup } from './telemetry/traced-group.js';
+import { spanAttributes, tracedGroup as traced, tracedOperation } from './telemetry/traced-group.js';
 import { historyOperations, type HistoryOperations, type BackupOptions } from './history/history-operations.js';
 import { memberOperations, type MemberOperations } from './members/member-operations.js';
 import type { OperationContext } from './operation-context.js';
@@ -154,6 +154,7 @@ type WebhookSetup = { options: import('./webhooks/webhook-options.js').ResolvedW
 function operationsFor(context: OperationContext, backups: BackupOptions | undefined, history: HistoryOperations | undefined, webhooks: WebhookSetup): CxAccounts {
   // One history group (and so one backup runner) serves `cx` and every `cx.as(…)`.
   const historyGroup = history ?? historyOperations(context, backups);
+  const tracedGroup = <G extends object>(name: string, group: G) => traced(name, group, spanAttributes(context.store));
   const groups = {
     products: tracedGroup('products', productOperations(context)),
     members: tracedGroup('members', memberOperations(context)),
@@ -201,9 +202,12 @@ function optionProblems(options: unknown): ValidationIssue[] {
 /** A `CxAccounts` whose every operation answers the same error (bad options, a bad actor). */
 function refusingEverything(error: CxError): CxAccounts {
   const refuse = () => runOperation(async () => err(error));
-  const group = new Proxy({}, { get: () => refuse });
+  // Each refusal in its span, as the operation would have been: bad options show in traces too.
+  const group = (groupName: string | symbol) =>
+    new Proxy({}, { get: (_target, name) => (typeof groupName === 'string' && typeof name === 'string' ? tracedOperation(`cx.${groupName}.${name}`, refuse, {}) : refuse) });
   const everything: CxAccounts = new Proxy({} as CxAccounts, {
-    get: (_target, property) => (property === 'as' ? () => everything : property === 'domain' ? () => new Proxy({}, { get: () => group }) : group),
+    get: (_target, property) =>
+      property === 'as' ? () => everything : property === 'domain' ? () => new Proxy({}, { get: (_domain, groupName) => group(groupName) }) : group(property),
   });
   return everything;
 }

@@ -1,4 +1,4 @@
-import type { Kysely } from 'kysely';
+import { sql, type Kysely } from 'kysely';
 import type { Store } from '../../src/ports/store.js';
 import type { CxDatabase } from './cx-database.js';
 import type { SqlStoreOptions } from './sql-store.js';
@@ -32,6 +32,11 @@ export type SqlOpenOptions = {
    * with `store_failure` (`outcome: 'rolled_back'`). See {@link SqlStoreOptions.lockTimeoutMs}.
    */
   lockTimeoutMs?: number;
+  /**
+   * OpenTelemetry's `db.system.name` for the spans ({@link SqlStoreOptions.databaseSystem}).
+   * Default: from the dialect, and for MySQL from the server's `version()` (`mariadb` or `mysql`).
+   */
+  databaseSystem?: string;
 };
 
 /**
@@ -51,7 +56,15 @@ export async function openMigratedStore(
   let events: SqlEventWatch;
   try {
     // Built first: it checks the options before anything touches the database.
-    ({ store, events } = buildSqlStore(db, { dialect, ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}) }, listener));
+    ({ store, events } = buildSqlStore(
+      db,
+      {
+        dialect,
+        ...(options.lockTimeoutMs !== undefined ? { lockTimeoutMs: options.lockTimeoutMs } : {}),
+        ...(options.databaseSystem !== undefined ? { databaseSystem: options.databaseSystem } : {}),
+      },
+      listener,
+    ));
   } catch (cause) {
     await db.destroy().catch(() => undefined);
     throw openFailure(what, cause);
@@ -61,6 +74,14 @@ export async function openMigratedStore(
     await db.destroy().catch(() => undefined);
     const cause = migrated.error.code === 'store_failure' ? migrated.error.cause : migrated.error;
     throw new Error(`cx-accounts: cannot open ${what}: ${migrated.error.message}`, { cause });
+  }
+  if (store.databaseSystem === undefined && dialect === 'mysql') {
+    // The dialect cannot tell MariaDB from MySQL; the server's version string can.
+    const version = await sql<{ version: string }>`select version() as version`.execute(db).then(
+      (answer) => String(answer.rows[0]?.version ?? ''),
+      () => '',
+    );
+    if (version !== '') store = { ...store, databaseSystem: /mariadb/i.test(version) ? 'mariadb' : 'mysql' };
   }
   return settleBeforeClose(store, () => {
     // Subscribers end (R52) and the LISTEN connection or poller stops before the pool does.

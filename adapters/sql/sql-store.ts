@@ -29,7 +29,16 @@ export type SqlStoreOptions = {
    * least 1).
    */
   lockTimeoutMs?: number;
+  /**
+   * The database as OpenTelemetry's `db.system.name` names it, put on each operation's span
+   * ({@link Store.databaseSystem}). Default: `sqlite` or `postgresql` from the dialect; none
+   * for `mysql`, which may be MySQL or MariaDB — pass `'mysql'` or `'mariadb'`.
+   */
+  databaseSystem?: string;
 };
+
+/** `db.system.name` of each dialect, where the dialect alone tells it. */
+const DATABASE_SYSTEMS: Record<SqlDialectName, string | undefined> = { sqlite: 'sqlite', postgres: 'postgresql', mysql: undefined };
 
 /**
  * Opens a {@link Store} on your own Kysely instance. The schema must be migrated first
@@ -87,7 +96,9 @@ export function buildSqlStore(db: Kysely<CxDatabase>, options: SqlStoreOptions, 
   db = db.withoutPlugins();
   const { transaction, exclusive } = transactionRunner(db, caps, { lockTimeoutMs });
   const events = sqlEventWatch(db, exclusive, listener);
+  const databaseSystem = options.databaseSystem ?? DATABASE_SYSTEMS[dialect];
   const store: Store = {
+    ...(databaseSystem === undefined ? {} : { databaseSystem }),
     // A committed write of this process wakes the domain's subscribers at once (R52).
     transaction: (domainId, mode, work) =>
       mode === 'write'

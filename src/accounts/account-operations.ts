@@ -143,9 +143,39 @@ export type AccountOperations = {
    * });
    * if (created.isOk()) console.log(created.value.contactUrl);
    * ```
+   *
+   * @errors
+   * - `validation`: the ID, name, description, image or agent list is malformed or out of bounds;
+   *   `issues` name each field.
+   * - `not_found`: the product is not one of the domain (`entity: "product"`), or an agent is not a
+   *   member in your directory (`entity: "member"`).
+   * - `product_unavailable`: every unit of the product is in use by an active account (`quantity`,
+   *   `inUse`, R3).
+   * - `seat_limit_exceeded`: more agents than the product's `seatLimit` (R4).
+   * - `id_taken`: an active account of any domain has this ID (R5).
+   * - `name_taken`: an active account of the domain has this name, after Unicode normalisation
+   *   (R6).
+   * - `directory_failure`: your member directory threw or answered something other than a list of
+   *   members.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   create(domainId: string, input: CreateAccountInput): ResultAsync<Account, OperationError<'accounts.create'>>;
-  /** The active account with this ID in the domain, or `not_found` (R13). */
+  /**
+   * The active account with this ID in the domain, or `not_found` (R13).
+   *
+   * @errors
+   * - `validation`: `domainId`, `accountId` or another argument is malformed; `issues` name each
+   *   one.
+   * - `not_found`: no active account with this ID in the domain (`entity: "account"`); a reset
+   *   account is gone for good.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
+   */
   get(domainId: string, accountId: string): ResultAsync<Account, OperationError<'accounts.get'>>;
   /**
    * A page of the active accounts, oldest activation first (R10). Pass `nextCursor` back to
@@ -161,12 +191,32 @@ export type AccountOperations = {
    *   cursor = page.value.nextCursor;
    * } while (cursor);
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId`, `limit` (1–200) or `cursor` is malformed.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   list(domainId: string, options?: { limit?: number; cursor?: string | null }): ResultAsync<AccountPage, OperationError<'accounts.list'>>;
   /**
    * Changes name, description or image (R5–R8, R12). Give `expectedVersion` to refuse the
    * change when someone else changed the account first (`version_conflict`). A call with
    * at least one field raises `version` by 1.
+   *
+   * @errors
+   * - `validation`: a field is malformed or out of bounds (name, description, image); `issues` name
+   *   it.
+   * - `not_found`: no active account with this ID in the domain (`entity: "account"`); a reset
+   *   account is gone for good.
+   * - `version_conflict`: `options.expectedVersion` was given and the account is at another
+   *   version: someone changed it first. Read it again and retry.
+   * - `name_taken`: another active account of the domain has the new name (R6).
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   update(
     domainId: string,
@@ -174,7 +224,22 @@ export type AccountOperations = {
     input: UpdateAccountInput,
     options?: ChangeOptions,
   ): ResultAsync<Account, OperationError<'accounts.update'>>;
-  /** Moves an account to another product (R3, R4). Moving to its own product changes nothing. */
+  /**
+   * Moves an account to another product (R3, R4). Moving to its own product changes nothing.
+   *
+   * @errors
+   * - `validation`: `domainId`, `accountId` or another argument is malformed; `issues` name each
+   *   one.
+   * - `not_found`: no such account, or the product is not one of the domain (`entity` says which).
+   * - `version_conflict`: `options.expectedVersion` was given and the account is at another
+   *   version: someone changed it first. Read it again and retry.
+   * - `product_unavailable`: every unit of the new product is in use (R3).
+   * - `seat_limit_exceeded`: the account has more agents than the new product's `seatLimit` (R4).
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
+   */
   changeProduct(domainId: string, accountId: string, productId: string, options?: ChangeOptions): ResultAsync<Account, OperationError<'accounts.changeProduct'>>;
   /**
    * Ends an account for good (R24) and says what it did.
@@ -186,6 +251,18 @@ export type AccountOperations = {
    *   (error) => console.error(error.message),
    * );
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId`, `accountId` or another argument is malformed; `issues` name each
+   *   one.
+   * - `not_found`: no active account with this ID in the domain (`entity: "account"`); a reset
+   *   account is gone for good.
+   * - `version_conflict`: `options.expectedVersion` was given and the account is at another
+   *   version: someone changed it first. Read it again and retry.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   reset(domainId: string, accountId: string, options?: ChangeOptions): ResultAsync<ResetReport, OperationError<'accounts.reset'>>;
   /**
@@ -197,13 +274,34 @@ export type AccountOperations = {
    * if (png.isOk()) await writeFile('help.png', png.value);
    * const svg = await cx.accounts.qrCode('acme', 'help', { format: 'svg' });
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId`, `accountId`, `format` or `size` (64–2048) is malformed.
+   * - `not_found`: no active account with this ID in the domain (`entity: "account"`); a reset
+   *   account is gone for good.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   qrCode(domainId: string, accountId: string, options?: { format?: 'png'; size?: number }): ResultAsync<Uint8Array, OperationError<'accounts.qrCode'>>;
   /** The contact URL as an SVG document. */
   qrCode(domainId: string, accountId: string, options: { format: 'svg'; size?: number }): ResultAsync<string, OperationError<'accounts.qrCode'>>;
   /** The contact URL as PNG bytes or SVG markup, as `options.format` says. */
   qrCode(domainId: string, accountId: string, options?: QrCodeOptions): ResultAsync<Uint8Array | string, OperationError<'accounts.qrCode'>>;
-  /** The image bytes of an account, or `null` when it has none. */
+  /**
+   * The image bytes of an account, or `null` when it has none.
+   *
+   * @errors
+   * - `validation`: `domainId`, `accountId` or another argument is malformed; `issues` name each
+   *   one.
+   * - `not_found`: no active account with this ID in the domain (`entity: "account"`); a reset
+   *   account is gone for good.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
+   */
   image(domainId: string, accountId: string): ResultAsync<Uint8Array | null, OperationError<'accounts.image'>>;
 };
 

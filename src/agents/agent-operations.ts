@@ -64,6 +64,21 @@ export type AgentOperations = {
    * const added = await cx.agents.add('acme', 'help', ['u2', 'u3']);
    * if (added.isErr()) console.error(added.error.message);
    * ```
+   *
+   * @errors
+   * - `validation`: the member list is empty, has a duplicate or a malformed ID.
+   * - `not_found`: no such account, or a member is not in your directory (`entity` says which).
+   * - `version_conflict`: `options.expectedVersion` was given and the account is at another
+   *   version: someone changed it first. Read it again and retry.
+   * - `already_agent`: a member is already an agent of the account.
+   * - `seat_limit_exceeded`: the account would have more agents than its product's `seatLimit`
+   *   (R4).
+   * - `directory_failure`: your member directory threw or answered something other than a list of
+   *   members.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   add(domainId: string, accountId: string, memberIds: string[], options?: ChangeOptions): ResultAsync<Account, OperationError<'agents.add'>>;
   /**
@@ -81,6 +96,18 @@ export type AgentOperations = {
    *   (error) => console.error(error.code, error.message),
    * );
    * ```
+   *
+   * @errors
+   * - `validation`: the list is empty, has a duplicate or a malformed ID.
+   * - `not_found`: no such account, or a member is not one of its agents (`entity` says which; the
+   *   first such member); nothing is removed.
+   * - `version_conflict`: `options.expectedVersion` was given and the account is at another
+   *   version: someone changed it first. Read it again and retry.
+   * - `last_agent`: the account would be left without an agent (R16).
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   remove(
     domainId: string,
@@ -101,6 +128,20 @@ export type AgentOperations = {
    *   (error) => console.error(error.code, error.message),
    * );
    * ```
+   *
+   * @errors
+   * - `validation`: the list is empty, has a duplicate or a malformed ID (an account keeps at least
+   *   one agent).
+   * - `not_found`: no such account, or a member is not in your directory (`entity` says which).
+   * - `version_conflict`: `options.expectedVersion` was given and the account is at another
+   *   version: someone changed it first. Read it again and retry.
+   * - `seat_limit_exceeded`: more agents than the product's `seatLimit` (R4).
+   * - `directory_failure`: your member directory threw or answered something other than a list of
+   *   members.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   set(domainId: string, accountId: string, memberIds: string[], options?: ChangeOptions): ResultAsync<Account, OperationError<'agents.set'>>;
   /**
@@ -113,6 +154,13 @@ export type AgentOperations = {
    *   (error) => console.error(error.message),
    * );
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId` or `memberId` is malformed.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   access(domainId: string, memberId: string): ResultAsync<AgentAccess, OperationError<'agents.access'>>;
 };

@@ -47,6 +47,16 @@ export type BotOperations = {
    * const bot = await cx.bots.register('acme', 'help', { botId: 'faq', name: 'FAQ bot', origin: 'admin' });
    * if (bot.isErr() && bot.error.code === 'id_taken') console.log('pick another bot id');
    * ```
+   *
+   * @errors
+   * - `validation`: the bot ID, name or origin is malformed.
+   * - `not_found`: no active account with this ID in the domain (`entity: "account"`); a reset
+   *   account is gone for good.
+   * - `id_taken`: a bot with this ID is registered in the domain.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   register(
     domainId: string,
@@ -56,6 +66,14 @@ export type BotOperations = {
   /**
    * The bots of the domain by `botId`, or of one active account (R38). A `dev_console` bot
    * detached by a reset has `accountId: null`.
+   *
+   * @errors
+   * - `validation`: `domainId` or `options.accountId` is malformed.
+   * - `not_found`: `options.accountId` names no active account of the domain.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   list(domainId: string, options?: { accountId?: string }): ResultAsync<Bot[], OperationError<'bots.list'>>;
   /**
@@ -67,9 +85,28 @@ export type BotOperations = {
    * const attached = await cx.bots.attach('acme', 'orders-bot', 'help2');
    * attached.match((bot) => console.log(bot.accountId), (error) => console.error(error.message));
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId`, `botId` or `accountId` is malformed, or the bot cannot be attached
+   *   (attached already, or not a `dev_console` bot, R38).
+   * - `not_found`: no such bot, or no such active account (`entity` says which).
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   attach(domainId: string, botId: string, accountId: string): ResultAsync<Bot, OperationError<'bots.attach'>>;
-  /** Deletes a bot of the domain (`not_found`, entity `bot`, for an unknown one). */
+  /**
+   * Deletes a bot of the domain (`not_found`, entity `bot`, for an unknown one).
+   *
+   * @errors
+   * - `validation`: `domainId` or `botId` is malformed.
+   * - `not_found`: the domain has no bot with this ID.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
+   */
   remove(domainId: string, botId: string): ResultAsync<void, OperationError<'bots.remove'>>;
 };
 

@@ -110,6 +110,17 @@ export type ConversationOperations = ConversationReads & {
    * const reply = await cx.conversations.addContact('acme', 'help', { customerId: 'c1', name: 'Lee', channel: 'line' });
    * if (reply.isOk() && reply.value) chat.send('c1', reply.value.text);
    * ```
+   *
+   * @errors
+   * - `validation`: the customer ID, name or channel is malformed.
+   * - `not_found`: no active account with this ID in the domain (`entity: "account"`); a reset
+   *   account is gone for good.
+   * - `channel_disconnected`: the channel is switched off in the account's settings (R43); nothing
+   *   is recorded.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   addContact(
     domainId: string,
@@ -136,6 +147,20 @@ export type ConversationOperations = ConversationReads & {
    *   (error) => console.error(error.code),
    * );
    * ```
+   *
+   * @errors
+   * - `validation`: the customer ID, content, channel, `at` or `messageId` is malformed.
+   * - `not_found`: no such account, or the customer is not one of its contacts (`entity` says
+   *   which).
+   * - `channel_disconnected`: the channel is switched off in the account's settings (R43); nothing
+   *   is recorded.
+   * - `id_taken`: the `messageId` already names an incoming message of the account with another
+   *   customer, content or time (R47); nothing is recorded. The same message again answers what the
+   *   first call answered.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   receiveMessage(
     domainId: string,
@@ -148,19 +173,58 @@ export type ConversationOperations = ConversationReads & {
    * `not_found`, entity `agent` (R37). When that channel is switched off in the settings, the
    * call answers `channel_disconnected` and records nothing (R43). `messageId` works as in
    * `receiveMessage` (R47).
+   *
+   * @errors
+   * - `validation`: the agent ID, customer ID, content, `at` or `messageId` is malformed.
+   * - `not_found`: no such account, the customer is not one of its contacts, or the sender is not
+   *   (or no longer) one of its agents (`entity` says which, R37).
+   * - `channel_disconnected`: the customer's last channel is switched off in the account's
+   *   settings, so the reply cannot go out (R43); nothing is recorded.
+   * - `id_taken`: the `messageId` already names an outgoing message of the account with another
+   *   sender, customer, content or time (R47); nothing is recorded. The same message again answers
+   *   `undefined` as the first call did.
+   * - `directory_failure`: your member directory threw or answered something other than a list of
+   *   members.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   sendMessage(
     domainId: string,
     accountId: string,
     input: { agentId: string; customerId: string; content: string; at?: Date; messageId?: string },
   ): ResultAsync<void, OperationError<'conversations.sendMessage'>>;
-  /** Opens a room: `consultation` (one customer who is a contact) or `group`, with agents of the account. */
+  /**
+   * Opens a room: `consultation` (one customer who is a contact) or `group`, with agents of the account.
+   *
+   * @errors
+   * - `validation`: the room kind, customer or agent list is malformed.
+   * - `not_found`: no such account, the customer is not a contact, or a member is not one of its
+   *   agents (`entity` says which).
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
+   */
   openRoom(
     domainId: string,
     accountId: string,
     input: { kind: 'consultation' | 'group'; customerId?: string; agentIds: string[] },
   ): ResultAsync<Room, OperationError<'conversations.openRoom'>>;
-  /** The rooms of an account, oldest first. */
+  /**
+   * The rooms of an account, oldest first.
+   *
+   * @errors
+   * - `validation`: `domainId`, `accountId` or another argument is malformed; `issues` name each
+   *   one.
+   * - `not_found`: no active account with this ID in the domain (`entity: "account"`); a reset
+   *   account is gone for good.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
+   */
   rooms(domainId: string, accountId: string): ResultAsync<Room[], OperationError<'conversations.rooms'>>;
 };
 

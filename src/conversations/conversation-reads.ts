@@ -118,6 +118,14 @@ export type ConversationReads = {
    *   (error) => console.error(error.message),
    * );
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId` or the query (account ID, customer, time range, `limit`, `cursor`)
+   *   is malformed.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   history(domainId: string, query?: HistoryQuery): ResultAsync<Page<HistoryMessage>, OperationError<'conversations.history'>>;
   /**
@@ -134,6 +142,15 @@ export type ConversationReads = {
    * const before = await cx.conversations.contacts('acme', 'help', { accountUid: 'e3b0c442-…' });
    * before.match(({ items }) => console.log(items.length), (error) => console.error(error.code));
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId`, `accountId`, `limit` or `cursor` is malformed.
+   * - `not_found`: no active account with this ID in the domain (`entity: "account"`); a reset
+   *   account is gone for good.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   contacts(
     domainId: string,

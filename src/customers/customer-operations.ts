@@ -39,6 +39,13 @@ export type CustomerOperations = {
    *   (error) => console.error(error.message),
    * );
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId` or `customerId` is malformed.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   erase(domainId: string, customerId: string): ResultAsync<ErasureReport, OperationError<'customers.erase'>>;
 };

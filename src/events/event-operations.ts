@@ -50,6 +50,13 @@ export type EventOperations = {
    *   }
    * }
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId`, `after` or `limit` is malformed.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   read(domainId: string, options?: { after?: number; limit?: number }): ResultAsync<EventPage, OperationError<'events.read'>>;
   /**
@@ -71,6 +78,13 @@ export type EventOperations = {
    *   }
    * }
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId`, `after` or `signal` is malformed.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   subscribe(domainId: string, options?: SubscribeOptions): ResultAsync<AsyncIterable<CxEvent>, OperationError<'events.subscribe'>>;
 };

@@ -10,6 +10,8 @@ import { ChunkWriter } from './chunk-writer.js';
 import { loadRowEncoder } from './history-file.js';
 import { yieldToHost } from './yield-to-host.js';
 import { straight } from '../internal/straight.js';
+import { recordCxOutcome } from '../telemetry/cx-outcome.js';
+import { inSpan, markFailed } from '../telemetry/in-span.js';
 
 const DAY_MS = 86_400_000;
 
@@ -342,8 +344,11 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
     return ok(deleted);
   };
 
+  /** One run of a job in its span, `cx.backup.run` (see {@link tracedBackupRun}). */
+  const tracedRun = (domainId: string, jobId: string, actor: string | null) => tracedBackupRun(domainId, jobId, () => run(domainId, jobId, actor));
+
   return {
-    run: async (domainId, jobId, actor = null) => (await run(domainId, jobId, actor)).map((outcome) => outcome.job),
+    run: async (domainId, jobId, actor = null) => (await tracedRun(domainId, jobId, actor)).map((outcome) => outcome.job),
     deleteExpired,
 
     async runPending(limit, actor = null) {
@@ -358,7 +363,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
       const keptBefore = kept;
       const done: string[] = [];
       for (const listed of runnable) {
-        const outcome = await run(listed.domainId, listed.jobId, actor);
+        const outcome = await tracedRun(listed.domainId, listed.jobId, actor);
         if (outcome.isErr()) {
           return err(afterKept(outcome.error, keptBefore, done, `running backup ${listed.jobId} of ${listed.domainId} failed`));
         }
@@ -377,4 +382,21 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
       return isStale(job, now);
     },
   };
+}
+
+/**
+ * Runs one backup job in a span `cx.backup.run` with `cx.domain_id`, `cx.backup.job_id` and,
+ * when it ends, `cx.backup.result` (`ready`, `failed` or `skipped`) or `cx.outcome` (the error
+ * code when the runner could not even record the job's end). A job that failed sets the span's
+ * status to `ERROR` with `error.type` `backup_failed` and the job's `failureReason`.
+ */
+function tracedBackupRun(domainId: string, jobId: string, work: () => PromiseLike<Result<RunOutcome, CxError>>): Promise<Result<RunOutcome, CxError>> {
+  return inSpan('cx.backup.run', { attributes: { 'cx.domain_id': domainId, 'cx.backup.job_id': jobId } }, work, (span, result) => {
+    if (result.isErr()) {
+      recordCxOutcome(span, result);
+      return;
+    }
+    span.setAttribute('cx.backup.result', result.value.result);
+    if (result.value.result === 'failed') markFailed(span, 'backup_failed', result.value.job?.failureReason ?? 'the backup failed');
+  });
 }

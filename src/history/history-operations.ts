@@ -16,6 +16,7 @@ import { backupRequestSchema, type BackupRequest } from './backup-request.js';
 import { backupRunner, type BackupRunner, type BackupRunReport } from './backup-runner.js';
 import { verifiedFile } from './verified-file.js';
 import { toReadableStream } from './web-stream.js';
+import { detached } from '../telemetry/in-span.js';
 import { straight } from '../internal/straight.js';
 
 export type { BackupJob } from './backup-job.js';
@@ -75,6 +76,13 @@ export type HistoryOperations = {
    *   (error) => console.error(error.message),
    * );
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId` or the request (format, accounts, time range) is malformed.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   startBackup(domainId: string, options?: BackupRequest): ResultAsync<BackupJob, OperationError<'history.startBackup'>>;
   /**
@@ -87,6 +95,14 @@ export type HistoryOperations = {
    * const job = await cx.history.job('acme', jobId);
    * if (job.isOk()) console.log(`${job.value.rowsDone} of ${job.value.rowsTotal ?? '?'} rows`);
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId` or `jobId` is malformed.
+   * - `not_found`: no such job, or it is past its retention and deleted.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   job(domainId: string, jobId: string): ResultAsync<BackupJob, OperationError<'history.job'>>;
   /**
@@ -100,6 +116,14 @@ export type HistoryOperations = {
    * if (cancelled.isErr()) console.error(cancelled.error.message);
    * else console.log(cancelled.value.status); // 'cancelled' (or how it had ended)
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId` or `jobId` is malformed.
+   * - `not_found`: no such job, or it is past its retention and deleted.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   cancel(domainId: string, jobId: string): ResultAsync<BackupJob, OperationError<'history.cancel'>>;
   /**
@@ -114,6 +138,16 @@ export type HistoryOperations = {
    * const file = await cx.history.download('acme', jobId);
    * if (file.isOk()) await pipeline(Readable.from(file.value), createWriteStream('history.csv'));
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId` or `jobId` is malformed.
+   * - `not_found`: no such job, or it is past its retention and deleted.
+   * - `backup_not_ready`: the job is not `ready`: still pending or running (try again later), or
+   *   failed or cancelled (start a new one); the message says which.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   download(domainId: string, jobId: string): ResultAsync<AsyncIterable<Uint8Array>, OperationError<'history.download'>>;
   /**
@@ -127,6 +161,16 @@ export type HistoryOperations = {
    *   (error) => new Response(error.message, { status: error.code === 'backup_not_ready' ? 409 : 404 }),
    * );
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId` or `jobId` is malformed.
+   * - `not_found`: no such job, or it is past its retention and deleted.
+   * - `backup_not_ready`: the job is not `ready`: still pending or running (try again later), or
+   *   failed or cancelled (start a new one); the message says which.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   downloadStream(domainId: string, jobId: string): ResultAsync<ReadableStream<Uint8Array>, OperationError<'history.downloadStream'>>;
   /**
@@ -142,6 +186,14 @@ export type HistoryOperations = {
    *   if (ran.isErr()) throw new Error(ran.error.message); // let the queue retry
    * });
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId` or `jobId` is malformed.
+   * - `not_found`: no such job.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   runBackup(domainId: string, jobId: string): ResultAsync<BackupJob, OperationError<'history.runBackup'>>;
   /**
@@ -155,13 +207,35 @@ export type HistoryOperations = {
    * ```ts
    * setInterval(() => void cx.history.runPendingBackups(), 60_000);
    * ```
+   *
+   * @errors
+   * - `validation`: `options.limit` is not a whole number in range.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   runPendingBackups(options?: { limit?: number }): ResultAsync<BackupRunReport, OperationError<'history.runPendingBackups'>>;
-  /** Deletes the jobs and files past their retention (up to `limit`, default 100); answers how many. */
+  /**
+   * Deletes the jobs and files past their retention (up to `limit`, default 100); answers how many.
+   *
+   * @errors
+   * - `validation`: `options.limit` is not a whole number in range.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
+   */
   deleteExpiredBackups(options?: { limit?: number }): ResultAsync<number, OperationError<'history.deleteExpiredBackups'>>;
   /**
    * Resolves when the in-process runner has nothing left to do: for a graceful shutdown, and
    * for tests. With `runner: 'manual'` it resolves at once.
+   *
+   * @errors
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   drain(): ResultAsync<void, OperationError<'history.drain'>>;
 };
@@ -338,7 +412,8 @@ function inProcessRunner(runner: BackupRunner) {
   const push = (task: () => Promise<unknown>) => {
     // A task never rejects the chain: failures are recorded on the job by the runner, and a
     // store that cannot even record them leaves the job to the next runner (see BackupOptions).
-    tail = tail.then(task).then(
+    // Outside the span of the call that queued it: its backup span is a root linked to that call.
+    tail = tail.then(detached(task)).then(
       () => undefined,
       () => undefined,
     );

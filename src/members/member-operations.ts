@@ -26,6 +26,15 @@ export type MemberOperations = {
    * ```ts
    * const found = await cx.members.search('acme', 'kim', { limit: 10 });
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId`, the query or `limit` is malformed.
+   * - `directory_failure`: your member directory threw or answered something other than a list of
+   *   members.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   search(domainId: string, query: string, options?: { limit?: number }): ResultAsync<Member[], OperationError<'members.search'>>;
   /**
@@ -43,6 +52,20 @@ export type MemberOperations = {
    *   (error) => console.error(error.message),
    * );
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId`, `memberId` or `replacementId` is malformed, or the replacement is
+   *   the departing member.
+   * - `not_found`: the replacement is not a member of the domain in your directory (`entity:
+   *   "member"`).
+   * - `last_agent`: the member is the only agent of some accounts and no `replacementId` was given;
+   *   `accountIds` lists them (R35).
+   * - `directory_failure`: your member directory threw or answered something other than a list of
+   *   members.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   depart(domainId: string, memberId: string, options?: DepartOptions): ResultAsync<DepartReport, OperationError<'members.depart'>>;
 };

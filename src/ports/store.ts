@@ -225,6 +225,14 @@ export type TransactionMode = 'read' | 'write';
  * @category Stores
  */
 export interface Store {
+  /**
+   * The database behind the store, as OpenTelemetry's `db.system.name` names it (`sqlite`,
+   * `postgresql`, `mysql`, `mariadb`, …), put on each operation's span. Leave it out when
+   * there is none (the memory store) or the store cannot tell (a MySQL dialect that may be
+   * MySQL or MariaDB).
+   */
+  readonly databaseSystem?: string;
+
   /** Runs `work` in one transaction bound to `domainId`. Never rejects. */
   transaction<T>(
     domainId: string,

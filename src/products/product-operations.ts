@@ -72,6 +72,18 @@ export type ProductOperations = {
    * ```ts
    * await cx.products.set('acme', { productId: 'basic', name: 'Basic', seatLimit: 5, quantity: 3 });
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId` or a field of the product is malformed (`seatLimit` and `quantity`
+   *   are whole numbers ≥ 1).
+   * - `quantity_below_usage`: the new `quantity` is below the number of active accounts on the
+   *   product (`inUse`, R1).
+   * - `seat_limit_exceeded`: the new `seatLimit` is below the agent count of an account on the
+   *   product (`requested`, R4).
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   set(domainId: string, input: { productId: string; name: string; seatLimit: number; quantity: number }): ResultAsync<Product, OperationError<'products.set'>>;
   /**
@@ -85,6 +97,13 @@ export type ProductOperations = {
    *   (error) => console.error(error.message),
    * );
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId` (or an option) is malformed; `issues` name the argument.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   overview(domainId: string): ResultAsync<ProductOverview, OperationError<'products.overview'>>;
 };

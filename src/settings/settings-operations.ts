@@ -81,6 +81,20 @@ export type SettingsOperations = {
    *   awayMessage: 'We are closed now; we will answer tomorrow morning.',
    * });
    * ```
+   *
+   * @errors
+   * - `validation`: a setting is malformed: a time zone that is not IANA, hours that overlap or are
+   *   not `HH:mm`, a message too long, …; `issues` name each one.
+   * - `not_found`: no such account, or a holiday of the list names an ID the account does not have
+   *   (`entity` says which).
+   * - `version_conflict`: `options.expectedVersion` was given and the account is at another
+   *   version: someone changed it first. Read it again and retry.
+   * - `holiday_in_past`: a new holiday starts before today in the account's time zone.
+   * - `holiday_overlap`: two holidays of the list overlap.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   update(domainId: string, accountId: string, input: SettingsInput, options?: ChangeOptions): ResultAsync<Account, OperationError<'settings.update'>>;
 };
@@ -99,9 +113,35 @@ export type HolidayOperations = {
    * ```ts
    * const account = await cx.holidays.add('acme', 'help', { start: '2026-12-24', end: '2026-12-26', label: 'Christmas' });
    * ```
+   *
+   * @errors
+   * - `validation`: the holiday is malformed (dates not `YYYY-MM-DD`, `end` before `start`).
+   * - `not_found`: no active account with this ID in the domain (`entity: "account"`); a reset
+   *   account is gone for good.
+   * - `version_conflict`: `options.expectedVersion` was given and the account is at another
+   *   version: someone changed it first. Read it again and retry.
+   * - `holiday_in_past`: it starts before today in the account's time zone.
+   * - `holiday_overlap`: it overlaps a holiday the account has.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   add(domainId: string, accountId: string, input: HolidayInput, options?: ChangeOptions): ResultAsync<Account, OperationError<'holidays.add'>>;
-  /** Removes a holiday by id (`not_found`, entity `holiday`, for an unknown one). */
+  /**
+   * Removes a holiday by id (`not_found`, entity `holiday`, for an unknown one).
+   *
+   * @errors
+   * - `validation`: `domainId`, `accountId` or another argument is malformed; `issues` name each
+   *   one.
+   * - `not_found`: no such account, or it has no holiday with this ID (`entity` says which).
+   * - `version_conflict`: `options.expectedVersion` was given and the account is at another
+   *   version: someone changed it first. Read it again and retry.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
+   */
   remove(domainId: string, accountId: string, holidayId: string, options?: ChangeOptions): ResultAsync<Account, OperationError<'holidays.remove'>>;
 };
 

@@ -1,53 +1,65 @@
-import { SpanStatusCode, trace, type Span } from '@opentelemetry/api';
-import { ResultAsync, type Result } from 'neverthrow';
-import type { CxError } from '../errors.js';
-
-/** Error codes that mean the call could not be served (a span in error), not a rule's refusal. */
-const FAILURE_CODES = new Set<CxError['code']>(['store_failure', 'directory_failure', 'internal', 'config_invalid']);
+import { context, type Attributes } from '@opentelemetry/api';
+import { ResultAsync } from 'neverthrow';
+import { describeCause, type CxError } from '../errors.js';
+import type { Store } from '../ports/store.js';
+import { recordCxOutcome } from './cx-outcome.js';
+import { markFailed, openSpan } from './in-span.js';
 
 /**
- * The operations of a group, each wrapped in one OpenTelemetry span named
- * `cx.<group>.<operation>` (e.g. `cx.accounts.create`), through the standard
- * `@opentelemetry/api`: with no tracer provider registered the API's tracer is a no-op and the
- * operation runs as it is. Attributes carry no personal data: `cx.domain_id` (the first
- * argument, when it is a string) and `cx.outcome` (`ok` or the error code). Storage,
- * directory, internal and configuration failures set the span's status to error; a rule's
- * refusal (`seat_limit_exceeded`, …) is an answer, not an error.
+ * The operations of a group, each run in one OpenTelemetry span named
+ * `cx.<group>.<operation>` (e.g. `cx.accounts.create`), of kind `INTERNAL`, made the active span
+ * while the operation runs, so the spans of the database driver and the member directory are
+ * its children. Through the standard `@opentelemetry/api`: with no tracer provider registered
+ * the API's tracer is a no-op and the operation runs as it is.
+ *
+ * Attributes carry no personal data: `cx.domain_id` (the first argument, when it is a string),
+ * `common` (such as `db.system.name` when the store knows its database) and what
+ * {@link recordCxOutcome} records (`cx.outcome`, and on a failure `error.type`).
  */
-export function tracedGroup<G extends object>(groupName: string, group: G): G {
+export function tracedGroup<G extends object>(groupName: string, group: G, common: Attributes = {}): G {
   const traced: Record<string, unknown> = {};
   for (const [name, operation] of Object.entries(group)) {
-    traced[name] = typeof operation === 'function' ? tracedOperation(`cx.${groupName}.${name}`, operation as (...args: unknown[]) => unknown) : operation;
+    traced[name] = typeof operation === 'function' ? tracedOperation(`cx.${groupName}.${name}`, operation as (...args: unknown[]) => unknown, common) : operation;
   }
   return traced as G;
 }
 
-function tracedOperation(spanName: string, operation: (...args: unknown[]) => unknown): (...args: unknown[]) => unknown {
+/** The attributes every operation span of a store carries: `db.system.name` when the store knows it. */
+export function spanAttributes(store: Store): Attributes {
+  const system = store.databaseSystem;
+  return typeof system === 'string' && system !== '' ? { 'db.system.name': system } : {};
+}
+
+/** One operation, run in a span named `spanName` (see {@link tracedGroup}). */
+export function tracedOperation(spanName: string, operation: (...args: unknown[]) => unknown, common: Attributes): (...args: unknown[]) => unknown {
   return (...args: unknown[]) => {
-    const span = trace.getTracer('cx-accounts').startSpan(spanName);
-    // No provider: a non-recording span, and nothing more to do.
-    if (!span.isRecording()) return operation(...args);
-    if (typeof args[0] === 'string') span.setAttribute('cx.domain_id', args[0]);
-    const answer = operation(...args);
+    const attributes: Attributes = typeof args[0] === 'string' ? { ...common, 'cx.domain_id': args[0] } : common;
+    const opened = openSpan(spanName, { attributes });
+    // Nothing records and nothing would change: the operation runs as it is.
+    if (opened === null) return operation(...args);
+    const { span, within } = opened;
+    let answer: unknown;
+    try {
+      answer = context.with(within, operation, undefined, ...args);
+    } catch (thrown) {
+      // Operations never throw; should one, the caller sees the throw as it was.
+      markFailed(span, thrown instanceof Error ? thrown.name : '_OTHER', describeCause(thrown), thrown);
+      span.end();
+      throw thrown;
+    }
+    // Every operation answers a ResultAsync; anything else ends its span at once.
     if (!(answer instanceof ResultAsync)) {
       span.end();
       return answer;
     }
-    const settled = (async () => {
-      const result = await (answer as ResultAsync<unknown, CxError>);
-      endSpan(span, result);
-      return result;
-    })();
-    return new ResultAsync(settled);
+    const running = answer as ResultAsync<unknown, CxError>;
+    return new ResultAsync(
+      (async () => {
+        const result = await running;
+        recordCxOutcome(span, result);
+        span.end();
+        return result;
+      })(),
+    );
   };
-}
-
-function endSpan(span: Span, result: Result<unknown, CxError>): void {
-  if (result.isOk()) {
-    span.setAttribute('cx.outcome', 'ok');
-  } else {
-    span.setAttribute('cx.outcome', result.error.code);
-    if (FAILURE_CODES.has(result.error.code)) span.setStatus({ code: SpanStatusCode.ERROR, message: result.error.code });
-  }
-  span.end();
 }

@@ -70,6 +70,15 @@ export type WebhookOperations = {
    *   (error) => console.error(error.message),
    * );
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId` or the endpoint is malformed: a URL that is not absolute `https:`
+   *   (or `http:` with `webhooks.allowHttp`), longer than 2,000 characters or with credentials; an
+   *   unknown event type in `types`; a description too long. Also when the store keeps no webhooks.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   add(domainId: string, input: AddWebhookInput): ResultAsync<WebhookEndpoint, OperationError<'webhooks.add'>>;
   /**
@@ -80,6 +89,13 @@ export type WebhookOperations = {
    * const endpoints = await cx.webhooks.list('acme');
    * if (endpoints.isOk()) for (const endpoint of endpoints.value) console.log(endpoint.url, endpoint.status);
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId` is malformed, or the store keeps no webhooks.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   list(domainId: string): ResultAsync<WebhookEndpoint[], OperationError<'webhooks.list'>>;
   /**
@@ -91,6 +107,14 @@ export type WebhookOperations = {
    * const removed = await cx.webhooks.remove('acme', endpointId);
    * if (removed.isErr()) console.error(removed.error.message);
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId` or `endpointId` is malformed.
+   * - `not_found`: the domain has no endpoint with this id (`entity: 'webhook'`).
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   remove(domainId: string, endpointId: string): ResultAsync<void, OperationError<'webhooks.remove'>>;
   /**
@@ -102,6 +126,14 @@ export type WebhookOperations = {
    * const enabled = await cx.webhooks.enable('acme', endpointId);
    * if (enabled.isOk()) console.log(enabled.value.status); // 'active'
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId` or `endpointId` is malformed.
+   * - `not_found`: the domain has no endpoint with this id (`entity: 'webhook'`).
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   enable(domainId: string, endpointId: string): ResultAsync<WebhookEndpoint, OperationError<'webhooks.enable'>>;
   /**
@@ -112,6 +144,14 @@ export type WebhookOperations = {
    * const page = await cx.webhooks.deliveries('acme', endpointId, { limit: 20 });
    * if (page.isOk()) for (const attempt of page.value.items) console.log(attempt.seq, attempt.status, attempt.error);
    * ```
+   *
+   * @errors
+   * - `validation`: `domainId`, `endpointId`, `limit` or `cursor` is malformed.
+   * - `not_found`: the domain has no endpoint with this id (`entity: 'webhook'`).
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   deliveries(
     domainId: string,
@@ -128,6 +168,13 @@ export type WebhookOperations = {
    * const report = await cx.webhooks.runPendingDeliveries();
    * if (report.isOk()) console.log(`${report.value.delivered} delivered, ${report.value.failed} failed`);
    * ```
+   *
+   * @errors
+   * - `validation`: the store keeps no webhooks.
+   * - `store_failure`, `internal`, `config_invalid`: as on every operation: the store failed
+   *   (`store_failure`; its `outcome` says whether a change may have been kept), a defect of
+   *   cx-accounts (`internal`, please report it), or the options given to `createCxAccounts` are
+   *   wrong (`config_invalid`).
    */
   runPendingDeliveries(): ResultAsync<DeliveryReport, OperationError<'webhooks.runPendingDeliveries'>>;
 };

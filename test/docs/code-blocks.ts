@@ -13,6 +13,11 @@ export type CodeBlock = {
    * `<!-- docs-check: skip -->` leaves out a sketch that is not meant to compile.
    */
   mode: 'check' | 'continues' | 'skip';
+  /**
+   * `<!-- docs-check: postgres -->`: the block connects to PostgreSQL through the URLs in
+   * `process.env` it names; the run test gives it a scratch database.
+   */
+  postgres: boolean;
 };
 
 const FENCE_OPEN = /^```(ts|typescript)\s*$/;
@@ -25,8 +30,10 @@ export function markdownBlocks(root: string, file: string): CodeBlock[] {
     const fence = Number(block.origin.split(':')[1]) - 2;
     let before = fence - 1;
     while (before >= 0 && lines[before]!.trim() === '') before -= 1;
-    const marker = /^<!--\s*docs-check:\s*(continues|skip)\b.*-->$/.exec(lines[before]?.trim() ?? '');
-    return { ...block, mode: (marker?.[1] as CodeBlock['mode'] | undefined) ?? 'check' };
+    const marker = /^<!--\s*docs-check:\s*(continues|skip|postgres)\b.*-->$/.exec(lines[before]?.trim() ?? '');
+    const postgres = marker?.[1] === 'postgres';
+    const mode = (postgres ? 'check' : (marker?.[1] as CodeBlock['mode'] | undefined)) ?? 'check';
+    return { ...block, mode, postgres };
   });
 }
 
@@ -66,11 +73,36 @@ function fencedBlocks(file: string, lines: readonly (string | null)[], text: (li
       start = index + 1;
       body = [];
     } else if (start >= 0 && FENCE_CLOSE.test(line.trim())) {
-      blocks.push({ origin: `${file}:${start + 1}`, file, code: body.join('\n'), mode: 'check' });
+      blocks.push({ origin: `${file}:${start + 1}`, file, code: body.join('\n'), mode: 'check', postgres: false });
       start = -1;
     } else if (start >= 0) {
       body.push(text(line));
     }
   });
   return blocks;
+}
+
+/** Blocks of one Markdown file joined as a reader runs them: a block and the ones that continue it. */
+export type MarkdownProgram = {
+  /** Origin of its first block, `README.md:64`. */
+  origin: string;
+  code: string;
+  /** Whether one of its blocks needs PostgreSQL. */
+  postgres: boolean;
+};
+
+/** The programs of a Markdown file: its blocks, those marked `continues` joined to the one before, `skip` left out. */
+export function markdownPrograms(root: string, file: string): MarkdownProgram[] {
+  const programs: MarkdownProgram[] = [];
+  for (const block of markdownBlocks(root, file)) {
+    if (block.mode === 'skip') continue;
+    const previous = programs.at(-1);
+    if (block.mode === 'continues' && previous) {
+      previous.code += `\n${block.code}`;
+      previous.postgres ||= block.postgres;
+    } else {
+      programs.push({ origin: block.origin, code: block.code, postgres: block.postgres });
+    }
+  }
+  return programs;
 }

@@ -1,7 +1,8 @@
 /**
- * What the code blocks of the docs take as given: the host app's objects and helpers, and the
- * Node imports an example leaves out for brevity — declared with real types, so a block that
- * misuses our API still fails the check.
+ * What the TSDoc examples take as given: the host app's objects and helpers, and the Node
+ * imports an example leaves out for brevity — declared with real types, so a block that misuses
+ * our API still fails the check. README and guide blocks are also run (`docs-run.test.ts`),
+ * with nothing of this: what they use, they show.
  */
 import type BetterSqlite3 from 'better-sqlite3';
 import type { AccountSettings, CreateAccountInput, CxAccounts, Member, MemberDirectory, ValidationIssue } from 'cx-accounts';
