@@ -3,9 +3,10 @@ import { err, type Result } from 'neverthrow';
 import { ruleError, storeFailure, type CxError } from '../../src/errors.js';
 import type { StoreTransaction, TransactionMode } from '../../src/ports/store.js';
 import { StoreError, storeFailureOf } from '../../src/ports/store-error.js';
-import { serialQueue } from '../memory/serial-queue.js';
+import { describeCause } from '../../src/internal/describe-cause.js';
+import { serialQueue } from '../../src/internal/serial-queue.js';
 import type { CxDatabase } from './cx-database.js';
-import { describeFailure, isConflictAbort, isConnectionLost, isLockWaitTimeout, isRetryableFailure, violatedUniqueRule } from './driver-errors.js';
+import { isConflictAbort, isConnectionLost, isLockWaitTimeout, isRetryableFailure, violatedUniqueRule } from './driver-errors.js';
 import { preparedQueries, rawStatement } from './prepared-queries.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, sessionLockLimits, writeTransactionLimits, type SqlCapabilities } from './sql-dialect.js';
 import { accountAgentMemo } from './account-agent-memo.js';
@@ -176,7 +177,7 @@ export function transactionRunner(
           return err(
             storeFailure(
               outcome.cause,
-              `storage failed: gave up after ${attemptNumber} attempts (${describeFailure(outcome.cause)})`,
+              `storage failed: gave up after ${attemptNumber} attempts (${describeCause(outcome.cause)})`,
             ),
           );
         }
@@ -202,7 +203,7 @@ function classify<T>(thrown: unknown): Attempt<T> {
   }
   if (isRetryableFailure(error)) return { retry: true, cause: error };
   if (isLockWaitTimeout(error)) {
-    const message = `storage failed: could not take the domain's lock within lockTimeoutMs (${describeFailure(error)})`;
+    const message = `storage failed: could not take the domain's lock within lockTimeoutMs (${describeCause(error)})`;
     return { retry: false, result: err(storeFailure(error, message)) };
   }
   return { retry: false, result: err(thrown instanceof StoreError ? storeFailureOf(thrown) : storeFailure(error)) };
@@ -212,7 +213,7 @@ function classify<T>(thrown: unknown): Attempt<T> {
 function commitOutcomeUnknown(error: unknown): CxError {
   return storeFailure(
     error,
-    `storage failed while committing: the connection was lost, so the change may or may not have been kept (${describeFailure(error)}); retrying with the same messageId is safe`,
+    `storage failed while committing: the connection was lost, so the change may or may not have been kept (${describeCause(error)}); retrying with the same messageId is safe`,
     'unknown',
   );
 }
