@@ -1,76 +1,75 @@
 import type { BackupRunReport } from '../src/history/backup-runner.js';
-import { EXIT, type CliIo } from './cli-io.js';
-import { openOperatorSession } from './operator-session.js';
-import { redactedUrl, type DatabaseTarget } from './database-url.js';
+import { defineCommand } from './cli-command.js';
+import { EXIT } from './cli-io.js';
+import { MAX_TIMER_MS, flag, wholeNumber } from './cli-option.js';
+import { pause } from './pause.js';
 
-/** Options of `cx-accounts backups run`. */
-export type BackupsRunOptions = {
-  /** Run one round and exit. */
-  once: boolean;
-  /** Pause between rounds that found nothing more to do, in milliseconds. */
-  intervalMs: number;
-  /** Jobs one round handles at most. */
-  limit: number;
-};
-
-/** Something that delivers SIGTERM and SIGINT (the process, in production). */
-export type SignalSource = Pick<NodeJS.Process, 'once' | 'off'>;
+/** Jobs one `runPendingBackups` call may handle at most (its `limit` bound). */
+const MAX_BACKUP_BATCH = 10_000;
 
 /**
- * `cx-accounts backups run --url <database> [--once]`: the manual backup runner as a worker
- * process. Each round calls `cx.history.runPendingBackups({ limit })` (pending jobs, stale
- * ones, expired files); between rounds it waits `intervalMs`. SIGTERM or SIGINT lets the round
- * in progress finish, then closes the store and exits 0. Answers the exit code.
+ * `cx-accounts backups run`: the manual backup runner as a worker process. Each round calls
+ * `cx.history.runPendingBackups({ limit })` (pending jobs, stale ones, expired files); between
+ * rounds that left nothing to do it waits `--interval-ms`. SIGTERM or SIGINT (or its output
+ * closing) lets the round in progress finish, then closes the store and exits 0.
  */
-export async function backupsRunCommand(url: string, target: DatabaseTarget, options: BackupsRunOptions, io: CliIo, signals: SignalSource): Promise<number> {
-  const session = await openOperatorSession('backups run', target, io);
-  if (session === null) return EXIT.failure;
-  const { store, cx } = session;
-
-  let stopSignal: string | null = null;
-  let wake: (() => void) | null = null;
-  const stop = (signal: string) => {
-    stopSignal ??= signal;
-    wake?.();
-  };
-  const onTerm = () => stop('SIGTERM');
-  const onInt = () => stop('SIGINT');
-  signals.once('SIGTERM', onTerm);
-  signals.once('SIGINT', onInt);
-  if (!options.once) io.out(`cx-accounts backups run: watching ${redactedUrl(url)} every ${options.intervalMs} ms`);
-  try {
-    for (;;) {
-      const round = await cx.history.runPendingBackups({ limit: options.limit });
-      if (round.isErr()) {
-        io.error(`cx-accounts backups run: ${round.error.code}: ${round.error.message}`);
-        return EXIT.failure;
+export const backupsRunCommand = defineCommand({
+  words: ['backups', 'run'],
+  summary: 'run pending history backups (the manual runner) in rounds until SIGTERM or SIGINT',
+  details: [
+    'Runs pending history backups (the manual runner) in rounds: each round calls',
+    'cx.history.runPendingBackups({ limit }), which also takes over jobs whose runner died and deletes',
+    'expired files. A full round goes on at once; otherwise it waits --interval-ms. SIGTERM or SIGINT',
+    'lets the round in progress finish, then exits 0.',
+  ].join('\n'),
+  database: 'existing',
+  untilSignal: true,
+  options: {
+    once: flag('run one round, then exit'),
+    'interval-ms': wholeNumber({ placeholder: '<ms>', min: 1, max: MAX_TIMER_MS, fallback: 5000, help: 'pause between rounds that left nothing to do' }),
+    limit: wholeNumber({ placeholder: '<jobs>', min: 1, max: MAX_BACKUP_BATCH, fallback: 10, help: 'jobs one round handles at most' }),
+    json: flag('print one JSON object a line: {"event": "watching" | "round" | "stopped", …}'),
+  },
+  async run({ values, database, io, stop, fail }) {
+    // Loaded here: a wrong command line is answered without loading the library.
+    const { openOperatorSession } = await import('./operator-session.js');
+    const session = await openOperatorSession(database.target, fail);
+    if (session === null) return EXIT.failure;
+    const { store, cx } = session;
+    const { once, json, limit } = values;
+    const intervalMs = values['interval-ms'];
+    const print = (event: Record<string, unknown>, text: string) => io.out(json ? JSON.stringify(event) : `cx-accounts backups run: ${text}`);
+    if (!once) print({ event: 'watching', database: database.shown, intervalMs, limit }, `watching ${database.shown} every ${intervalMs} ms`);
+    try {
+      for (;;) {
+        const round = await cx.history.runPendingBackups({ limit });
+        if (round.isErr()) {
+          fail(`${round.error.code}: ${round.error.message}`);
+          return EXIT.failure;
+        }
+        const report = round.value;
+        if (once || didSomething(report)) print({ event: 'round', ...counts(report) }, summary(report));
+        if (once || stop.aborted) break;
+        // A full round may leave more work: go on at once; otherwise wait (a stop cuts it short).
+        if (report.ready + report.failed + report.deleted < limit) await pause(intervalMs, stop);
+        if (stop.aborted) break;
       }
-      if (options.once || didSomething(round.value)) io.out(`cx-accounts backups run: ${summary(round.value)}`);
-      if (options.once || stopSignal) break;
-      // A full round may leave more work: go on at once; otherwise wait (a signal cuts it short).
-      if (round.value.ready + round.value.failed + round.value.deleted < options.limit) {
-        await new Promise<void>((resolve) => {
-          const timer = setTimeout(resolve, options.intervalMs);
-          wake = () => {
-            clearTimeout(timer);
-            resolve();
-          };
-        });
-        wake = null;
+      if (stop.aborted && stop.reason !== 'EPIPE') {
+        print({ event: 'stopped', signal: String(stop.reason) }, `${String(stop.reason)} received, stopped after the current round`);
       }
-      if (stopSignal) break;
+      return EXIT.ok;
+    } finally {
+      await store.close().catch(() => undefined);
     }
-    if (stopSignal) io.out(`cx-accounts backups run: ${stopSignal} received, stopped after the current round`);
-    return EXIT.ok;
-  } finally {
-    signals.off('SIGTERM', onTerm);
-    signals.off('SIGINT', onInt);
-    await store.close().catch(() => undefined);
-  }
-}
+  },
+});
 
 function didSomething(report: BackupRunReport): boolean {
   return report.ready + report.failed + report.deleted > 0;
+}
+
+function counts(report: BackupRunReport): { ready: number; failed: number; skipped: number; deleted: number } {
+  return { ready: report.ready, failed: report.failed, skipped: report.skipped, deleted: report.deleted };
 }
 
 function summary(report: BackupRunReport): string {

@@ -1,6 +1,6 @@
 import type { ClosableStore } from '../adapters/sql/open-migrated-store.js';
 import { createCxAccounts, type CxAccounts } from '../src/cx-accounts.js';
-import { describeFailure, type CliIo } from './cli-io.js';
+import { describeFailure } from './cli-io.js';
 import { openTarget, type DatabaseTarget } from './database-url.js';
 
 /** A store opened for an operator's command, and `cx` over it. */
@@ -10,14 +10,14 @@ export type OperatorSession = { store: ClosableStore; cx: CxAccounts };
  * Opens the database of a command and wires `cx` to it with the manual backup runner. The
  * operators' commands read what the store holds only: no member directory is asked and no
  * contact URL is made, so `cx` gets an empty directory and a placeholder URL base. Answers
- * `null` (having printed why, under `command`'s name) when the database cannot be opened.
+ * `null` (having told `fail` why) when the database cannot be opened.
  */
-export async function openOperatorSession(command: string, target: DatabaseTarget, io: CliIo): Promise<OperatorSession | null> {
+export async function openOperatorSession(target: DatabaseTarget, fail: (message: string) => void): Promise<OperatorSession | null> {
   let store: ClosableStore;
   try {
     store = await openTarget(target);
   } catch (thrown) {
-    io.error(`cx-accounts ${command}: ${describeFailure(thrown)}`);
+    fail(describeFailure(thrown));
     return null;
   }
   const cx = createCxAccounts({
@@ -28,3 +28,4 @@ export async function openOperatorSession(command: string, target: DatabaseTarge
   });
   return { store, cx };
 }
+

@@ -52,11 +52,11 @@ export type RuleErrorCode =
  * The rule codes whose errors carry only a message; the others carry the figures a host needs
  * to word its own message: `seat_limit_exceeded` (`productId`, `seatLimit`, `requested`),
  * `product_unavailable` and `quantity_below_usage` (`productId`, `quantity`, `inUse`),
- * `last_agent` (`accountIds`).
+ * `last_agent` (`accountIds`), `name_taken` (`accountId`, the account that holds the name).
  *
  * @category Errors
  */
-export type PlainRuleErrorCode = Exclude<RuleErrorCode, 'seat_limit_exceeded' | 'product_unavailable' | 'quantity_below_usage' | 'last_agent'>;
+export type PlainRuleErrorCode = Exclude<RuleErrorCode, 'seat_limit_exceeded' | 'product_unavailable' | 'quantity_below_usage' | 'last_agent' | 'name_taken'>;
 
 /**
  * Every error `cx-accounts` returns.
@@ -82,6 +82,7 @@ export type CxError =
   | { code: 'seat_limit_exceeded'; message: string; productId: string; seatLimit: number; requested: number }
   | { code: 'product_unavailable' | 'quantity_below_usage'; message: string; productId: string; quantity: number; inUse: number }
   | { code: 'last_agent'; message: string; accountIds: string[] }
+  | { code: 'name_taken'; message: string; accountId: string | null }
   | { code: 'store_failure'; message: string; cause: unknown; outcome: StoreFailureOutcome }
   | { code: 'directory_failure' | 'internal'; message: string; cause: unknown }
   | { code: 'config_invalid'; message: string; issues: ValidationIssue[] };
@@ -130,6 +131,16 @@ export function notFound(entity: NotFoundEntity, id: string): CxError {
  */
 export function ruleError(code: PlainRuleErrorCode, message: string): CxError {
   return { code, message };
+}
+
+/**
+ * Builds a `name_taken`: the active account `accountId` of the same domain holds the name (R5,
+ * R50). `null` only when a store refused the name itself and the holder could not be read.
+ *
+ * @category Errors
+ */
+export function nameTaken(accountId: string | null, message: string): CxError {
+  return { code: 'name_taken', message, accountId };
 }
 
 /**

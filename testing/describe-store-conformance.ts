@@ -9,6 +9,7 @@ import { agentCases } from './conformance/agents.js';
 import { conversationAndResetCases } from './conformance/conversations-and-reset.js';
 import { productsAndSeatsCases } from './conformance/products-and-seats.js';
 import { robustnessCases } from './conformance/robustness.js';
+import { roundThreeEdgeCases } from './conformance/round-three-edges.js';
 import { settingsAndReplyCases } from './conformance/settings-and-replies.js';
 
 export type { StoreFactory } from './conformance-fixture.js';
@@ -41,6 +42,7 @@ export const CONFORMANCE_SUITES = [
   'events',
   'admin-page',
   'robustness',
+  'edges',
 ] as const;
 
 /**
@@ -97,6 +99,7 @@ export function describeStoreConformance<S extends Store>(factory: StoreFactory<
       events: () => eventCases(current),
       'admin-page': () => adminPageCases(current),
       robustness: () => robustnessCases(current, { runs: options.hostileInputRuns ?? 100 }),
+      edges: () => roundThreeEdgeCases(current),
     };
     for (const name of CONFORMANCE_SUITES) {
       if (options.only && !options.only.includes(name)) continue;

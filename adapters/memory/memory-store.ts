@@ -123,10 +123,18 @@ export function memoryStore(): Store {
       });
     },
 
-    async appendBackupChunk(domainId, jobId, seq, data) {
-      const chunks = state.backupChunks.get(pair(domainId, jobId)) ?? [];
-      chunks[seq] = data.slice();
-      state.backupChunks.set(pair(domainId, jobId), chunks);
+    appendBackupChunk(domainId, fileId, seq, data, lease) {
+      // Behind the transactions, so a lease is checked against committed jobs only.
+      return serialise(async () => {
+        if (lease) {
+          const job = state.backupJobs.get(pair(domainId, lease.jobId));
+          if (!job || job.status !== 'running' || job.attempt !== lease.attempt) return false;
+        }
+        const chunks = state.backupChunks.get(pair(domainId, fileId)) ?? [];
+        chunks[seq] = data.slice();
+        state.backupChunks.set(pair(domainId, fileId), chunks);
+        return true;
+      });
     },
 
     async *readBackupChunks(domainId, jobId) {
@@ -236,12 +244,12 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     if (!account) throw new StoreError(`no account with key ${key}`);
     return account;
   };
-  /** The domain's messages in (sentAt, messageId) order, so that a keyset page costs what the first does. */
+  /** The domain's messages in (sentAt, messageId, eventSeq) order, so that a keyset page costs what the first does. */
   const historyOrder = (): HistoryRecord[] => {
     let sorted = state.historyOrder.get(domainId);
     if (!sorted) {
       sorted = (state.allAccounts.get(domainId) ?? []).flatMap((key) => state.history.get(key) ?? []);
-      sorted.sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || compareText(a.messageId, b.messageId));
+      sorted.sort((a, b) => a.sentAt.getTime() - b.sentAt.getTime() || compareText(a.messageId, b.messageId) || a.eventSeq - b.eventSeq);
       state.historyOrder.set(domainId, sorted);
     }
     return sorted;
@@ -253,7 +261,7 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
   };
   /**
    * The messages of the domain that match `filter` and come after `after`, in (sentAt,
-   * messageId) order, at most `limit`, as references: callers copy what they answer.
+   * messageId, eventSeq) order, at most `limit`, as references: callers copy what they answer.
    */
   const matchingHistory = (filter: HistoryFilter, after: HistoryPosition | null, limit = Infinity): { entry: HistoryRecord; account: AccountRecord }[] => {
     const sorted = historyOrder();
@@ -268,7 +276,9 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
       while (index < high) {
         const middle = (index + high) >>> 1;
         const entry = sorted[middle]!;
-        const order = entry.sentAt.getTime() - time || compareText(entry.messageId, after.messageId);
+        // Without `eventSeq`, the position is after every message with its sentAt and messageId.
+        const order =
+          entry.sentAt.getTime() - time || compareText(entry.messageId, after.messageId) || (after.eventSeq === undefined ? 0 : entry.eventSeq - after.eventSeq);
         if (order <= 0) index = middle + 1;
         else high = middle;
       }
@@ -326,9 +336,13 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     async isAccountIdActive(accountId) {
       return state.activeById.has(idKey(accountId));
     },
-    async isAccountNameActive(nameKey, exceptKey) {
+    async findAccountByName(nameKey) {
       const key = state.activeByName.get(pair(domainId, nameKey));
-      return key !== undefined && key !== exceptKey;
+      const account = key === undefined ? null : accountOfDomainOrNull(key);
+      return account ? { key: account.key, id: account.id } : null;
+    },
+    async findAccountIdByUid(accountKey) {
+      return accountOfDomainOrNull(accountKey)?.id ?? null;
     },
     async insertAccount(account, imageData) {
       if (account.domainId !== domainId) throw new StoreError('account of another domain');
@@ -521,12 +535,12 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
       return matchingHistory(filter, null).length;
     },
 
-    async findReceipt(accountKey, messageId) {
-      const receipt = state.receipts.get(pair(accountKey, messageId));
+    async findReceipt(accountKey, direction, messageId) {
+      const receipt = state.receipts.get(pair(accountKey, pair(direction, messageId)));
       return receipt ? copy(receipt) : null;
     },
     async putReceipt(receipt) {
-      setIn(state.receipts, pair(receipt.accountKey, receipt.messageId), copy(receipt), undo);
+      setIn(state.receipts, pair(receipt.accountKey, pair(receipt.direction, receipt.messageId)), copy(receipt), undo);
     },
 
     async appendEvents(drafts) {
@@ -567,6 +581,12 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     },
     async deleteBackupJob(jobId) {
       deleteIn(state.backupJobs, pair(domainId, jobId), undo);
+    },
+    async listBackupJobs(statuses) {
+      return oldestBackupJobs(state, Number.MAX_SAFE_INTEGER, (job) => job.domainId === domainId && statuses.includes(job.status));
+    },
+    async deleteBackupFiles(fileIds) {
+      for (const fileId of fileIds) deleteIn(state.backupChunks, pair(domainId, fileId), undo);
     },
   };
 }

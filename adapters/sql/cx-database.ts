@@ -165,11 +165,18 @@ export interface EventTable {
   data: string;
 }
 
-/** What a call with a transport message id answered (R47), by account and message id. */
+/**
+ * What a call with a transport message id recorded and answered (R47), by account, direction
+ * and message id (migration 0005; before it, by account and message id only).
+ */
 export interface ReceiptTable {
   account_key: string;
+  /** `incoming` or `outgoing`. */
+  direction: string;
   message_id: string;
   customer_id: string;
+  /** What tells the message from another under the same id; `NULL` for receipts kept before 0005. */
+  message: string | null;
   /** The answer as JSON text. */
   answer: string;
   at: EpochMillis;

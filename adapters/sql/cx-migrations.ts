@@ -6,6 +6,7 @@ import { domainLockVersionMigration } from './domain-lock-version-migration.js';
 import { backupAuditMigration } from './backup-audit-migration.js';
 import { initialSchemaMigration } from './initial-schema-migration.js';
 import { kyselyMigrator } from './kysely-migrator.js';
+import { messageDirectionsMigration } from './message-directions-migration.js';
 
 /**
  * The table where Kysely's `Migrator` records the `cx-accounts` migrations that ran.
@@ -49,6 +50,7 @@ export const cxMigrations: Readonly<Record<string, Migration>> = Object.freeze({
   '0002_events_and_history_reads': eventsAndHistoryReadsMigration,
   '0003_domain_lock_version': domainLockVersionMigration,
   '0004_backup_audit': backupAuditMigration,
+  '0005_message_directions': messageDirectionsMigration,
 });
 
 /**

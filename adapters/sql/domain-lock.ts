@@ -27,3 +27,23 @@ export const LOCK_DOMAIN_BY_WRITE = queryShape('lockDomainByWrite', (q, [domain]
     .set({ lock_version: sql<number>`lock_version + 1` })
     .where('domain_id', '=', domain),
 );
+
+/**
+ * PostgreSQL: {@link LOCK_DOMAIN_BY_WRITE}, then sets `statement_timeout` (local to the
+ * transaction) back to the session's own value once the row is locked. The write transaction
+ * begins with `statement_timeout = lockTimeoutMs` so that a writer queued behind other
+ * waiters, which waits twice (for the row's tuple lock, then for the holder's transaction,
+ * each bounded by `lock_timeout` alone), still waits `lockTimeoutMs` in all (R49); the
+ * statements after the lock run unbounded by it, so a long erasure is not taken for a lock
+ * wait. `RETURNING` runs once the row is locked and updated.
+ *
+ * Arguments: the domain, the session's `statement_timeout`. Answers one row, or none when the
+ * row is missing.
+ */
+export const LOCK_DOMAIN_BY_WRITE_THEN_UNBOUND = queryShape('lockDomainByWriteThenUnbound', (q, [domain, statementTimeout]) =>
+  q
+    .updateTable('cx_domains')
+    .set({ lock_version: sql<number>`lock_version + 1` })
+    .where('domain_id', '=', domain)
+    .returning(sql<string>`set_config('statement_timeout', ${statementTimeout}, true)`.as('statement_timeout')),
+);

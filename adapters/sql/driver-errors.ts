@@ -54,12 +54,25 @@ export function isRetryableFailure(error: unknown): boolean {
 }
 
 /**
- * Whether a failure is a lock wait that ran out (R49): PostgreSQL `55P03` (`lock_timeout`) or
- * `57014` (`statement_timeout`), MySQL 1205, SQLite `SQLITE_BUSY` after `busy_timeout`.
+ * Whether a failure is a lock wait that ran out (R49): PostgreSQL `55P03` (`lock_timeout`),
+ * MySQL 1205 (`innodb_lock_wait_timeout`) or 1205's metadata-lock twin (`lock_wait_timeout`,
+ * also 1205), SQLite `SQLITE_BUSY` after `busy_timeout`. Not a statement that ran too long
+ * (see {@link isStatementTimeout}).
  */
 export function isLockWaitTimeout(error: unknown): boolean {
   const { code, errno } = fields(error);
-  return code === '55P03' || code === '57014' || errno === 1205 || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_TIMEOUT';
+  return code === '55P03' || errno === 1205 || code === 'ER_LOCK_WAIT_TIMEOUT' || code === 'SQLITE_BUSY' || code === 'SQLITE_BUSY_TIMEOUT';
+}
+
+/**
+ * Whether a statement was cancelled for running too long, or on request: PostgreSQL `57014`
+ * (`statement_timeout`, `pg_cancel_backend`), MariaDB 1969 (`max_statement_time`), MySQL 3024
+ * (`max_execution_time`). A lock wait only while the domain's lock is taken (PostgreSQL bounds
+ * that statement with `statement_timeout` too).
+ */
+export function isStatementTimeout(error: unknown): boolean {
+  const { code, errno } = fields(error);
+  return code === '57014' || errno === 1969 || errno === 3024 || code === 'ER_STATEMENT_TIMEOUT' || code === 'ER_QUERY_TIMEOUT';
 }
 
 /**

@@ -327,9 +327,12 @@ export function rowToEvent(row: Selectable<EventTable>): EventRecord {
 }
 
 export function rowToReceipt(row: Selectable<ReceiptTable>): ReceiptRecord {
+  if (row.direction !== 'incoming' && row.direction !== 'outgoing') throw new Error(`a receipt of an unknown direction: ${JSON.stringify(row.direction)}`);
   return {
     accountKey: row.account_key,
+    direction: row.direction,
     messageId: row.message_id,
+    message: row.message,
     customerId: row.customer_id,
     answer: JSON.parse(row.answer) as unknown,
     at: toDate(row.at),

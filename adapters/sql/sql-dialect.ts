@@ -185,10 +185,13 @@ export function sessionLockLimits(dialect: SqlDialectName, lockTimeoutMs: number
 /**
  * Statements run right after a write transaction begins (R49). PostgreSQL: `lock_timeout` and
  * `statement_timeout`, both `lockTimeoutMs` and local to the transaction, in one statement (it
- * works on PGlite, which takes one statement a query). Both are needed: `lock_timeout` counts
- * each lock wait afresh, and a writer queued behind other waiters of a row waits twice (for the
- * row's tuple lock, then for the holder's transaction); `statement_timeout` bounds the whole
- * locking `UPDATE`. No statement of a write runs longer than `lockTimeoutMs`.
+ * works on PGlite, which takes one statement a query). Both are needed while the domain's row
+ * is locked: `lock_timeout` counts each lock wait afresh, and a writer queued behind other
+ * waiters of a row waits twice (for the row's tuple lock, then for the holder's transaction);
+ * `statement_timeout` bounds the whole locking statement. That statement then sets
+ * `statement_timeout` back to the session's own value (`domain-lock.ts`): the bound is on
+ * waiting for the lock, never on the work done holding it (a big erasure is not a lock
+ * timeout); later lock waits stay bounded by `lock_timeout`.
  */
 export function writeTransactionLimits(dialect: SqlDialectName, lockTimeoutMs: number): string[] {
   if (dialect !== 'postgres') return [];

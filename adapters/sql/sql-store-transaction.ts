@@ -5,6 +5,7 @@ import type {
   AccountPatch,
   AccountRecord,
   BackupJobRecord,
+  BackupStatus,
   BotRecord,
   ContactPosition,
   ContactRecord,
@@ -14,6 +15,7 @@ import type {
   HistoryPosition,
   HistoryRecord,
   HistoryRow,
+  MessageDirection,
   ProductRecord,
   ReceiptRecord,
   RoomRecord,
@@ -233,10 +235,17 @@ export class SqlStoreTransaction implements StoreTransaction {
     return this.#guard(async () => (await this.#rows(Q.IS_ACCOUNT_ID_ACTIVE, [accountId.toLowerCase()])).length > 0);
   }
 
-  isAccountNameActive(nameKey: string, exceptKey?: string): Promise<boolean> {
+  findAccountByName(nameKey: string): Promise<{ key: string; id: string } | null> {
     return this.#guard(async () => {
-      const [row] = await this.#rows<{ key: string }>(Q.ACCOUNT_WITH_NAME, [this.#domainId, nameKeyHash(nameKey)]);
-      return row !== undefined && row.key !== exceptKey;
+      const [row] = await this.#rows<{ key: string; id: string }>(Q.ACCOUNT_WITH_NAME, [this.#domainId, nameKeyHash(nameKey)]);
+      return row ? { key: row.key, id: row.id } : null;
+    });
+  }
+
+  findAccountIdByUid(accountKey: string): Promise<string | null> {
+    return this.#guard(async () => {
+      const [row] = await this.#rows<{ id: string }>(Q.ACCOUNT_ID_OF_KEY, [this.#domainId, accountKey]);
+      return row ? row.id : null;
     });
   }
 
@@ -551,9 +560,9 @@ export class SqlStoreTransaction implements StoreTransaction {
 
   // Receipts
 
-  findReceipt(accountKey: string, messageId: string): Promise<ReceiptRecord | null> {
+  findReceipt(accountKey: string, direction: MessageDirection, messageId: string): Promise<ReceiptRecord | null> {
     return this.#guard(async () => {
-      const [row] = await this.#rows<Selectable<ReceiptTable>>(Q.FIND_RECEIPT, [accountKey, messageId]);
+      const [row] = await this.#rows<Selectable<ReceiptTable>>(Q.FIND_RECEIPT, [accountKey, direction, messageId]);
       return row ? rowToReceipt(row) : null;
     });
   }
@@ -562,8 +571,10 @@ export class SqlStoreTransaction implements StoreTransaction {
     return this.#guard(async () => {
       await this.#run(Q.INSERT_RECEIPT, [
         receipt.accountKey,
+        receipt.direction,
         receipt.messageId,
         receipt.customerId,
+        receipt.message,
         JSON.stringify(receipt.answer ?? null),
         toMillis(receipt.at),
       ]);
@@ -641,6 +652,19 @@ export class SqlStoreTransaction implements StoreTransaction {
   deleteBackupJob(jobId: string): Promise<void> {
     return this.#guard(async () => {
       await this.#run(Q.DELETE_BACKUP_JOB, [this.#domainId, jobId]);
+    });
+  }
+
+  listBackupJobs(statuses: readonly BackupStatus[]): Promise<BackupJobRecord[]> {
+    return this.#guard(async () => {
+      if (statuses.length === 0) return [];
+      return (await this.#rows<Selectable<BackupJobTable>>(Q.backupJobsWithStatusShape(statuses.length), [this.#domainId, ...statuses])).map(rowToBackupJob);
+    });
+  }
+
+  deleteBackupFiles(fileIds: readonly string[]): Promise<void> {
+    return this.#guard(async () => {
+      for (const fileId of fileIds) await this.#run(Q.DELETE_BACKUP_FILE, [this.#domainId, fileId]);
     });
   }
 
@@ -733,6 +757,7 @@ export class SqlStoreTransaction implements StoreTransaction {
       to: filter.to !== undefined,
       upTo: filter.upToEventSeq !== undefined,
       after: after !== null,
+      afterSeq: after?.eventSeq !== undefined,
     };
     const args: unknown[] = [this.#domainId, ...keys];
     if (filter.customerId !== undefined) args.push(filter.customerId);
@@ -740,6 +765,7 @@ export class SqlStoreTransaction implements StoreTransaction {
     if (filter.to !== undefined) args.push(toMillis(filter.to));
     if (filter.upToEventSeq !== undefined) args.push(filter.upToEventSeq);
     if (after) args.push(toMillis(after.sentAt), after.messageId);
+    if (after?.eventSeq !== undefined) args.push(after.eventSeq);
     return { shape: Q.historyShape(count, options), args };
   }
 

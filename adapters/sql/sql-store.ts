@@ -78,7 +78,7 @@ export function createSqlStore(db: Kysely<CxDatabase>, options: SqlStoreOptions 
   const { transaction, exclusive } = transactionRunner(db, caps, { lockTimeoutMs });
   return {
     transaction,
-    appendBackupChunk: (domainId, fileId, seq, data) => appendBackupChunk(db, exclusive, domainId, fileId, seq, data),
+    appendBackupChunk: (domainId, fileId, seq, data, lease) => appendBackupChunk(db, exclusive, caps.domainLock === 'row', domainId, fileId, seq, data, lease),
     readBackupChunks: (domainId, fileId) => readBackupChunks(db, exclusive, domainId, fileId),
     deleteBackupChunks: (domainId, fileId) => deleteBackupChunks(db, exclusive, domainId, fileId),
     listRunnableBackupJobs: (staleBefore, limit) => listRunnableBackupJobs(db, exclusive, staleBefore, limit),

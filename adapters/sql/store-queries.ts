@@ -30,7 +30,11 @@ export const FIND_ACCOUNT = queryShape('findAccount', (q, [id, domain]) =>
 export const IS_ACCOUNT_ID_ACTIVE = queryShape('isAccountIdActive', (q, [id]) => q.selectFrom('cx_accounts').select('key').where('active_id', '=', id));
 
 export const ACCOUNT_WITH_NAME = queryShape('accountWithName', (q, [domain, hash]) =>
-  q.selectFrom('cx_accounts').select('key').where('domain_id', '=', domain).where('active_name_hash', '=', hash),
+  q.selectFrom('cx_accounts').select(['key', 'id']).where('domain_id', '=', domain).where('active_name_hash', '=', hash),
+);
+
+export const ACCOUNT_ID_OF_KEY = queryShape('accountIdOfKey', (q, [domain, key]) =>
+  q.selectFrom('cx_accounts').select('id').where('key', '=', key).where('domain_id', '=', domain),
 );
 
 /** Arguments: the values of `ACCOUNT_INSERT_COLUMNS`. */
@@ -202,6 +206,8 @@ export type HistoryShapeOptions = {
   upTo: boolean;
   /** Keyset position (reads only). */
   after: boolean;
+  /** The keyset position names the event seq that breaks ties of (sent_at, message_id). */
+  afterSeq: boolean;
 };
 
 /** Above this many account keys, one ranged read over the domain's index replaces the union of per-account reads. */
@@ -209,15 +215,15 @@ export const HISTORY_UNION_LIMIT = 16;
 
 /**
  * A page (or the count) of a domain's history. Arguments, in order: domain; the account keys;
- * customer; from; to; upTo (event seq); after sent_at, after message_id; limit (reads).
+ * customer; from; to; upTo (event seq); after sent_at, after message_id, after event_seq; limit (reads).
  *
- * A page reads `(sent_at, message_id)` order straight from an index: the domain's, the
+ * A page reads `(sent_at, message_id, event_seq)` order straight from an index (migration 0005): the domain's, the
  * customer's in the domain, or each account's. Narrowed to several accounts (the incarnations
  * of an ID), each account gives its first `limit` rows and the union is cut to `limit`: a late
  * page costs what the first does.
  */
 export const historyShape = (count: boolean, options: HistoryShapeOptions) => {
-  const name = `history${count ? 'Count' : 'Page'}:${options.keys}:${+options.customer}${+options.from}${+options.to}${+options.upTo}${+options.after}`;
+  const name = `history${count ? 'Count' : 'Page'}:${options.keys}:${+options.customer}${+options.from}${+options.to}${+options.upTo}${+options.after}${+options.afterSeq}`;
   return sized(name, options.keys, () =>
     queryShape(name, (q, params) => {
       let index = 0;
@@ -229,6 +235,7 @@ export const historyShape = (count: boolean, options: HistoryShapeOptions) => {
       const upTo = options.upTo ? params[index++] : undefined;
       const afterAt = options.after ? params[index++] : undefined;
       const afterId = options.after ? params[index++] : undefined;
+      const afterSeq = options.afterSeq ? params[index++] : undefined;
       const limit = count ? undefined : params[index++];
       // The account keys were read from the domain's accounts, so a query narrowed to them needs
       // no domain term: with one, SQLite would pick the domain's index and scan it (R45).
@@ -242,7 +249,16 @@ export const historyShape = (count: boolean, options: HistoryShapeOptions) => {
         if (options.upTo) query = query.where('event_seq', '<=', upTo);
         if (options.after) {
           // `a >= x and (a > x or b > y)`: the first term starts the index range everywhere.
-          query = query.where('sent_at', '>=', afterAt).where((eb) => eb.or([eb('sent_at', '>', afterAt), eb('message_id', '>', afterId)]));
+          // With the event seq: `… or (b = y and c > z)`, for messages that share an instant and a transport id (R47).
+          query = query
+            .where('sent_at', '>=', afterAt)
+            .where((eb) =>
+              eb.or(
+                options.afterSeq
+                  ? [eb('sent_at', '>', afterAt), eb('message_id', '>', afterId), eb.and([eb('message_id', '=', afterId), eb('event_seq', '>', afterSeq)])]
+                  : [eb('sent_at', '>', afterAt), eb('message_id', '>', afterId)],
+              ),
+            );
         }
         return query;
       };
@@ -250,15 +266,15 @@ export const historyShape = (count: boolean, options: HistoryShapeOptions) => {
         return (keys.length === 0 ? base() : base(undefined, keys)).select((eb) => eb.fn.countAll().as('count'));
       }
       const page = (accountKey?: unknown) =>
-        base(accountKey).select(HISTORY_READ_COLUMNS).orderBy('sent_at').orderBy('message_id').limit(limit as number);
+        base(accountKey).select(HISTORY_READ_COLUMNS).orderBy('sent_at').orderBy('message_id').orderBy('event_seq').limit(limit as number);
       if (keys.length === 0) return page();
       if (keys.length === 1) return page(keys[0]);
       if (keys.length > HISTORY_UNION_LIMIT) {
-        return base(undefined, keys).select(HISTORY_READ_COLUMNS).orderBy('sent_at').orderBy('message_id').limit(limit as number);
+        return base(undefined, keys).select(HISTORY_READ_COLUMNS).orderBy('sent_at').orderBy('message_id').orderBy('event_seq').limit(limit as number);
       }
       const parts = keys.map((key, part) => q.selectFrom(page(key).as(`h${part}`)).selectAll());
       const union = parts.slice(1).reduce((all, part) => all.unionAll(part), parts[0]!);
-      return q.selectFrom(union.as('h')).selectAll().orderBy('sent_at').orderBy('message_id').limit(limit as number);
+      return q.selectFrom(union.as('h')).selectAll().orderBy('sent_at').orderBy('message_id').orderBy('event_seq').limit(limit as number);
     }),
   );
 };
@@ -367,12 +383,12 @@ export const DELETE_BOT = queryShape('deleteBot', (q, [domain, bot]) =>
   q.deleteFrom('cx_bots').where('domain_id', '=', domain).where('bot_id', '=', bot),
 );
 
-export const FIND_RECEIPT = queryShape('findReceipt', (q, [key, message]) =>
-  q.selectFrom('cx_receipts').selectAll().where('account_key', '=', key).where('message_id', '=', message),
+export const FIND_RECEIPT = queryShape('findReceipt', (q, [key, direction, message]) =>
+  q.selectFrom('cx_receipts').selectAll().where('account_key', '=', key).where('direction', '=', direction).where('message_id', '=', message),
 );
 
-export const INSERT_RECEIPT = queryShape('insertReceipt', (q, [key, message, customer, answer, at]) =>
-  q.insertInto('cx_receipts').values({ account_key: key, message_id: message, customer_id: customer, answer, at }),
+export const INSERT_RECEIPT = queryShape('insertReceipt', (q, [key, direction, messageId, customer, message, answer, at]) =>
+  q.insertInto('cx_receipts').values({ account_key: key, direction, message_id: messageId, customer_id: customer, message, answer, at }),
 );
 
 /**
@@ -417,6 +433,18 @@ export const READ_EVENTS = queryShape('readEvents', (q, [domain, after, limit]) 
 
 export const GET_BACKUP_JOB = queryShape('getBackupJob', (q, [domain, job]) =>
   q.selectFrom('cx_backup_jobs').selectAll().where('domain_id', '=', domain).where('job_id', '=', job),
+);
+
+/** The jobs of a domain with one of `count` statuses (arguments: domain, then the statuses), oldest first. */
+export const backupJobsWithStatusShape = (count: number) =>
+  sized('backupJobsWithStatus', count, () =>
+    queryShape(`backupJobsWithStatus:${count}`, (q, [domain, ...statuses]) =>
+      q.selectFrom('cx_backup_jobs').selectAll().where('domain_id', '=', domain).where('status', 'in', statuses).orderBy('requested_at').orderBy('job_id'),
+    ),
+  );
+
+export const DELETE_BACKUP_FILE = queryShape('deleteBackupFile', (q, [domain, file]) =>
+  q.deleteFrom('cx_backup_chunks').where('domain_id', '=', domain).where('file_id', '=', file),
 );
 
 export const DELETE_BACKUP_JOB = queryShape('deleteBackupJob', (q, [domain, job]) =>

@@ -1,18 +1,18 @@
 import type { DatabaseConnection, Kysely } from 'kysely';
 import { err, type Result } from 'neverthrow';
-import { ruleError, storeFailure, type CxError } from '../../src/errors.js';
+import { nameTaken, ruleError, storeFailure, type CxError } from '../../src/errors.js';
 import type { StoreTransaction, TransactionMode } from '../../src/ports/store.js';
 import { StoreError, storeFailureOf } from '../../src/ports/store-error.js';
 import { describeCause } from '../../src/internal/describe-cause.js';
 import { serialQueue } from '../../src/internal/serial-queue.js';
 import type { CxDatabase } from './cx-database.js';
-import { isConflictAbort, isConnectionLost, isLockWaitTimeout, isRetryableFailure, violatedUniqueRule } from './driver-errors.js';
+import { isConflictAbort, isConnectionLost, isLockWaitTimeout, isRetryableFailure, isStatementTimeout, violatedUniqueRule } from './driver-errors.js';
 import { preparedQueries, rawStatement } from './prepared-queries.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, sessionLockLimits, writeTransactionLimits, type SqlCapabilities } from './sql-dialect.js';
 import { accountAgentMemo } from './account-agent-memo.js';
 import { settingsMemo } from './settings-memo.js';
 import { SqlStoreTransaction } from './sql-store-transaction.js';
-import { LOCK_DOMAIN_BY_WRITE } from './domain-lock.js';
+import { LOCK_DOMAIN_BY_WRITE, LOCK_DOMAIN_BY_WRITE_THEN_UNBOUND } from './domain-lock.js';
 import { ENSURE_DOMAIN_ON_CONFLICT, ENSURE_DOMAIN_ON_DUPLICATE } from './store-queries.js';
 
 /** How often a transaction runs at most when the database reports a deadlock or serialization failure. */
@@ -29,7 +29,7 @@ export const MAX_CONFLICT_ATTEMPTS = 16;
 const MAX_BACKOFF_MILLIS = 200;
 
 type Work<T> = (tx: StoreTransaction) => PromiseLike<Result<T, CxError>>;
-type Attempt<T> = { retry: false; result: Result<T, CxError> } | { retry: true; cause: unknown };
+type Attempt<T> = { retry: false; result: Result<T, CxError> } | { retry: true; cause: unknown; nameTaken?: true };
 
 /** Runs a task now, or queued behind the store's other tasks on a single-connection database. */
 export type Exclusive = <T>(task: () => Promise<T>) => Promise<T>;
@@ -50,7 +50,8 @@ export type TransactionRunner = {
  *   `BEGIN IMMEDIATE` takes the database's write lock and the store queues its transactions
  *   on its one connection.
  * - Reads run in a read-only transaction (one snapshot on PostgreSQL and MySQL), without the lock.
- * - A unique-index violation of the account ID or name answers `id_taken` / `name_taken`.
+ * - A unique-index violation of the account ID answers `id_taken`; of the name, reruns `work`,
+ *   which then answers `name_taken` with the account that holds the name.
  * - A deadlock or serialization failure reruns `work` from the start, up to
  *   {@link MAX_TRANSACTION_ATTEMPTS} times ({@link MAX_CONFLICT_ATTEMPTS} for a MySQL deadlock,
  *   which on Galera is a certification conflict, also when `COMMIT` itself is refused);
@@ -88,16 +89,30 @@ export function transactionRunner(
    * outside it would wait unbounded behind a writer frozen while holding the row, R49).
    */
   const lockDomain = async (connection: DatabaseConnection, domainId: string) => {
-    const locked = await queries.run(connection, LOCK_DOMAIN_BY_WRITE, [domainId]);
-    if (Number(locked.numAffectedRows ?? 0) > 0) return;
+    const lock = () => {
+      // PostgreSQL: the statements after the lock run with the session's own statement_timeout (see domain-lock.ts).
+      const sessionTimeout = sessionStatementTimeouts.get(connection);
+      return sessionTimeout === undefined
+        ? queries.run(connection, LOCK_DOMAIN_BY_WRITE, [domainId])
+        : queries.run(connection, LOCK_DOMAIN_BY_WRITE_THEN_UNBOUND, [domainId, sessionTimeout]);
+    };
+    const locked = await lock();
+    if (Number(locked.numAffectedRows ?? 0) > 0 || locked.rows.length > 0) return;
     await insertDomainRow(connection, domainId);
-    await queries.run(connection, LOCK_DOMAIN_BY_WRITE, [domainId]);
+    await lock();
   };
+
+  /** PostgreSQL: each connection's own `statement_timeout`, read once, put back once the domain is locked. */
+  const sessionStatementTimeouts = new WeakMap<DatabaseConnection, string>();
 
   /** Bounds the lock waits of a connection's session, once per connection (drivers keep one object per connection). */
   const limitSession = async (connection: DatabaseConnection) => {
     if (limitedConnections.has(connection)) return;
     for (const statement of sessionLimits) await connection.executeQuery(statement);
+    if (caps.dialect === 'postgres') {
+      const { rows } = await connection.executeQuery<{ timeout: string }>(SESSION_STATEMENT_TIMEOUT);
+      sessionStatementTimeouts.set(connection, rows[0]?.timeout ?? '0');
+    }
     limitedConnections.add(connection);
   };
 
@@ -123,11 +138,14 @@ export function transactionRunner(
     db.getExecutor().provideConnection(async (connection) => {
       const writing = mode !== 'read';
       const rowLock = writing && caps.domainLock === 'row';
+      // Whether a failure came while taking the domain's lock (R49 says which it was).
+      let phase: Phase = writing ? 'lock' : 'work';
       try {
         await limitSession(connection);
         if (writing && caps.domainLock === 'database') await limitLockWait(connection, queuedAt);
         for (const statement of writing ? beginWrite : beginRead) await connection.executeQuery(statement);
         if (rowLock) await lockDomain(connection, domainId);
+        phase = 'work';
         const tx = new SqlStoreTransaction(connection, db, caps, queries, domainId, memos);
         let result: Result<T, CxError> | undefined;
         let thrown: { error: unknown } | null = null;
@@ -140,7 +158,7 @@ export function transactionRunner(
         const failure = tx.failure() ?? thrown;
         if (failure) {
           await rollbackQuietly(connection);
-          return classify<T>(failure.error);
+          return classify<T>(failure.error, phase);
         }
         if (!result || result.isErr()) {
           await rollbackQuietly(connection);
@@ -156,7 +174,7 @@ export function transactionRunner(
         return { retry: false, result };
       } catch (error) {
         await rollbackQuietly(connection);
-        return classify<T>(error);
+        return classify<T>(error, phase);
       }
     });
 
@@ -170,9 +188,13 @@ export function transactionRunner(
           outcome = await exclusive(() => attempt(domainId, mode, work, queuedAt));
         } catch (error) {
           // Acquiring a connection failed (closed store, unreachable server).
-          outcome = classify<T>(error);
+          outcome = classify<T>(error, 'work');
         }
         if (!outcome.retry) return outcome.result;
+        if (outcome.nameTaken && attemptNumber >= 2) {
+          // Refused again: the holder cannot be read (a store port user wrote the name itself).
+          return err(nameTaken(null, 'an account of this domain already has this name (another call took it first)'));
+        }
         if (attemptNumber >= (isConflictAbort(outcome.cause) ? MAX_CONFLICT_ATTEMPTS : MAX_TRANSACTION_ATTEMPTS)) {
           return err(
             storeFailure(
@@ -187,7 +209,12 @@ export function transactionRunner(
   };
 }
 
-function classify<T>(thrown: unknown): Attempt<T> {
+/** What a write was doing when it failed: waiting for its domain's lock, or its work. */
+type Phase = 'lock' | 'work';
+
+const SESSION_STATEMENT_TIMEOUT = rawStatement("select current_setting('statement_timeout') as timeout");
+
+function classify<T>(thrown: unknown, phase: Phase): Attempt<T> {
   // A method of the transaction throws the driver's error on as a `StoreError` (its cause).
   if (thrown instanceof StoreError && !('cause' in thrown)) return { retry: false, result: err(storeFailureOf(thrown)) };
   const error = thrown instanceof StoreError ? thrown.cause : thrown;
@@ -195,15 +222,20 @@ function classify<T>(thrown: unknown): Attempt<T> {
   if (rule === 'account_id') {
     return { retry: false, result: err(ruleError('id_taken', 'this account ID is already in use (another call took it first)')) };
   }
-  if (rule === 'account_name') {
-    return {
-      retry: false,
-      result: err(ruleError('name_taken', 'an account of this domain already has this name (another call took it first)')),
-    };
-  }
+  // Another write took the name first (writes of a domain are serialised, so rare): run the
+  // operation again, whose read then finds the account that holds it (R50's `accountId`).
+  if (rule === 'account_name') return { retry: true, cause: error, nameTaken: true };
   if (isRetryableFailure(error)) return { retry: true, cause: error };
-  if (isLockWaitTimeout(error)) {
-    const message = `storage failed: could not take the domain's lock within lockTimeoutMs (${describeCause(error)})`;
+  // PostgreSQL: while the domain's lock is taken, statement_timeout is lockTimeoutMs too (see domain-lock.ts).
+  if (isLockWaitTimeout(error) || (phase === 'lock' && isStatementTimeout(error))) {
+    const message =
+      phase === 'lock'
+        ? `storage failed: could not take the domain's lock within lockTimeoutMs: another write of the domain held it (${describeCause(error)})`
+        : `storage failed: a lock wait ran past lockTimeoutMs: another transaction held a row this write needed (${describeCause(error)})`;
+    return { retry: false, result: err(storeFailure(error, message)) };
+  }
+  if (isStatementTimeout(error)) {
+    const message = `storage failed: a statement was cancelled by the database's own time limit (statement_timeout or max_statement_time of the session or server) or a cancel request, not a lock wait: the write held its lock and ran too long (${describeCause(error)})`;
     return { retry: false, result: err(storeFailure(error, message)) };
   }
   return { retry: false, result: err(thrown instanceof StoreError ? storeFailureOf(thrown) : storeFailure(error)) };

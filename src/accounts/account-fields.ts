@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { withoutIgnorables } from '../validation/invisible-characters.js';
 import { textField } from '../validation/text-fields.js';
 import { UNDECIDED, withFastCheck } from '../validation/parse-input.js';
 
@@ -28,11 +29,15 @@ export const descriptionSchema = textField({ min: 0, max: 100, trim: true, shape
   .nullable();
 
 /**
- * The key under which names are unique in a domain (R5): Unicode NFKC, then lower case,
- * so `Help` and `ｈｅｌｐ` collide.
+ * The key under which names are unique in a domain (R5, R48): without the code points that
+ * show nothing by themselves (default-ignorable ones such as variation selectors, and fillers),
+ * Unicode NFKC, then lower case, so `Help`, `ｈｅｌｐ`, `Help` + U+FE0F and `Help` + U+3164
+ * collide. The SQL stores keep this key; migration `0005_message_directions` holds a frozen
+ * copy of it and recomputed the keys stored before.
  */
 export function accountNameKey(name: string): string {
-  return name.normalize('NFKC').toLowerCase();
+  // Removed before and after NFKC: a removed U+034F may let marks compose; NFKC maps U+FFA0 to U+3164.
+  return withoutIgnorables(withoutIgnorables(name).normalize('NFKC')).toLowerCase();
 }
 
 /** The optional `expectedVersion` of an update (R12). */

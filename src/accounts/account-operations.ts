@@ -1,7 +1,7 @@
 import { err, ok, type ResultAsync } from 'neverthrow';
 import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
-import { invalid, ruleError } from '../errors.js';
+import { invalid, nameTaken, ruleError } from '../errors.js';
 import type { OperationContext } from '../operation-context.js';
 import type { AccountPatch, AccountRecord } from '../ports/records.js';
 import { membersGainingAccess, membersLosingAccess } from './access-changes.js';
@@ -237,9 +237,8 @@ export function accountOperations(context: OperationContext): AccountOperations 
             return err(ruleError('id_taken', `account ID ${JSON.stringify(fields.id)} is already in use`));
           }
           const nameKey = accountNameKey(fields.name);
-          if (await tx.isAccountNameActive(nameKey)) {
-            return err(ruleError('name_taken', `an account of this domain is already named ${JSON.stringify(fields.name)}`));
-          }
+          const holder = await tx.findAccountByName(nameKey);
+          if (holder) return err(nameTaken(holder.id, `account ${holder.id} of this domain already has the name ${JSON.stringify(fields.name)} (or one that reads alike)`));
           const record: AccountRecord = {
             key: randomId(),
             domainId: domain,
@@ -300,8 +299,9 @@ export function accountOperations(context: OperationContext): AccountOperations 
           const changed: string[] = [];
           if (fields.name !== undefined) {
             const nameKey = accountNameKey(fields.name);
-            if (await tx.isAccountNameActive(nameKey, account.key)) {
-              return err(ruleError('name_taken', `an account of this domain is already named ${JSON.stringify(fields.name)}`));
+            const holder = await tx.findAccountByName(nameKey);
+            if (holder && holder.key !== account.key) {
+              return err(nameTaken(holder.id, `account ${holder.id} of this domain already has the name ${JSON.stringify(fields.name)} (or one that reads alike)`));
             }
             patch.name = fields.name;
             patch.nameKey = nameKey;

@@ -67,10 +67,27 @@ export type AgentOperations = {
    */
   add(domainId: string, accountId: string, memberIds: string[], options?: ChangeOptions): ResultAsync<Account, OperationError<'agents.add'>>;
   /**
-   * Removes an agent (R16); it leaves every room of the account, and a room left with no
-   * agent goes to the remaining agents (R36). Removing the last agent fails with `last_agent`.
+   * Removes one agent or a list of agents, all or nothing (R16): each must be an agent of the
+   * account (`not_found`, entity `agent`, naming the first that is not), and at least one
+   * agent must stay (`last_agent`). The removed agents leave every room of the account, and a
+   * room left with no agent goes to the remaining agents (R36). One `agents.removed` event
+   * names them all.
+   *
+   * @example
+   * ```ts
+   * const removed = await cx.agents.remove('acme', 'help', ['u2', 'u3']);
+   * removed.match(
+   *   (account) => console.log('agents now', account.agentIds),
+   *   (error) => console.error(error.code, error.message),
+   * );
+   * ```
    */
-  remove(domainId: string, accountId: string, memberId: string, options?: ChangeOptions): ResultAsync<Account, OperationError<'agents.remove'>>;
+  remove(
+    domainId: string,
+    accountId: string,
+    memberIds: string | string[],
+    options?: ChangeOptions,
+  ): ResultAsync<Account, OperationError<'agents.remove'>>;
   /**
    * Makes the account's agents exactly `memberIds` in one step (R34): 1 to `seatLimit`
    * distinct members of the domain. The only agent of a one-seat account can be swapped this
@@ -126,20 +143,26 @@ export function agentOperations(context: OperationContext): AgentOperations {
         });
       }),
 
-    remove: (domainId, accountId, memberId, options) =>
+    remove: (domainId, accountId, memberIds, options) =>
       runOperation(async (take) => {
-        const member = take(parseInput(memberIdSchema, memberId, 'memberId'));
+        const leaving =
+          typeof memberIds === 'string'
+            ? [take(parseInput(memberIdSchema, memberIds, 'memberIds'))]
+            : take(parseInput(memberIdsSchema, memberIds, 'memberIds'));
         return await changeAccount(context, domainId, accountId, options, async (current, tx) => {
-          if (!current.agentIds.includes(member)) return err(notFound('agent', member));
-          if (current.agentIds.length < 2) {
-            return err(lastAgent([current.id], `${member} is the last agent of ${current.id}; an account keeps at least one`));
+          const stranger = leaving.find((id) => !current.agentIds.includes(id));
+          if (stranger !== undefined) return err(notFound('agent', stranger));
+          const gone = new Set(leaving);
+          const remaining = current.agentIds.filter((id) => !gone.has(id));
+          if (remaining.length === 0) {
+            const who = leaving.length === 1 ? `${leaving[0]} is the last agent` : `${leaving.join(', ')} are every agent`;
+            return err(lastAgent([current.id], `${who} of ${current.id}; an account keeps at least one`));
           }
-          const remaining = current.agentIds.filter((id) => id !== member);
-          const lostAccessIds = await membersLosingAccess(tx, [member], current.id);
-          const { handedRoomIds: roomIds } = await handOverRooms(tx, current.key, [member], remaining);
+          const lostAccessIds = await membersLosingAccess(tx, leaving, current.id);
+          const { handedRoomIds: roomIds } = await handOverRooms(tx, current.key, leaving, remaining);
           return ok({
-            removeAgents: [member],
-            events: [newEvent(context, 'agents.removed', current, { memberIds: [member], roomIds, lostAccessIds })],
+            removeAgents: leaving,
+            events: [newEvent(context, 'agents.removed', current, { memberIds: [...leaving], roomIds, lostAccessIds })],
           });
         });
       }),

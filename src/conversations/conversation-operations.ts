@@ -8,7 +8,7 @@ import { conversationReads, type ConversationReads } from './conversation-reads.
 import { messageTimeSchema } from '../validation/message-time.js';
 import { inAccountTransaction } from '../accounts/account-transaction.js';
 import type { OperationContext } from '../operation-context.js';
-import { CHANNELS, ROOM_KINDS, type AccountRecord, type Channel, type ContactRecord, type RoomRecord } from '../ports/records.js';
+import { CHANNELS, ROOM_KINDS, type AccountRecord, type Channel, type ContactRecord, type MessageDirection, type RoomRecord } from '../ports/records.js';
 import type { StoreTransaction } from '../ports/store.js';
 import { randomId } from '../random-id.js';
 import { runOperation } from '../run-operation.js';
@@ -144,7 +144,9 @@ export type ConversationOperations = ConversationReads & {
   /**
    * Records an agent's message to a customer in the history, through the customer's channel
    * as last recorded (R41). A member who is not (or no longer) an agent of the account gets
-   * `not_found`, entity `agent` (R37). `messageId` works as in `receiveMessage` (R47).
+   * `not_found`, entity `agent` (R37). When that channel is switched off in the settings, the
+   * call answers `channel_disconnected` and records nothing (R43). `messageId` works as in
+   * `receiveMessage` (R47).
    */
   sendMessage(
     domainId: string,
@@ -168,22 +170,32 @@ export function conversationOperations(context: OperationContext): ConversationO
     recordAutoReply(context, tx, account, contact, reply, at);
 
   /**
-   * Runs a write on one account that a transport `messageId` makes idempotent (R47): a call
-   * whose id was seen answers the first call's answer and records nothing.
+   * Runs a write on one account that a transport `messageId` makes idempotent (R47). Ids are
+   * kept per account and direction. A call whose id was seen with the same message answers the
+   * first call's answer and records nothing; with another message it is `id_taken` and records
+   * nothing, so no message is ever dropped silently.
    */
   const oncePerMessageId = <T>(
     domainId: unknown,
     accountId: unknown,
-    messageId: string | undefined,
-    customerId: string,
+    transport: { direction: MessageDirection; messageId: string | undefined; customerId: string; message: string },
     work: (account: AccountRecord, tx: StoreTransaction) => PromiseLike<Result<T, CxError>>,
   ) =>
+    // Inside a transaction's work, `take` ends the work with that err (see `transact`).
     inAccountTransaction(store, domainId, accountId, 'write', async (account, tx, take) => {
+      const { direction, messageId, customerId, message } = transport;
       if (messageId === undefined) return await work(account, tx);
-      const receipt = await tx.findReceipt(account.key, messageId);
-      if (receipt) return ok(receipt.answer as T);
+      const receipt = await tx.findReceipt(account.key, direction, messageId);
+      if (receipt) {
+        // Receipts kept before messages were recorded with them (`message: null`) take any call as a repeat.
+        if (receipt.message !== null && receipt.message !== message) {
+          const what = direction === 'incoming' ? 'an incoming' : 'an outgoing';
+          return err(ruleError('id_taken', `messageId ${JSON.stringify(messageId)} already names ${what} message of this account with other content, customer or time`));
+        }
+        return ok(receipt.answer as T);
+      }
       const answer = take(await work(account, tx));
-      await tx.putReceipt({ accountKey: account.key, messageId, customerId, answer: answer ?? null, at: clock() });
+      await tx.putReceipt({ accountKey: account.key, direction, messageId, customerId, message, answer: answer ?? null, at: clock() });
       return ok(answer);
     });
 
@@ -217,7 +229,13 @@ export function conversationOperations(context: OperationContext): ConversationO
     receiveMessage: (domainId, accountId, input) =>
       runOperation(async (take) => {
         const fields = take(parseInput(receiveSchema, input));
-        return await oncePerMessageId(domainId, accountId, fields.messageId, fields.customerId, (account, tx) =>
+        const transport = {
+          direction: 'incoming' as const,
+          messageId: fields.messageId,
+          customerId: fields.customerId,
+          message: messageFingerprint(fields.customerId, `channel:${fields.channel}`, fields.content, fields.at),
+        };
+        return await oncePerMessageId(domainId, accountId, transport, (account, tx) =>
           straight(async (take) => {
             take(checkChannel(account.settings, fields.channel));
             const known = await tx.findContact(account.key, fields.customerId);
@@ -226,8 +244,13 @@ export function conversationOperations(context: OperationContext): ConversationO
             const contact = known.channel === fields.channel ? known : { ...known, channel: fields.channel };
             const at = fields.at ?? clock();
             const message = { senderKind: 'customer' as const, senderId: contact.customerId, senderName: contact.name, channel: fields.channel, content: fields.content, sentAt: at };
-            await recordMessage(tx, account, contact, message, (messageId) =>
-              newEvent(context, 'message.received', account, { messageId, customerId: contact.customerId, channel: fields.channel }),
+            await recordMessage(
+              tx,
+              account,
+              contact,
+              message,
+              (messageId) => newEvent(context, 'message.received', account, { messageId, customerId: contact.customerId, channel: fields.channel }),
+              fields.messageId,
             );
             const reply = decideAwayReply(account.settings, at, contact.lastAutoReply);
             if (reply !== null || contact !== known) {
@@ -250,16 +273,32 @@ export function conversationOperations(context: OperationContext): ConversationO
         } catch (cause) {
           return err(directoryFailure(cause));
         }
-        return await oncePerMessageId(domainId, accountId, fields.messageId, fields.customerId, async (account, tx) => {
+        const transport = {
+          direction: 'outgoing' as const,
+          messageId: fields.messageId,
+          customerId: fields.customerId,
+          message: messageFingerprint(fields.customerId, `agent:${fields.agentId}`, fields.content, fields.at),
+        };
+        const sent = await oncePerMessageId(domainId, accountId, transport, async (account, tx) => {
           if (!account.agentIds.includes(fields.agentId)) return err(notFound('agent', fields.agentId));
           const contact = await tx.findContact(account.key, fields.customerId);
           if (!contact) return err(notFound('contact', fields.customerId));
+          // The reply goes out through the channel the customer last wrote from (R41): not when it is off (R43).
+          const channelOff = checkChannel(account.settings, contact.channel);
+          if (channelOff.isErr()) return err(channelOff.error);
           const message = { senderKind: 'agent' as const, senderId: fields.agentId, senderName: agentName, channel: contact.channel, content: fields.content, sentAt: fields.at ?? clock() };
-          await recordMessage(tx, account, contact, message, (messageId) =>
-            newEvent(context, 'message.sent', account, { messageId, agentId: fields.agentId, customerId: contact.customerId }),
+          await recordMessage(
+            tx,
+            account,
+            contact,
+            message,
+            (messageId) => newEvent(context, 'message.sent', account, { messageId, agentId: fields.agentId, customerId: contact.customerId }),
+            fields.messageId,
           );
           return ok(undefined);
         });
+        // A repeat answers what the first call answered: nothing (a receipt keeps it as `null`).
+        return sent.map(() => undefined);
       }),
 
     openRoom: (domainId, accountId, input) =>
@@ -298,4 +337,13 @@ export function conversationOperations(context: OperationContext): ConversationO
 function checkChannel(settings: AccountSettings, channel: Channel): Result<void, CxError> {
   if (channel === 'lineworks' || settings.channels[channel]) return ok(undefined);
   return err(ruleError('channel_disconnected', `the ${channel} channel of this account is disconnected`));
+}
+
+/**
+ * What tells one message from another under the same transport id (R47): the customer, the
+ * channel (incoming) or the agent (outgoing), the content, and `at` when the call gave it (a
+ * retry without `at` is the same message, whatever the clock says by then).
+ */
+function messageFingerprint(customerId: string, via: string, content: string, at: Date | undefined): string {
+  return JSON.stringify([customerId, via, content, at === undefined ? null : at.getTime()]);
 }

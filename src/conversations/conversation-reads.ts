@@ -1,13 +1,15 @@
-import { ok, type ResultAsync } from 'neverthrow';
+import { err, ok, type ResultAsync } from 'neverthrow';
 import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
 import { inAccountTransaction } from '../accounts/account-transaction.js';
 import { decodeKeysetCursor, encodeKeysetCursor } from '../validation/keyset-cursor.js';
+import { notFound } from '../errors.js';
+import type { StoreTransaction } from '../ports/store.js';
 import type { OperationContext } from '../operation-context.js';
 import type { Channel, HistoryFilter, HistoryRow, SenderKind } from '../ports/records.js';
 import { runOperation } from '../run-operation.js';
 import { transact } from '../run-transaction.js';
-import { accountIdSchema, customerIdSchema, domainIdSchema } from '../validation/identifiers.js';
+import { accountIdSchema, customerIdSchema, domainIdSchema, opaqueId } from '../validation/identifiers.js';
 import { messageTimeSchema } from '../validation/message-time.js';
 import { parseInput } from '../validation/parse-input.js';
 
@@ -75,7 +77,11 @@ const historyQuerySchema = z
   .optional();
 
 const contactsQuerySchema = z
-  .strictObject({ limit: z.number().int().min(1).max(500).optional(), cursor: z.string().nullable().optional() })
+  .strictObject({
+    accountUid: opaqueId('account uid').optional(),
+    limit: z.number().int().min(1).max(500).optional(),
+    cursor: z.string().nullable().optional(),
+  })
   .optional();
 
 function toHistoryMessage(row: HistoryRow): HistoryMessage {
@@ -101,7 +107,8 @@ function toHistoryMessage(row: HistoryRow): HistoryMessage {
 export type ConversationReads = {
   /**
    * Pages through the stored messages of the domain, reset accounts included, oldest first
-   * (ties by `messageId`), with filters (R39). Pass `nextCursor` back with the same filters.
+   * (ties by `messageId`, then in the order they were recorded: an incoming and an outgoing
+   * message, or two accounts' messages, may carry one transport id, R47), with filters (R39). Pass `nextCursor` back with the same filters.
    *
    * @example
    * ```ts
@@ -114,15 +121,25 @@ export type ConversationReads = {
    */
   history(domainId: string, query?: HistoryQuery): ResultAsync<Page<HistoryMessage>, OperationError<'conversations.history'>>;
   /**
-   * Pages through the contacts of an active account, by the time they were added (R40).
+   * Pages through the contacts of the active account with this ID, by the time they were added
+   * (R40). Given `accountUid` (an account's `uid`, e.g. from `history` or an event), it pages
+   * through the contacts of that account whether active or reset (a reset keeps them, R24); a
+   * `uid` of another ID or domain is `not_found`.
    *
    * @example
    * ```ts
    * const contacts = await cx.conversations.contacts('acme', 'help', { limit: 100 });
    * if (contacts.isOk()) console.log(contacts.value.items.map((c) => c.name));
+   * // The contacts of the account that had the ID before a reset:
+   * const before = await cx.conversations.contacts('acme', 'help', { accountUid: 'e3b0c442-…' });
+   * before.match(({ items }) => console.log(items.length), (error) => console.error(error.code));
    * ```
    */
-  contacts(domainId: string, accountId: string, query?: { limit?: number; cursor?: string | null }): ResultAsync<Page<Contact>, OperationError<'conversations.contacts'>>;
+  contacts(
+    domainId: string,
+    accountId: string,
+    query?: { accountUid?: string; limit?: number; cursor?: string | null },
+  ): ResultAsync<Page<Contact>, OperationError<'conversations.contacts'>>;
 };
 
 export function conversationReads(context: OperationContext): ConversationReads {
@@ -140,12 +157,13 @@ export function conversationReads(context: OperationContext): ConversationReads 
         if (parsed?.from !== undefined) filter.from = parsed.from;
         if (parsed?.to !== undefined) filter.to = parsed.to;
         return await transact(store, domain, 'read', async (tx) => {
-          const rows = await tx.readHistory(filter, after && { sentAt: after.at, messageId: after.id }, limit + 1);
+          const position = after && (after.tie === undefined ? { sentAt: after.at, messageId: after.id } : { sentAt: after.at, messageId: after.id, eventSeq: after.tie });
+          const rows = await tx.readHistory(filter, position, limit + 1);
           const page = rows.slice(0, limit);
           const last = page[page.length - 1];
           return ok({
             items: page.map(toHistoryMessage),
-            nextCursor: rows.length > limit && last ? encodeKeysetCursor('history', { at: last.sentAt, id: last.messageId }) : null,
+            nextCursor: rows.length > limit && last ? encodeKeysetCursor('history', { at: last.sentAt, id: last.messageId, tie: last.eventSeq }) : null,
           });
         });
       }),
@@ -155,14 +173,24 @@ export function conversationReads(context: OperationContext): ConversationReads 
         const parsed = take(parseInput(contactsQuerySchema, query, 'query'));
         const limit = parsed?.limit ?? 100;
         const after = parsed?.cursor ? take(decodeKeysetCursor('contacts', 'conversations.contacts', parsed.cursor)) : null;
-        return await inAccountTransaction(store, domainId, accountId, 'read', async (account, tx) => {
-          const rows = await tx.listContacts(account.key, after && { addedAt: after.at, customerId: after.id }, limit + 1);
+        const pageOf = async (tx: StoreTransaction, accountKey: string) => {
+          const rows = await tx.listContacts(accountKey, after && { addedAt: after.at, customerId: after.id }, limit + 1);
           const page = rows.slice(0, limit);
           const last = page[page.length - 1];
           return ok({
             items: page.map(({ customerId, name, channel, addedAt }) => ({ customerId, name, channel, addedAt })),
             nextCursor: rows.length > limit && last ? encodeKeysetCursor('contacts', { at: last.addedAt, id: last.customerId }) : null,
           });
+        };
+        const uid = parsed?.accountUid;
+        if (uid === undefined) return await inAccountTransaction(store, domainId, accountId, 'read', (account, tx) => pageOf(tx, account.key));
+        // An account by uid, active or reset: it must have had this ID in this domain (R40).
+        const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
+        const id = take(parseInput(accountIdSchema, accountId, 'accountId'));
+        return await transact(store, domain, 'read', async (tx) => {
+          const idOfUid = await tx.findAccountIdByUid(uid);
+          if (idOfUid === null || idOfUid.toLowerCase() !== id.toLowerCase()) return err(notFound('account', id));
+          return await pageOf(tx, uid);
         });
       }),
   });

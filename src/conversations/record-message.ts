@@ -18,8 +18,8 @@ export type MessageToRecord = {
 /**
  * Stores a message of a conversation in the history with the event that tells it, whose `seq`
  * the message keeps (backups take the messages up to a `seq`, R45). The names are the ones in
- * use now: the account's and the customer's (R39). `event` builds the event from the new
- * message's id.
+ * use now: the account's and the customer's (R39). `event` builds the event from the
+ * message's id: the transport's `messageId` when given (R47), else a new one.
  */
 export async function recordMessage(
   tx: StoreTransaction,
@@ -27,8 +27,9 @@ export async function recordMessage(
   contact: ContactRecord,
   message: MessageToRecord,
   event: (messageId: string) => EventDraft,
+  transportMessageId?: string,
 ): Promise<void> {
-  const messageId = newMessageId();
+  const messageId = transportMessageId ?? newMessageId();
   const [seq] = await tx.appendEvents([event(messageId)]);
   await tx.appendHistory({
     messageId,

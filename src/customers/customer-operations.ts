@@ -6,6 +6,7 @@ import { runOperation } from '../run-operation.js';
 import { transact } from '../run-transaction.js';
 import { customerIdSchema, domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
+import { restartBackupsHoldingCustomer } from '../history/erasure-and-backups.js';
 
 /**
  * What `customers.erase` removed (R42).
@@ -25,8 +26,10 @@ export type CustomerOperations = {
    * every account (reset ones included), its messages and the automatic replies to it, its
    * consultation rooms, and the memory of replies sent to it (a later `addContact` is a first
    * contact again), in one transaction. Events never held its name or its messages, so they
-   * stay; `customer.erased` is appended. Backup files made before keep their copy until they
-   * expire.
+   * stay; `customer.erased` is appended. Backup files made before (`ready`) keep their copy
+   * until they expire; a backup `running` whose file takes any of the customer's messages loses
+   * what it wrote, in the same commit, and goes back to `pending` to be written again without
+   * them (same point in time, exact `rowsTotal`); a `pending` one will not see them.
    *
    * @example
    * ```ts
@@ -47,6 +50,8 @@ export function customerOperations(context: OperationContext): CustomerOperation
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
         const customer = take(parseInput(customerIdSchema, customerId, 'customerId'));
         return await transact(context.store, domain, 'write', async (tx) => {
+          // First, while its messages are there to tell which backups hold them.
+          await restartBackupsHoldingCustomer(tx, customer);
           const report = await tx.eraseCustomer(customer);
           await tx.appendEvents([newEvent(context, 'customer.erased', null, { customerId: customer })]);
           return ok(report);

@@ -1,4 +1,4 @@
-import type { BackupFilter, BackupFormat, BackupJobRecord, BackupStatus } from '../ports/records.js';
+import type { BackupFilter, BackupFormat, BackupJobRecord, BackupStatus, HistoryFilter } from '../ports/records.js';
 import { DAY_MS } from '../internal/durations.js';
 
 
@@ -116,6 +116,43 @@ export function viewBackupJob(record: BackupJobRecord, retentionDays: number): B
  */
 export function backupFileId(jobId: string, attempt: number): string {
   return `${jobId}.${attempt}`;
+}
+
+/**
+ * The ids of the files of every attempt a job has had, `<jobId>.1` to `<jobId>.<attempt>`: what
+ * deleting a job's file means, since a runner that was taken over may have written its own
+ * (R42: no chunk of any attempt outlives its job).
+ *
+ * @example
+ * ```ts
+ * backupFileIds('job', 3); // ['job.1', 'job.2', 'job.3']
+ * ```
+ *
+ * @category History
+ */
+export function backupFileIds(jobId: string, attempts: number): string[] {
+  return Array.from({ length: Math.max(0, attempts) }, (_, index) => backupFileId(jobId, index + 1));
+}
+
+/**
+ * The messages a job's file holds: its filter, up to its watermark (R45).
+ *
+ * @example
+ * ```ts
+ * import type { BackupJobRecord } from 'cx-accounts/store';
+ *
+ * declare const job: BackupJobRecord;
+ * const filter = backupHistoryFilter(job, job.watermark ?? 0); // { upToEventSeq, accountIds?, from?, to? }
+ * ```
+ *
+ * @category History
+ */
+export function backupHistoryFilter(job: BackupJobRecord, watermark: number): HistoryFilter {
+  const filter: HistoryFilter = { upToEventSeq: watermark };
+  if (job.filter.accountIds) filter.accountIds = job.filter.accountIds;
+  if (job.filter.from) filter.from = job.filter.from;
+  if (job.filter.to) filter.to = job.filter.to;
+  return filter;
 }
 
 /** Takes every message (R25): the filter of a backup started without options. */

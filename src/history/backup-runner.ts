@@ -5,7 +5,7 @@ import { newEvent } from '../events/new-event.js';
 import type { BackupJobRecord, HistoryFilter, HistoryPosition, HistoryRow } from '../ports/records.js';
 import type { Store } from '../ports/store.js';
 import { transact } from '../run-transaction.js';
-import { backupFileId } from './backup-job.js';
+import { backupFileId, backupFileIds, backupHistoryFilter } from './backup-job.js';
 import type { ResolvedBackupOptions } from './backup-options.js';
 import { ChunkWriter } from './chunk-writer.js';
 import { loadRowEncoder } from './history-file.js';
@@ -41,9 +41,12 @@ export type BackupRunner = {
    * its end. Answers the job as it is afterwards (`null` when there is no such job); a job that
    * another runner holds is answered as it is, untouched.
    */
-  run(domainId: string, jobId: string): Promise<Result<BackupJobRecord | null, CxError>>;
-  /** Runs the runnable jobs of every domain one after another, then deletes expired backups. */
-  runPending(limit: number): Promise<Result<BackupRunReport, CxError>>;
+  run(domainId: string, jobId: string, actor?: string | null): Promise<Result<BackupJobRecord | null, CxError>>;
+  /**
+   * Runs the runnable jobs of every domain one after another, then deletes expired backups.
+   * The events it appends carry `actor` (R33; `null` by default: the runner acts for nobody).
+   */
+  runPending(limit: number, actor?: string | null): Promise<Result<BackupRunReport, CxError>>;
   /** Deletes expired jobs and their files; answers how many. */
   deleteExpired(limit: number): Promise<Result<number, CxError>>;
   /** Whether a job read now should be taken up by a runner (its process is gone). */
@@ -57,20 +60,12 @@ type RunOutcome = { job: BackupJobRecord | null; result: 'ready' | 'failed' | 's
 type Claim =
   | { kind: 'missing' }
   | { kind: 'busy'; job: BackupJobRecord }
-  | { kind: 'claimed'; job: BackupJobRecord; previousFileId: string | null }
-  | { kind: 'gave_up'; job: BackupJobRecord; previousFileId: string | null };
+  | { kind: 'claimed'; job: BackupJobRecord; previousFileIds: string[] }
+  | { kind: 'gave_up'; job: BackupJobRecord; previousFileIds: string[] };
 
 /** A file written whole; or `lost`: the job was cancelled or taken over meanwhile, and the file discarded. */
 type Written = { byteLength: number; rows: number } | 'lost';
 
-/** The messages a job's file holds: its filter, up to its watermark (R45). */
-function jobHistoryFilter(job: BackupJobRecord, watermark: number): HistoryFilter {
-  const filter: HistoryFilter = { upToEventSeq: watermark };
-  if (job.filter.accountIds) filter.accountIds = job.filter.accountIds;
-  if (job.filter.from) filter.from = job.filter.from;
-  if (job.filter.to) filter.to = job.filter.to;
-  return filter;
-}
 
 /** A failed step, as the job's `failureReason` says it. */
 const stepFailed = (step: string) => (error: CxError) =>
@@ -96,19 +91,23 @@ const stepFailed = (step: string) => (error: CxError) =>
  * @category History
  */
 export function backupRunner(store: Store, clock: () => Date, options: ResolvedBackupOptions): BackupRunner {
-  // The runner acts for nobody: its events carry `actor: null`.
-  const system = { clock, actor: null };
+  // Who the events of a run are stamped with (R33): the actor of the call, or nobody.
+  const actingFor = (actor: string | null) => ({ clock, actor });
+  // Changes this runner made that were committed: a failure after any of them is not a rollback (R27).
+  let kept = 0;
   const isStale = (job: BackupJobRecord, now: Date) =>
     job.status === 'running' && (job.heartbeatAt === null || now.getTime() - job.heartbeatAt.getTime() > options.staleAfterMs);
 
-  const claim = (domainId: string, jobId: string) =>
-    transact<Claim>(store, domainId, 'write', async (tx) => {
+  const claim = async (domainId: string, jobId: string, actor: string | null) =>
+    (await transact<Claim>(store, domainId, 'write', async (tx) => {
       const job = await tx.getBackupJob(jobId);
       if (!job) return ok({ kind: 'missing' });
       const now = clock();
       if (job.status !== 'pending' && !isStale(job, now)) return ok({ kind: 'busy', job });
-      const previousFileId = job.attempt > 0 ? backupFileId(job.jobId, job.attempt) : null;
-      if (job.attempt >= options.maxAttempts) {
+      // Every earlier attempt's file: a runner taken over before may have left its own (R42).
+      const previousFileIds = backupFileIds(job.jobId, job.attempt);
+      // Only a takeover counts against maxAttempts: a job an erasure sent back to `pending` (R42) was not interrupted.
+      if (job.status === 'running' && job.attempt >= options.maxAttempts) {
         const failed: BackupJobRecord = {
           ...job,
           status: 'failed',
@@ -116,8 +115,8 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
           heartbeatAt: now,
         };
         await tx.updateBackupJob(failed);
-        await tx.appendEvents([newEvent(system, 'backup.failed', null, { jobId: failed.jobId })]);
-        return ok({ kind: 'gave_up', job: failed, previousFileId });
+        await tx.appendEvents([newEvent(actingFor(actor), 'backup.failed', null, { jobId: failed.jobId })]);
+        return ok({ kind: 'gave_up', job: failed, previousFileIds });
       }
       // The point in time is fixed once, by the first claim; a later attempt writes the same rows.
       const watermark = job.watermark ?? (await tx.lastEventSeq());
@@ -136,29 +135,40 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
         rowsDone: 0,
       };
       await tx.updateBackupJob(claimed);
-      return ok({ kind: 'claimed', job: claimed, previousFileId });
+      return ok({ kind: 'claimed', job: claimed, previousFileIds });
+    })).map((claimed) => {
+      if (claimed.kind === 'claimed' || claimed.kind === 'gave_up') kept += 1;
+      return claimed;
     });
 
   /**
    * Applies `change` to the job only while this runner still holds it; answers the job as
    * stored afterwards and whether the change was made.
    */
-  const whileHeld = (held: BackupJobRecord, change: (job: BackupJobRecord) => BackupJobRecord, event?: 'backup.ready' | 'backup.failed') =>
-    transact(store, held.domainId, 'write', async (tx) => {
+  const whileHeld = async (
+    held: BackupJobRecord,
+    change: (job: BackupJobRecord) => BackupJobRecord,
+    event?: { type: 'backup.ready' | 'backup.failed'; actor: string | null },
+  ) =>
+    (await transact(store, held.domainId, 'write', async (tx) => {
       const current = await tx.getBackupJob(held.jobId);
       if (!current || current.status !== 'running' || current.attempt !== held.attempt) {
         return ok({ job: current, held: false });
       }
       const next = change(current);
       await tx.updateBackupJob(next);
-      if (event) await tx.appendEvents([newEvent(system, event, null, { jobId: next.jobId })]);
+      if (event) await tx.appendEvents([newEvent(actingFor(event.actor), event.type, null, { jobId: next.jobId })]);
       return ok({ job: next as BackupJobRecord | null, held: true });
+    })).map((outcome) => {
+      if (outcome.held) kept += 1;
+      return outcome;
     });
 
   /** Deletes a file, ignoring failures: a leftover file is deleted again with its job. */
   const discardFile = async (domainId: string, fileId: string) => {
     try {
       await store.deleteBackupChunks(domainId, fileId);
+      kept += 1;
     } catch {
       // Best effort; see above.
     }
@@ -180,29 +190,34 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
   const writeFile = (job: BackupJobRecord, fileId: string): ResultAsync<Written, string> =>
     new ResultAsync(straight<Written, string>(async (take) => {
       const encoder = take(await ResultAsync.fromPromise(loadRowEncoder(job.format), (cause) => `preparing the file failed: ${describeCause(cause)}`));
-      const filter = jobHistoryFilter(job, job.watermark ?? 0);
+      const filter = backupHistoryFilter(job, job.watermark ?? 0);
       const counted = take(await countRows(job, filter));
       if (!counted.held) return ok('lost' as const);
       const chunks = new ChunkWriter(options.chunkBytes);
       let seq = 0;
       let byteLength = 0;
+      const lease = { jobId: job.jobId, attempt: job.attempt };
+      // Answers whether the chunk was stored: not once this attempt lost the job (R42).
       const put = (chunk: Uint8Array) =>
         ResultAsync.fromPromise(
-          Promise.resolve().then(() => store.appendBackupChunk(job.domainId, fileId, seq, chunk)),
+          Promise.resolve().then(() => store.appendBackupChunk(job.domainId, fileId, seq, chunk, lease)),
           (cause) => `storing the file failed: ${describeCause(cause)}`,
-        ).map(() => {
+        ).map((stored) => {
+          if (stored === false) return false;
+          kept += 1;
           seq += 1;
           byteLength += chunk.byteLength;
+          return true;
         });
 
-      for (const chunk of chunks.write(encoder.preamble)) take(await put(chunk));
+      for (const chunk of chunks.write(encoder.preamble)) if (!take(await put(chunk))) return ok('lost' as const);
       let rows = 0;
       let after: HistoryPosition | null = null;
       for (;;) {
         // Between pages the host's timers and I/O run (R49).
         await yieldToHost();
         const page: HistoryRow[] = take((await readPage(job, filter, after)).mapErr(stepFailed('reading the history')));
-        for (const chunk of chunks.write(encoder.encode(page))) take(await put(chunk));
+        for (const chunk of chunks.write(encoder.encode(page))) if (!take(await put(chunk))) return ok('lost' as const);
         rows += page.length;
         const done = rows;
         const recorded = await whileHeld(job, (current) => ({ ...current, heartbeatAt: clock(), rowsDone: done }));
@@ -211,22 +226,36 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
         if (!progress.held) return ok('lost' as const);
         const last = page[page.length - 1];
         if (!last || page.length < options.pageSize) break;
-        after = { sentAt: last.sentAt, messageId: last.messageId };
+        after = { sentAt: last.sentAt, messageId: last.messageId, eventSeq: last.eventSeq };
       }
       const last = chunks.finish();
-      if (last) take(await put(last));
+      if (last && !take(await put(last))) return ok('lost' as const);
       return ok({ byteLength, rows });
     }));
 
   const currentJob = (domainId: string, jobId: string) => transact(store, domainId, 'read', async (tx) => ok(await tx.getBackupJob(jobId)));
 
-  const run = (domainId: string, jobId: string): ResultAsync<RunOutcome, CxError> =>
+  /**
+   * Runs a job until it ends or another runner holds it. A job an erasure sent back to
+   * `pending` while this runner wrote it (R42) is taken up again at once.
+   */
+  const run = (domainId: string, jobId: string, actor: string | null): ResultAsync<RunOutcome, CxError> =>
+    new ResultAsync(
+      (async (): Promise<Result<RunOutcome, CxError>> => {
+        for (;;) {
+          const outcome = await runOnce(domainId, jobId, actor);
+          if (outcome.isErr() || outcome.value.result !== 'skipped' || outcome.value.job?.status !== 'pending') return outcome;
+        }
+      })(),
+    );
+
+  const runOnce = (domainId: string, jobId: string, actor: string | null): ResultAsync<RunOutcome, CxError> =>
     new ResultAsync(straight<RunOutcome, CxError>(async (take) => {
-      const outcome = take(await claim(domainId, jobId));
+      const outcome = take(await claim(domainId, jobId, actor));
       if (outcome.kind === 'missing') return ok({ job: null, result: 'skipped' as const });
       if (outcome.kind === 'busy') return ok({ job: outcome.job, result: 'skipped' as const });
-      // The file of a previous attempt whose runner stopped is of no use any more.
-      if (outcome.previousFileId) await discardFile(domainId, outcome.previousFileId);
+      // The files of previous attempts whose runners stopped are of no use any more.
+      for (const fileId of outcome.previousFileIds) await discardFile(domainId, fileId);
       if (outcome.kind === 'gave_up') return ok({ job: outcome.job, result: 'failed' as const });
 
       const job = outcome.job;
@@ -235,7 +264,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
       if (written.isErr()) {
         await discardFile(domainId, fileId);
         const reason = written.error;
-        const marked = take(await whileHeld(job, (current) => ({ ...current, status: 'failed', failureReason: reason, heartbeatAt: clock() }), 'backup.failed'));
+        const marked = take(await whileHeld(job, (current) => ({ ...current, status: 'failed', failureReason: reason, heartbeatAt: clock() }), { type: 'backup.failed', actor }));
         // When even that fails, the job stays `running` until its heartbeat goes stale and the next runner takes it.
         return ok({ job: marked.job, result: marked.held ? ('failed' as const) : ('skipped' as const) });
       }
@@ -253,14 +282,32 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
             // `rowsTotal` is what the file holds, exactly, even if an erasure (R42) raced the count.
             return { ...current, status: 'ready', readyAt: now, heartbeatAt: now, byteLength: file.byteLength, rowsDone: file.rows, rowsTotal: file.rows };
           },
-          'backup.ready',
+          { type: 'backup.ready', actor },
         ),
       );
       if (!finished.held) await discardFile(domainId, fileId);
       return ok({ job: finished.job, result: finished.held ? ('ready' as const) : ('skipped' as const) });
     }));
 
+  /**
+   * A failure of a pass that had already committed some of its work (R27): not `rolled_back`,
+   * but `unknown`, with what happened to each job in the message.
+   */
+  const afterKept = (error: CxError, keptBefore: number, done: readonly string[], stoppedAt: string): CxError => {
+    if (error.code !== 'store_failure' || kept === keptBefore) return error;
+    const before = done.length > 0 ? done.join('; ') : 'no job finished before it';
+    return storeFailure(
+      error.cause,
+      `${error.message} — ${stoppedAt}; this pass had already kept some of its work (${before}), so outcome is 'unknown': read the jobs to see where each one is (a job left running is taken up again once its heartbeat is stale)`,
+      'unknown',
+    );
+  };
+
   const deleteExpired = async (limit: number): Promise<Result<number, CxError>> => {
+    const keptBefore = kept;
+    const done: string[] = [];
+    const failed = (error: CxError, job: BackupJobRecord) =>
+      err(afterKept(error, keptBefore, done, `deleting expired backup ${job.jobId} of ${job.domainId} failed`));
     const before = new Date(clock().getTime() - options.retentionDays * DAY_MS);
     let expired: BackupJobRecord[];
     try {
@@ -272,9 +319,13 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
     for (const job of expired) {
       // The file goes first: should deleting the job then fail, it is listed again next time.
       try {
-        if (job.attempt > 0) await store.deleteBackupChunks(job.domainId, backupFileId(job.jobId, job.attempt));
+        // Every attempt's file: a runner taken over may have left one (R42).
+        for (const fileId of backupFileIds(job.jobId, job.attempt)) {
+          await store.deleteBackupChunks(job.domainId, fileId);
+          kept += 1;
+        }
       } catch (cause) {
-        return err(storeFailure(cause));
+        return failed(storeFailure(cause), job);
       }
       const removed = await transact(store, job.domainId, 'write', async (tx) => {
         const current = await tx.getBackupJob(job.jobId);
@@ -282,17 +333,21 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
         await tx.deleteBackupJob(job.jobId);
         return ok(true);
       });
-      if (removed.isErr()) return err(removed.error);
-      if (removed.value) deleted += 1;
+      if (removed.isErr()) return failed(removed.error, job);
+      if (removed.value) {
+        deleted += 1;
+        kept += 1;
+        done.push(`expired backup ${job.jobId} of ${job.domainId}: deleted`);
+      }
     }
     return ok(deleted);
   };
 
   return {
-    run: async (domainId, jobId) => (await run(domainId, jobId)).map((outcome) => outcome.job),
+    run: async (domainId, jobId, actor = null) => (await run(domainId, jobId, actor)).map((outcome) => outcome.job),
     deleteExpired,
 
-    async runPending(limit) {
+    async runPending(limit, actor = null) {
       const staleBefore = new Date(clock().getTime() - options.staleAfterMs);
       let runnable: BackupJobRecord[];
       try {
@@ -301,13 +356,18 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
         return err(storeFailure(cause));
       }
       const report: BackupRunReport = { ready: 0, failed: 0, skipped: 0, deleted: 0 };
+      const keptBefore = kept;
+      const done: string[] = [];
       for (const listed of runnable) {
-        const outcome = await run(listed.domainId, listed.jobId);
-        if (outcome.isErr()) return err(outcome.error);
+        const outcome = await run(listed.domainId, listed.jobId, actor);
+        if (outcome.isErr()) {
+          return err(afterKept(outcome.error, keptBefore, done, `running backup ${listed.jobId} of ${listed.domainId} failed`));
+        }
         report[outcome.value.result] += 1;
+        done.push(`backup ${listed.jobId} of ${listed.domainId}: ${outcome.value.result}`);
       }
       const deleted = await deleteExpired(limit);
-      if (deleted.isErr()) return err(deleted.error);
+      if (deleted.isErr()) return err(afterKept(deleted.error, keptBefore, done, 'deleting expired backups failed'));
       report.deleted = deleted.value;
       return ok(report);
     },

@@ -10,7 +10,7 @@ import { runOperation } from '../run-operation.js';
 import { transact } from '../run-transaction.js';
 import { domainIdSchema, opaqueId } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
-import { backupFileId, FINISHED_BACKUP_STATUSES, isBackupExpired, pendingBackupJob, viewBackupJob, type BackupJob } from './backup-job.js';
+import { backupFileIds, FINISHED_BACKUP_STATUSES, isBackupExpired, pendingBackupJob, viewBackupJob, type BackupJob } from './backup-job.js';
 import { resolveBackupOptions, type BackupOptions, type ResolvedBackupOptions } from './backup-options.js';
 import { backupRequestSchema, type BackupRequest } from './backup-request.js';
 import { backupRunner, type BackupRunner, type BackupRunReport } from './backup-runner.js';
@@ -132,7 +132,8 @@ export type HistoryOperations = {
   /**
    * Runs one job now, in the caller's promise, when it is `pending` or its runner stopped (for
    * hosts with `runner: 'manual'` and their own queue). Answers the job as it is afterwards: a
-   * job another runner holds, or one already finished, is answered untouched.
+   * job another runner holds, or one already finished, is answered untouched. Called through
+   * `cx.as(actor)`, the events it appends (`backup.ready`, `backup.failed`) carry that actor (R33).
    *
    * @example
    * ```ts
@@ -147,7 +148,8 @@ export type HistoryOperations = {
    * Runs every `pending` job of every domain, and every `running` job whose process stopped
    * (up to `limit`, default 100, oldest first), one after another; then deletes expired
    * backups. For hosts with `runner: 'manual'` (call it from a cron job or worker loop), and
-   * at start-up with either runner.
+   * at start-up with either runner. Called through `cx.as(actor)`, the events it appends carry
+   * that actor (R33); the in-process runner acts for nobody (`actor: null`).
    *
    * @example
    * ```ts
@@ -260,24 +262,19 @@ function backupOperations(
     cancel: (domainId, jobId) =>
       runOperation(async (take) => {
         const { domain, job: id } = take(parseJobTarget(domainId, jobId));
-        const { job, fileId } = take(await transact(store, domain, 'write', async (tx) => {
+        const { job } = take(await transact(store, domain, 'write', async (tx) => {
           const found = await tx.getBackupJob(id);
           if (!found || isBackupExpired(found, options.retentionDays, clock())) return err(notFound('backup', id));
           // A job that ended stays as it ended.
-          if (FINISHED_BACKUP_STATUSES.includes(found.status)) return ok({ job: found, fileId: null });
+          if (FINISHED_BACKUP_STATUSES.includes(found.status)) return ok({ job: found });
           const cancelled: BackupJobRecord = { ...found, status: 'cancelled', readyAt: null, byteLength: null, failureReason: null };
           await tx.updateBackupJob(cancelled);
+          // What its runners wrote so far, every attempt's, in the same commit: a runner still
+          // writing is refused its next chunk (R42: no chunk outlives its job).
+          await tx.deleteBackupFiles(backupFileIds(found.jobId, found.attempt));
           await tx.appendEvents([newEvent(context, 'backup.cancelled', null, { jobId: id })]);
-          return ok({ job: cancelled, fileId: found.attempt > 0 ? backupFileId(found.jobId, found.attempt) : null });
+          return ok({ job: cancelled });
         }));
-        // What a runner wrote so far; a runner still writing deletes its own file when it notices.
-        if (fileId) {
-          try {
-            await store.deleteBackupChunks(domain, fileId);
-          } catch {
-            // Left to the retention cleanup, which deletes the file with the job.
-          }
-        }
         return ok(view(job));
       }),
 
@@ -289,14 +286,14 @@ function backupOperations(
     runBackup: (domainId, jobId) =>
       runOperation(async (take) => {
         const { domain, job: id } = take(parseJobTarget(domainId, jobId));
-        const ran = take(await runner.run(domain, id));
+        const ran = take(await runner.run(domain, id, context.actor));
         return ran ? ok(view(ran)) : err(notFound('backup', id));
       }),
 
     runPendingBackups: (input) =>
       runOperation(async (take) => {
         const limit = take(batchLimit(input));
-        return runner.runPending(limit);
+        return runner.runPending(limit, context.actor);
       }),
 
     deleteExpiredBackups: (input) =>
@@ -322,7 +319,11 @@ function notReady(job: BackupJobRecord): CxError {
   if (job.status === 'cancelled') {
     return ruleError('backup_not_ready', `backup ${JSON.stringify(job.jobId)} was cancelled; start a new one`);
   }
-  return ruleError('backup_not_ready', `backup ${JSON.stringify(job.jobId)} is ${job.status}; try again when it is ready`);
+  if (job.status === 'pending') {
+    return ruleError('backup_not_ready', `backup ${JSON.stringify(job.jobId)} is pending: no runner has taken it up yet; try again when it is ready`);
+  }
+  const progress = job.rowsTotal === null ? '' : ` (${job.rowsDone} of ${job.rowsTotal} rows)`;
+  return ruleError('backup_not_ready', `backup ${JSON.stringify(job.jobId)} is running${progress}; try again when it is ready`);
 }
 
 /**

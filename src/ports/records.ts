@@ -216,7 +216,10 @@ export type SenderKind = (typeof SENDER_KINDS)[number];
  * @category Stores
  */
 export type HistoryRecord = {
-  /** The message's id, unique in the domain (made by the core). */
+  /**
+   * The message's id: the transport's `messageId` when the call gave one (unique per account
+   * and direction, R47), else one the core made. Reads order ties by it, then by `eventSeq`.
+   */
   messageId: string;
   accountKey: string;
   /** The account's name when the message was sent. */
@@ -271,11 +274,13 @@ export type HistoryFilter = {
 };
 
 /**
- * The position after which a page of history starts: order is `sentAt`, then `messageId`.
+ * The position after which a page of history starts: order is `sentAt`, then `messageId`, then
+ * `eventSeq` (two messages may carry one transport id: in and out, or on two accounts, R47).
+ * Without `eventSeq` the page starts after every message with that `sentAt` and `messageId`.
  *
  * @category Stores
  */
-export type HistoryPosition = { sentAt: Date; messageId: string };
+export type HistoryPosition = { sentAt: Date; messageId: string; eventSeq?: number };
 
 /**
  * The position after which a page of contacts starts: order is `addedAt`, then `customerId`.
@@ -285,16 +290,32 @@ export type HistoryPosition = { sentAt: Date; messageId: string };
 export type ContactPosition = { addedAt: Date; customerId: string };
 
 /**
- * What a call with a transport `messageId` answered, kept so that a second call with the same
- * id answers the same and records nothing (R47).
+ * Which way a message went: `incoming` (a customer's, `receiveMessage`) or `outgoing` (an
+ * agent's, `sendMessage`). Transport message ids are unique per account and direction (R47).
+ *
+ * @category Stores
+ */
+export type MessageDirection = 'incoming' | 'outgoing';
+
+/**
+ * What a call with a transport `messageId` recorded and answered, kept so that a second call
+ * with the same id in the same direction answers the same and records nothing, and a call with
+ * the same id but another message is refused (R47).
  *
  * @category Stores
  */
 export type ReceiptRecord = {
   accountKey: string;
-  /** The transport's own message id. */
+  direction: MessageDirection;
+  /** The transport's own message id: the stored message carries it. */
   messageId: string;
   customerId: string;
+  /**
+   * What tells this message from another under the same id (customer, channel or agent,
+   * content, `at` when given), as the core encodes it; `null` for receipts kept before 0.2,
+   * which recorded no message (a later call with their id is taken as a repeat).
+   */
+  message: string | null;
   /** The first call's answer, plain JSON. */
   answer: unknown;
   at: Date;

@@ -6,6 +6,7 @@ import type {
   AccountPatch,
   AccountRecord,
   BackupJobRecord,
+  BackupStatus,
   BotRecord,
   ContactPosition,
   ContactRecord,
@@ -15,6 +16,7 @@ import type {
   HistoryPosition,
   HistoryRecord,
   HistoryRow,
+  MessageDirection,
   ProductRecord,
   ReceiptRecord,
   RoomRecord,
@@ -54,8 +56,10 @@ export interface StoreTransaction {
   findAccount(accountId: string): Promise<AccountRecord | null>;
   /** Whether an active account of any domain has this ID. */
   isAccountIdActive(accountId: string): Promise<boolean>;
-  /** Whether an active account of the domain, other than `exceptKey`, has this normalised name. */
-  isAccountNameActive(nameKey: string, exceptKey?: string): Promise<boolean>;
+  /** The active account of the domain that holds this normalised name (R5): its key and ID, or `null` (R50). */
+  findAccountByName(nameKey: string): Promise<{ key: string; id: string } | null>;
+  /** The ID of the account of the domain with this key (its `uid`), active or reset, or `null` (R40). */
+  findAccountIdByUid(accountKey: string): Promise<string | null>;
   /** Inserts a new active account, its agents and, when given, its image bytes. */
   insertAccount(account: AccountRecord, imageData: Uint8Array | null): Promise<void>;
   /**
@@ -125,7 +129,7 @@ export interface StoreTransaction {
   /** Appends a message to the history. */
   appendHistory(entry: HistoryRecord): Promise<void>;
   /**
-   * Messages of the domain that match `filter`, after `after` in (sentAt, messageId) order, at
+   * Messages of the domain that match `filter`, after `after` in (sentAt, messageId, eventSeq) order, at
    * most `limit` (R39, R45). Keyset: a late page costs what the first does.
    */
   readHistory(filter: HistoryFilter, after: HistoryPosition | null, limit: number): Promise<HistoryRow[]>;
@@ -133,8 +137,8 @@ export interface StoreTransaction {
   countHistory(filter: HistoryFilter): Promise<number>;
 
   // Receipts of transport message ids (R47)
-  /** The receipt of a transport message id on an account, or `null`. */
-  findReceipt(accountKey: string, messageId: string): Promise<ReceiptRecord | null>;
+  /** The receipt of a transport message id on an account, in one direction, or `null`. */
+  findReceipt(accountKey: string, direction: MessageDirection, messageId: string): Promise<ReceiptRecord | null>;
   /** Keeps a receipt. */
   putReceipt(receipt: ReceiptRecord): Promise<void>;
 
@@ -160,7 +164,26 @@ export interface StoreTransaction {
   updateBackupJob(job: BackupJobRecord): Promise<void>;
   /** Deletes a job of the domain (nothing when there is none). Its file's chunks are deleted apart. */
   deleteBackupJob(jobId: string): Promise<void>;
+  /**
+   * The domain's jobs with one of these statuses, oldest `requestedAt` first (ties by `jobId`):
+   * an erasure reads the `running` ones, and the `failed` and `cancelled` ones whose runner may
+   * have left chunks, to keep the erased customer out of them (R42).
+   */
+  listBackupJobs(statuses: readonly BackupStatus[]): Promise<BackupJobRecord[]>;
+  /**
+   * Deletes the chunks of these backup files of the domain within the transaction (R42: an
+   * erasure takes the customer out of the files of running jobs in the same commit).
+   */
+  deleteBackupFiles(fileIds: readonly string[]): Promise<void>;
 }
+
+/**
+ * The attempt a chunk is written for: `appendBackupChunk` stores it only while `jobId` is
+ * `running` in this `attempt`.
+ *
+ * @category Stores
+ */
+export type BackupLease = { jobId: string; attempt: number };
 
 /**
  * How a product is used by the active accounts of its domain.
@@ -208,8 +231,14 @@ export interface Store {
    * Stores chunk number `seq` (0, 1, 2, …) of a backup file. `fileId` names one attempt's file,
    * `<jobId>.<attempt>`: it is not a job id, so chunks must not be tied to the job table by a
    * foreign key. Chunks of one file come in order from one writer at a time.
+   *
+   * Given `lease`, the chunk is stored only while that job is `running` in that attempt,
+   * checked atomically with the write (a job update waits for it, or it sees the update), and
+   * the answer is `false` when it was not stored: a runner that was frozen, taken over, cancelled
+   * or restarted by an erasure never writes again (R42: no chunk outlives its job). Without
+   * `lease` (or from a store that does not check it) the answer is `true` or nothing: stored.
    */
-  appendBackupChunk(domainId: string, fileId: string, seq: number, data: Uint8Array): Promise<void>;
+  appendBackupChunk(domainId: string, fileId: string, seq: number, data: Uint8Array, lease?: BackupLease): Promise<boolean | void>;
   /** Streams a stored backup file's chunks by `seq`. The iterator may throw on a storage failure. */
   readBackupChunks(domainId: string, fileId: string): AsyncIterable<Uint8Array>;
   /** Deletes a backup file's chunks (nothing when there are none). */

@@ -32,6 +32,34 @@ const INVISIBLE = /^[\s\p{Zs}\p{M}\p{Cf}\u115F\u1160\u3164\uFFA0\u2800\u{1D159}\
  */
 const BIDI_CONTROL = /[\u202A-\u202E\u2066-\u2069]/u;
 
+/**
+ * What {@link withoutIgnorables} removes: every default-ignorable code point (variation
+ * selectors U+FE00–U+FE0F and U+E0100–U+E01EF, U+034F, U+180B–U+180F, U+17B4, U+17B5, the
+ * Hangul fillers, …), and the fillers that are not default-ignorable (U+2800, U+1D159). Kept
+ * (first two alternatives): the joiners inside emoji and the tags of a subdivision flag, which
+ * are part of what an emoji shows.
+ */
+const IGNORABLE_FOR_NAMES = new RegExp(
+  `(${EMOJI_TAG_SEQUENCE.source})|(${EMOJI_JOINER.source})|[\\p{Default_Ignorable_Code_Point}\\u2800\\u{1D159}]`,
+  'gu',
+);
+
+/**
+ * A text without the code points that show nothing by themselves (R48): `Help` + U+FE0F,
+ * `Help` + U+3164 and `Help` read alike, so names are compared in this form. Emoji keep their
+ * joiners and flag tags (`👨‍👩‍👧` stays a family); a variation selector is dropped (`❤️` and
+ * `❤` compare alike).
+ *
+ * @example
+ * ```ts
+ * withoutIgnorables('Help\uFE0F');  // 'Help'
+ * withoutIgnorables('Help\u3164');  // 'Help'
+ * ```
+ */
+export function withoutIgnorables(text: string): string {
+  return text.replace(IGNORABLE_FOR_NAMES, (_match, tags: string | undefined, joiner: string | undefined) => tags ?? joiner ?? '');
+}
+
 /** `U+200B` for a character. */
 export function codePointLabel(character: string): string {
   const codePoint = character.codePointAt(0) ?? 0;

@@ -315,7 +315,7 @@ async function main() {
       [`conversations.history by account, ${fmt(inAccount)} messages in the account`, { accountId: 'a00000n0' }, ['k-a00000n0']],
       [`conversations.history of the domain, ${fmt(inDomain)} messages in the domain`, {}, []],
     ] as const) {
-      const options = { keys: keys.length, customer: false, from: false, to: false, upTo: false };
+      const options = { keys: keys.length, customer: false, from: false, to: false, upTo: false, afterSeq: false };
       const deep = (await cx.conversations.history(domainName(0), { ...filter, limit: READ_LIMIT, cursor: historyCursor }))._unsafeUnwrap().items;
       if (deep[0]?.messageId !== (lastRow + 1).toString(16).padStart(26, '0') || deep.length !== READ_LIMIT) throw new Error(`unexpected history page (${label})`);
       await pair(

@@ -17,7 +17,7 @@ const SAMPLES = {
     ],
   },
   not_found: { code: 'not_found', message: 'account "help" not found', entity: 'account' },
-  name_taken: { code: 'name_taken', message: 'an account of this domain is already named "Help desk"' },
+  name_taken: { code: 'name_taken', message: 'account desk of this domain already has the name "Help desk"', accountId: 'desk' },
   id_taken: { code: 'id_taken', message: 'account ID "help" is already in use' },
   product_unavailable: { code: 'product_unavailable', message: 'product "basic" has no free unit: 2 of 2 in use', productId: 'basic', quantity: 2, inUse: 2 },
   seat_limit_exceeded: { code: 'seat_limit_exceeded', message: '3 agents do not fit product "basic": its seat limit is 2', productId: 'basic', seatLimit: 2, requested: 3 },

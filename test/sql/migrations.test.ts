@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 /**
  * Migrations and openers: idempotent on every database, a failure is a value (and the
  * opener's rejection says why), the dialect is read from the Kysely instance.
@@ -170,6 +171,63 @@ describe.each(backends)('migrations: $name', (backend) => {
         ['away', 'help', 'Asia/Seoul'],
         ['hello', 'help', 'Asia/Seoul'],
       ]);
+    } finally {
+      await done();
+    }
+  });
+
+  it('R47 R48: 0005 keys receipts by direction (old ones kept as repeats) and recomputes the name keys of active accounts', async () => {
+    const { db, done } = await backend.open();
+    try {
+      expect((await migrator(db).migrateTo('0004_backup_audit')).error).toBeUndefined();
+      const account = (key: string, id: string, name: string, activatedAt: number) => ({
+        key, domain_id: 'acme', id, name, name_key: name.normalize('NFKC').toLowerCase(), active_id: id, active_domain_id: 'acme',
+        active_name_hash: createHash('sha256').update(name.normalize('NFKC').toLowerCase(), 'utf8').digest('hex'),
+        product_id: 'basic', agent_count: 1, contact_url: `https://x.test/${key}`, activated_at: activatedAt, reset_at: null, version: 1,
+        settings: JSON.stringify({ timeZone: 'UTC' }),
+      });
+      // Released with the old key: `Help` and `Help` + U+FE0F side by side; `Desk` + U+3164 alone.
+      await db.insertInto('cx_accounts').values([
+        account('k1', 'help', 'Help', 1000),
+        account('k2', 'help2', 'Help\uFE0F', 2000),
+        account('k3', 'desk', 'Desk\u3164', 3000),
+      ]).execute();
+      await db.insertInto('cx_receipts').values([
+        { account_key: 'k1', message_id: 'wh-1', customer_id: 'c1', answer: JSON.stringify({ kind: 'away', text: 'Back at 9' }), at: 5 },
+        { account_key: 'k1', message_id: 'wh-2', customer_id: 'c1', answer: 'null', at: 6 },
+      ]).execute();
+      expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: ['0005_message_directions'] });
+
+      const store = createSqlStore(db, { dialect: backend.dialect });
+      const read = await store.transaction('acme', 'read', async (tx) =>
+        ok({
+          awayIn: await tx.findReceipt('k1', 'incoming', 'wh-1'),
+          awayOut: await tx.findReceipt('k1', 'outgoing', 'wh-1'),
+          nullIn: await tx.findReceipt('k1', 'incoming', 'wh-2'),
+          nullOut: await tx.findReceipt('k1', 'outgoing', 'wh-2'),
+          help: await tx.findAccountByName('help'),
+          desk: await tx.findAccountByName('desk'),
+        }),
+      );
+      const found = read._unsafeUnwrap();
+      expect(found.awayIn).toEqual({ accountKey: 'k1', direction: 'incoming', messageId: 'wh-1', customerId: 'c1', message: null, answer: { kind: 'away', text: 'Back at 9' }, at: new Date(5) });
+      expect(found.awayOut).toBeNull();
+      expect(found.nullIn).toMatchObject({ direction: 'incoming', message: null, answer: null });
+      expect(found.nullOut).toMatchObject({ direction: 'outgoing', message: null, answer: null });
+      // The account activated first keeps the name; the other keeps its old key (grandfathered).
+      expect(found.help).toEqual({ key: 'k1', id: 'help' });
+      expect(found.desk).toEqual({ key: 'k3', id: 'desk' });
+      const keys = await db.selectFrom('cx_accounts').select(['key', 'name_key']).orderBy('key').execute();
+      expect(keys).toEqual([
+        { key: 'k1', name_key: 'help' },
+        { key: 'k2', name_key: 'help\uFE0F' },
+        { key: 'k3', name_key: 'desk' },
+      ]);
+      // Down to 0004 and up again: the receipts and the history indexes come back.
+      expect((await migrator(db).migrateTo('0004_backup_audit')).error).toBeUndefined();
+      expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: ['0005_message_directions'] });
+      const again = await store.transaction('acme', 'read', async (tx) => ok(await tx.findReceipt('k1', 'incoming', 'wh-1')));
+      expect(again._unsafeUnwrap()).toMatchObject({ answer: { kind: 'away', text: 'Back at 9' } });
     } finally {
       await done();
     }

@@ -51,9 +51,9 @@ describe.each(factories)('SQL store port, second round: $name', (factory) => {
       expect(await write(store, 'acme', (tx) => tx.appendEvents([]))).toEqual([]);
       const refused = await store.transaction('acme', 'write', async (tx) => {
         await tx.appendEvents([event('refused')]);
-        return err(ruleError('name_taken', 'no'));
+        return err(ruleError('id_taken', 'no'));
       });
-      expect(outcome(refused)).toBe('name_taken');
+      expect(outcome(refused)).toBe('id_taken');
       const rejected = await store.transaction('acme', 'write', async (tx) => {
         await tx.appendEvents([event('rejected'), event('rejected')]);
         throw new Error('boom');
@@ -287,7 +287,8 @@ describe.each(factories)('SQL store port, second round: $name', (factory) => {
         welcomedAt: new Date(2),
         lastAutoReply: null,
       });
-      const receipt = (accountKey: string, customerId: string, messageId: string) => ({ accountKey, customerId, messageId, answer: { kind: 'away' }, at: new Date(3) });
+      const receipt = (accountKey: string, customerId: string, messageId: string) =>
+        ({ accountKey, direction: 'incoming' as const, customerId, messageId, message: 'm', answer: { kind: 'away' }, at: new Date(3) });
       const fill = async (tx: Parameters<Parameters<Store['transaction']>[2]>[0], key: string) => {
         await tx.putContact(contact(key, 'c1'));
         await tx.putContact(contact(key, 'c2'));
@@ -318,7 +319,11 @@ describe.each(factories)('SQL store port, second round: $name', (factory) => {
         history: (await tx.readHistory({}, null, 100)).map((row) => row.content),
         rooms: (await tx.listRooms(help.key)).map((room) => [room.roomId, room.agentIds]),
         oldRooms: (await tx.listRooms(oldHelp.key)).map((room) => room.roomId),
-        receipts: [await tx.findReceipt(help.key, 'k-new-t1'), await tx.findReceipt(oldHelp.key, 'k-old-t1'), await tx.findReceipt(help.key, 'k-new-t2')],
+        receipts: [
+          await tx.findReceipt(help.key, 'incoming', 'k-new-t1'),
+          await tx.findReceipt(oldHelp.key, 'incoming', 'k-old-t1'),
+          await tx.findReceipt(help.key, 'incoming', 'k-new-t2'),
+        ],
       }));
       expect(left.contacts.map((found) => found?.customerId ?? null)).toEqual([null, null, 'c2']);
       expect(left.history).toEqual(['k-new-c2', 'k-old-c2']);
@@ -340,16 +345,21 @@ describe.each(factories)('SQL store port, second round: $name', (factory) => {
   });
 
   describe('receipts, rooms, bots, account patches', () => {
-    it('R47: a receipt keeps its answer as plain JSON, per account', async () => {
+    it('R47: a receipt keeps its answer as plain JSON, per account and direction', async () => {
       const answer = { kind: 'holiday', text: '休業日です "quoted"', nested: [1, null, true] };
       await write(store, 'acme', async (tx) => {
-        await tx.putReceipt({ accountKey: 'k1', messageId: 'wh-1', customerId: 'c1', answer, at: new Date(1234) });
-        await tx.putReceipt({ accountKey: 'k1', messageId: 'wh-2', customerId: 'c1', answer: null, at: new Date(5) });
+        await tx.putReceipt({ accountKey: 'k1', direction: 'incoming', messageId: 'wh-1', customerId: 'c1', message: '["c1"]', answer, at: new Date(1234) });
+        await tx.putReceipt({ accountKey: 'k1', direction: 'outgoing', messageId: 'wh-1', customerId: 'c2', message: '["c2"]', answer: null, at: new Date(6) });
+        await tx.putReceipt({ accountKey: 'k1', direction: 'incoming', messageId: 'wh-2', customerId: 'c1', message: null, answer: null, at: new Date(5) });
       });
-      expect(await read(store, 'acme', (tx) => tx.findReceipt('k1', 'wh-1'))).toEqual({ accountKey: 'k1', messageId: 'wh-1', customerId: 'c1', answer, at: new Date(1234) });
-      expect(await read(store, 'acme', (tx) => tx.findReceipt('k1', 'wh-2'))).toMatchObject({ answer: null });
-      expect(await read(store, 'acme', (tx) => tx.findReceipt('k2', 'wh-1'))).toBeNull();
-      expect(await read(store, 'acme', (tx) => tx.findReceipt('k1', 'WH-1'))).toBeNull();
+      expect(await read(store, 'acme', (tx) => tx.findReceipt('k1', 'incoming', 'wh-1'))).toEqual({
+        accountKey: 'k1', direction: 'incoming', messageId: 'wh-1', customerId: 'c1', message: '["c1"]', answer, at: new Date(1234),
+      });
+      expect(await read(store, 'acme', (tx) => tx.findReceipt('k1', 'outgoing', 'wh-1'))).toMatchObject({ customerId: 'c2', answer: null });
+      expect(await read(store, 'acme', (tx) => tx.findReceipt('k1', 'incoming', 'wh-2'))).toMatchObject({ message: null, answer: null });
+      expect(await read(store, 'acme', (tx) => tx.findReceipt('k1', 'outgoing', 'wh-2'))).toBeNull();
+      expect(await read(store, 'acme', (tx) => tx.findReceipt('k2', 'incoming', 'wh-1'))).toBeNull();
+      expect(await read(store, 'acme', (tx) => tx.findReceipt('k1', 'incoming', 'WH-1'))).toBeNull();
     });
 
     it('R36: addRoomAgents appends after the room\'s agents, in order', async () => {
@@ -451,9 +461,10 @@ describe.each(factories)('SQL store port, second round: $name', (factory) => {
         version: 3,
       });
       // The old name is free, the new one is taken.
-      expect(await read(store, 'acme', (tx) => tx.isAccountNameActive('help'))).toBe(false);
-      expect(await read(store, 'acme', (tx) => tx.isAccountNameActive('support'))).toBe(true);
-      expect(await read(store, 'acme', (tx) => tx.isAccountNameActive('support', account.key))).toBe(false);
+      expect(await read(store, 'acme', (tx) => tx.findAccountByName('help'))).toBeNull();
+      expect(await read(store, 'acme', (tx) => tx.findAccountByName('support'))).toEqual({ key: account.key, id: 'help' });
+      expect(await read(store, 'acme', (tx) => tx.findAccountIdByUid(account.key))).toBe('help');
+      expect(await read(store, 'globex', (tx) => tx.findAccountIdByUid(account.key))).toBeNull();
       await write(store, 'acme', (tx) => tx.insertAccount(accountRecord({ domainId: 'acme', id: 'other', name: 'Help' }), null));
       const taken = await store.transaction('acme', 'write', async (tx) =>
         ok(await tx.insertAccount(accountRecord({ domainId: 'acme', id: 'third', name: 'SUPPORT' }), null)),
@@ -463,7 +474,9 @@ describe.each(factories)('SQL store port, second round: $name', (factory) => {
       await write(store, 'acme', (tx) => tx.markReset(account.key, new Date(99), 4));
       expect(await read(store, 'acme', (tx) => tx.findAccount('help'))).toBeNull();
       expect(await read(store, 'acme', (tx) => tx.isAccountIdActive('help'))).toBe(false);
-      expect(await read(store, 'acme', (tx) => tx.isAccountNameActive('support'))).toBe(false);
+      expect(await read(store, 'acme', (tx) => tx.findAccountByName('support'))).toBeNull();
+      // The uid of a reset account still names its ID (R40).
+      expect(await read(store, 'acme', (tx) => tx.findAccountIdByUid(account.key))).toBe('help');
       expect(outcome(await store.transaction('acme', 'write', async (tx) => ok(await tx.patchAccount(account.key, { description: 'x' }, 5))))).toBe('store_failure');
       expect(outcome(await store.transaction('acme', 'write', async (tx) => ok(await tx.markReset(account.key, new Date(100), 5))))).toBe('store_failure');
       await write(store, 'globex', (tx) => tx.insertAccount(accountRecord({ domainId: 'globex', id: 'help', name: 'Support' }), null));

@@ -275,7 +275,8 @@ export function adminPageCases(fixture: () => Fixture) {
       expect(first).toEqual({ kind: 'away', text: 'Away' });
       const seq = expectOk(await f.cx.events.read('acme')).lastSeq;
       expect(expectOk(await f.cx.conversations.receiveMessage('acme', 'help', input))).toEqual(first);
-      expect(expectOk(await f.cx.conversations.receiveMessage('acme', 'help', { ...input, content: 'changed' }))).toEqual(first);
+      // The same id with another message is refused, never dropped (R47, revised).
+      expectErr(await f.cx.conversations.receiveMessage('acme', 'help', { ...input, content: 'changed' }), 'id_taken');
       const reply = { agentId: 'u1', customerId: 'c1', content: 'hello', messageId: 'out-1', at: new Date('2026-11-28T10:05:00Z') };
       expectOk(await f.cx.conversations.sendMessage('acme', 'help', reply));
       expectOk(await f.cx.conversations.sendMessage('acme', 'help', reply));

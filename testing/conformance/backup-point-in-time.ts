@@ -34,7 +34,7 @@ const zoneOf = (message: HistoryMessage) => ZONES[message.accountName] ?? 'UTC';
  * `count` messages spread over both days and accounts, one a minute, some of them hostile to a
  * spreadsheet; `globex` has messages too.
  */
-async function seedHistory(fixture: HistoryFixture, count = 30): Promise<void> {
+export async function seedHistory(fixture: HistoryFixture, count = 30): Promise<void> {
   const { cx } = fixture;
   await fixture.seedProducts();
   await fixture.account('acme', 'help', 'Old Help', 'Asia/Seoul');
@@ -78,7 +78,7 @@ function expectedMessages(messages: readonly HistoryMessage[], request: BackupRe
 }
 
 /** The file's records (header left out) in the cells' terms, for either format. */
-function fileRecords(bytes: Uint8Array, format: 'csv' | 'jsonl'): string[][] {
+export function fileRecords(bytes: Uint8Array, format: 'csv' | 'jsonl'): string[][] {
   if (format === 'jsonl') return parseJsonlBackup(bytes);
   const records = parseBackup(bytes);
   expect(records[0]).toEqual(HEADER);
@@ -86,11 +86,11 @@ function fileRecords(bytes: Uint8Array, format: 'csv' | 'jsonl'): string[][] {
 }
 
 /** What the file must hold for these messages, row by row. */
-function expectedRecords(messages: readonly HistoryMessage[], format: 'csv' | 'jsonl'): string[][] {
+export function expectedRecords(messages: readonly HistoryMessage[], format: 'csv' | 'jsonl'): string[][] {
   return messages.map((message) => messageCells(message, zoneOf(message)).map((cell) => (format === 'csv' ? guarded(cell) : cell)));
 }
 
-async function readJobRecord(store: Store, domainId: string, jobId: string): Promise<BackupJobRecord | null> {
+export async function readJobRecord(store: Store, domainId: string, jobId: string): Promise<BackupJobRecord | null> {
   return expectOk(await store.transaction(domainId, 'read', async (tx) => ok(await tx.getBackupJob(jobId))));
 }
 

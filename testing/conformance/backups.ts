@@ -20,6 +20,7 @@ import {
   type HistoryFixture,
 } from '../backup-fixture.js';
 import { pointInTimeCases } from './backup-point-in-time.js';
+import { erasureAndTakeoverCases } from './backup-erasure.js';
 
 const MINUTE = 60_000;
 const DAY = 86_400_000;
@@ -61,6 +62,7 @@ export function describeBackupConformance<S extends Store>(factory: StoreFactory
     jobLifecycleCases(current);
     fileCases(current);
     pointInTimeCases(current);
+    erasureAndTakeoverCases(current);
   });
 }
 
