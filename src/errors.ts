@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { describeCause } from './internal/describe-cause.js';
 
 /**
  * Which kind of thing was not found.
@@ -207,18 +208,6 @@ export function configInvalid(issues: ValidationIssue[]): CxError {
   return { code: 'config_invalid', message: `invalid options: ${message}`, issues };
 }
 
-/**
- * A one-line description of a thrown value, safe on anything (proxies, throwing getters).
- *
- * @category Errors
- */
-export function describeCause(cause: unknown): string {
-  try {
-    return cause instanceof Error ? cause.message : String(cause);
-  } catch {
-    return 'unreadable error';
-  }
-}
 
 /**
  * Narrows an unknown value to a {@link CxError}.

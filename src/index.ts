@@ -16,7 +16,7 @@ export { formatCxError, cxErrorLocale, CX_ERROR_LOCALES, type CxErrorLocale } fr
 export type { Member, MemberDirectory } from './ports/member-directory.js';
 // Store-author types (Store, StoreTransaction, the records) live in `cx-accounts/store`; the
 // root keeps the record shapes apps meet in answers and inputs.
-export type { BackupStatus, Channel, ImageInfo } from './ports/records.js';
+export type { AbsenceReplyKind, AutoReplyKind, BackupFormat, BackupStatus, BotOrigin, Channel, ImageInfo, RoomKind, SenderKind } from './ports/records.js';
 export type { Product, ProductOverview, ProductUsageView, ProductOperations } from './products/product-operations.js';
 export type { Account, AccountSummary } from './accounts/account-view.js';
 export type {

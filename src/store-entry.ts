@@ -21,4 +21,5 @@
 export type * from './ports/store.js';
 export type * from './ports/records.js';
 export type * from './ports/webhook-port.js';
+export { ABSENCE_REPLY_KINDS, AUTO_REPLY_KINDS, BACKUP_FORMATS, BACKUP_STATUSES, BOT_ORIGINS, CHANNELS, ROOM_KINDS, SENDER_KINDS } from './ports/records.js';
 export { StoreError, asStoreError, storeFailureOf } from './ports/store-error.js';

@@ -17,7 +17,7 @@ import type {
   RoomRecord,
 } from '../../src/ports/records.js';
 import type { ProductUsage, Store, StoreTransaction, TransactionMode } from '../../src/ports/store.js';
-import { serialQueue } from './serial-queue.js';
+import { serialQueue } from '../../src/internal/serial-queue.js';
 import { eventWatchers } from './event-watchers.js';
 import { memoryDueEndpoints, memoryWebhookState, memoryWebhookTransaction } from './memory-webhooks.js';
 

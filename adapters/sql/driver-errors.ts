@@ -121,12 +121,3 @@ export function isWsrepNotReady(error: unknown): boolean {
   return (errno === 1047 || code === 'ER_UNKNOWN_COM_ERROR') && text(message).includes('WSREP');
 }
 
-/** A readable one-line description of any thrown value. */
-export function describeFailure(error: unknown): string {
-  try {
-    if (error instanceof Error) return error.message;
-    return String(error);
-  } catch {
-    return 'unreadable error';
-  }
-}

@@ -1,17 +1,21 @@
 import type { Insertable, Selectable } from 'kysely';
-import type {
-  AccountRecord,
-  BackupJobRecord,
-  BotRecord,
-  Channel,
-  ContactRecord,
-  EventDraft,
-  EventRecord,
-  HistoryRecord,
-  HistoryRow,
-  ProductRecord,
-  ReceiptRecord,
-  SenderKind,
+import {
+  ABSENCE_REPLY_KINDS,
+  BACKUP_FORMATS,
+  BACKUP_STATUSES,
+  BOT_ORIGINS,
+  CHANNELS,
+  SENDER_KINDS,
+  type AccountRecord,
+  type BackupJobRecord,
+  type BotRecord,
+  type ContactRecord,
+  type EventDraft,
+  type EventRecord,
+  type HistoryRecord,
+  type HistoryRow,
+  type ProductRecord,
+  type ReceiptRecord,
 } from '../../src/ports/records.js';
 import type { AccountSettings } from '../../src/schedule/schedule-types.js';
 import type {
@@ -25,7 +29,7 @@ import type {
   ReceiptTable,
 } from './cx-database.js';
 import { nameKeyHash } from './name-key-hash.js';
-import { toDate, toDateOrNull, toMillis, toMillisOrNull, toNumber } from './row-values.js';
+import { storedMember, toDate, toDateOrNull, toMillis, toMillisOrNull, toNumber } from './row-values.js';
 
 /**
  * Store records to rows and back. Rows hold instants as epoch milliseconds; reading always
@@ -153,13 +157,13 @@ export function rowToContact(row: Selectable<ContactTable>): ContactRecord {
     accountKey: row.account_key,
     customerId: row.customer_id,
     name: row.name,
-    channel: row.channel as Channel,
+    channel: storedMember(CHANNELS, row.channel, 'cx_contacts.channel'),
     addedAt: toDate(row.added_at),
     welcomedAt: toDateOrNull(row.welcomed_at),
     lastAutoReply:
       row.last_auto_reply_kind === null || row.last_auto_reply_at === null
         ? null
-        : { kind: row.last_auto_reply_kind as 'away' | 'holiday', at: toDate(row.last_auto_reply_at) },
+        : { kind: storedMember(ABSENCE_REPLY_KINDS, row.last_auto_reply_kind, 'cx_contacts.last_auto_reply_kind'), at: toDate(row.last_auto_reply_at) },
   };
 }
 
@@ -180,7 +184,7 @@ export function rowToBot(row: Selectable<BotTable>): BotRecord {
     domainId: row.domain_id,
     botId: row.bot_id,
     name: row.name,
-    origin: row.origin as BotRecord['origin'],
+    origin: storedMember(BOT_ORIGINS, row.origin, 'cx_bots.origin'),
     accountKey: row.account_key,
     accountId: row.account_id,
     createdAt: toDate(row.created_at),
@@ -262,9 +266,9 @@ export function historyRowOf(row: HistoryReadRow | HistoryReadValues, accountId:
     accountName: row[AT_ACCOUNT_NAME] as string,
     customerId: row[AT_CUSTOMER_ID] as string,
     customerName: row[AT_CUSTOMER_NAME] as string,
-    channel: row[AT_CHANNEL] as Channel,
+    channel: storedMember(CHANNELS, row[AT_CHANNEL], 'cx_history.channel'),
     sentAt: toDate(row[AT_SENT_AT] as number | string | bigint),
-    senderKind: row[AT_SENDER_KIND] as SenderKind,
+    senderKind: storedMember(SENDER_KINDS, row[AT_SENDER_KIND], 'cx_history.sender_kind'),
     senderId: row[AT_SENDER_ID] as string,
     senderName: row[AT_SENDER_NAME] as string,
     content: row[AT_CONTENT] as string,
@@ -289,9 +293,9 @@ export function rowToHistoryRow(row: HistoryReadRow, accountId: string, timeZone
     accountName: row.account_name,
     customerId: row.customer_id,
     customerName: row.customer_name,
-    channel: row.channel as Channel,
+    channel: storedMember(CHANNELS, row.channel, 'cx_history.channel'),
     sentAt: toDate(row.sent_at),
-    senderKind: row.sender_kind as SenderKind,
+    senderKind: storedMember(SENDER_KINDS, row.sender_kind, 'cx_history.sender_kind'),
     senderId: row.sender_id,
     senderName: row.sender_name,
     content: row.content,
@@ -361,7 +365,7 @@ export function rowToBackupJob(row: Selectable<BackupJobTable>): BackupJobRecord
   return {
     domainId: row.domain_id,
     jobId: row.job_id,
-    status: row.status as BackupJobRecord['status'],
+    status: storedMember(BACKUP_STATUSES, row.status, 'cx_backup_jobs.status'),
     requestedAt: toDate(row.requested_at),
     startedAt: toDateOrNull(row.started_at),
     readyAt: toDateOrNull(row.ready_at),
@@ -370,7 +374,7 @@ export function rowToBackupJob(row: Selectable<BackupJobTable>): BackupJobRecord
     attempt: toNumber(row.attempt),
     heartbeatAt: toDateOrNull(row.heartbeat_at),
     filter: { from: toDateOrNull(row.filter_from), to: toDateOrNull(row.filter_to), accountIds: parseAccountIds(row.filter_account_ids) },
-    format: row.format === 'jsonl' ? 'jsonl' : 'csv',
+    format: storedMember(BACKUP_FORMATS, row.format, 'cx_backup_jobs.format'),
     watermark: row.watermark === null ? null : toNumber(row.watermark),
     rowsDone: toNumber(row.rows_done),
     rowsTotal: row.rows_total === null ? null : toNumber(row.rows_total),

@@ -4,6 +4,7 @@
  *
  * @module
  */
+import { StoreError } from '../../src/ports/store-error.js';
 
 /** A number from a numeric column, whatever the driver made of it. */
 export function toNumber(value: number | string | bigint): number {
@@ -38,4 +39,17 @@ export function toMillisOrNull(date: Date | null): number | null {
  */
 export function toDriverBytes(data: Uint8Array): Uint8Array {
   return Buffer.from(data.buffer, data.byteOffset, data.byteLength);
+}
+
+/**
+ * A stored value of a closed union (`CHANNELS`, `BACKUP_FORMATS`, …), checked: a value
+ * outside it is a `StoreError` naming the column, never a guess.
+ */
+export function storedMember<U extends string>(members: readonly U[], value: unknown, column: string): U {
+  if (isMember(members, value)) return value;
+  throw new StoreError(`${column} holds ${JSON.stringify(value)}, which is none of ${members.join(', ')} (written by a newer version, or damaged)`);
+}
+
+function isMember<U extends string>(members: readonly U[], value: unknown): value is U {
+  return (members as readonly unknown[]).includes(value);
 }

@@ -15,8 +15,8 @@ export type SqlCapabilities = {
   readonly beginRead: readonly string[];
   /**
    * How write transactions of one domain are serialised.
-   * - `row`: the `cx_domains` row of the domain is created if missing (outside the
-   *   transaction), then locked with `SELECT … FOR UPDATE` as the transaction's first statement.
+   * - `row`: the transaction's first statement writes the domain's `cx_domains` row (an
+   *   `UPDATE` that locks it, creating it in the transaction when missing; see `domain-lock.ts`).
    * - `database`: the begin statement takes the database's write lock (SQLite's
    *   `BEGIN IMMEDIATE`), and the store runs one transaction at a time on its one connection.
    */

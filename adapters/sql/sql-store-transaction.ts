@@ -21,6 +21,7 @@ import type {
   RoomRecord,
   StoredImage,
 } from '../../src/ports/records.js';
+import { ROOM_KINDS } from '../../src/ports/records.js';
 import type { ProductUsage, StoreTransaction } from '../../src/ports/store.js';
 import { asStoreError } from '../../src/ports/store-error.js';
 import type { AccountAgentMemo } from './account-agent-memo.js';
@@ -60,7 +61,7 @@ import {
   rowToProduct,
   rowToReceipt,
 } from './record-rows.js';
-import { toDate, toDriverBytes, toMillis, toNumber } from './row-values.js';
+import { storedMember, toDate, toDriverBytes, toMillis, toNumber } from './row-values.js';
 import { timeZoneOfSettings, type SettingsMemo } from './settings-memo.js';
 import type { SqlCapabilities } from './sql-dialect.js';
 import * as Q from './store-queries.js';
@@ -424,7 +425,7 @@ export class SqlStoreTransaction implements StoreTransaction {
       return rooms.map((room) => ({
         accountKey: room.account_key,
         roomId: room.room_id,
-        kind: room.kind as RoomRecord['kind'],
+        kind: storedMember(ROOM_KINDS, room.kind, 'cx_rooms.kind'),
         customerId: room.customer_id,
         agentIds: [...(agentsByRoom.get(room.room_id) ?? [])],
         createdAt: toDate(room.created_at),

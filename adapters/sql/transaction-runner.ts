@@ -3,9 +3,10 @@ import { err, type Result } from 'neverthrow';
 import { nameTaken, ruleError, storeFailure, type CxError } from '../../src/errors.js';
 import type { StoreTransaction, TransactionMode } from '../../src/ports/store.js';
 import { StoreError, storeFailureOf } from '../../src/ports/store-error.js';
-import { serialQueue } from '../memory/serial-queue.js';
+import { describeCause } from '../../src/internal/describe-cause.js';
+import { serialQueue } from '../../src/internal/serial-queue.js';
 import type { CxDatabase } from './cx-database.js';
-import { describeFailure, isConflictAbort, isConnectionLost, isLockWaitTimeout, isRetryableFailure, isStatementTimeout, violatedUniqueRule } from './driver-errors.js';
+import { isConflictAbort, isConnectionLost, isLockWaitTimeout, isRetryableFailure, isStatementTimeout, violatedUniqueRule } from './driver-errors.js';
 import { preparedQueries, rawStatement } from './prepared-queries.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, sessionLockLimits, writeTransactionLimits, type SqlCapabilities } from './sql-dialect.js';
 import { accountAgentMemo } from './account-agent-memo.js';
@@ -203,7 +204,7 @@ export function transactionRunner(
           return err(
             storeFailure(
               outcome.cause,
-              `storage failed: gave up after ${attemptNumber} attempts (${describeFailure(outcome.cause)})`,
+              `storage failed: gave up after ${attemptNumber} attempts (${describeCause(outcome.cause)})`,
             ),
           );
         }
@@ -235,12 +236,12 @@ function classify<T>(thrown: unknown, phase: Phase, busyWaits = false): Attempt<
   if (isLockWaitTimeout(error) || (phase === 'lock' && isStatementTimeout(error))) {
     const message =
       phase === 'lock'
-        ? `storage failed: could not take the domain's lock within lockTimeoutMs: another write of the domain held it (${describeFailure(error)})`
-        : `storage failed: a lock wait ran past lockTimeoutMs: another transaction held a row this write needed (${describeFailure(error)})`;
+        ? `storage failed: could not take the domain's lock within lockTimeoutMs: another write of the domain held it (${describeCause(error)})`
+        : `storage failed: a lock wait ran past lockTimeoutMs: another transaction held a row this write needed (${describeCause(error)})`;
     return { retry: false, result: err(storeFailure(error, message)) };
   }
   if (isStatementTimeout(error)) {
-    const message = `storage failed: a statement was cancelled by the database's own time limit (statement_timeout or max_statement_time of the session or server) or a cancel request, not a lock wait: the write held its lock and ran too long (${describeFailure(error)})`;
+    const message = `storage failed: a statement was cancelled by the database's own time limit (statement_timeout or max_statement_time of the session or server) or a cancel request, not a lock wait: the write held its lock and ran too long (${describeCause(error)})`;
     return { retry: false, result: err(storeFailure(error, message)) };
   }
   return { retry: false, result: err(thrown instanceof StoreError ? storeFailureOf(thrown) : storeFailure(error)) };
@@ -250,7 +251,7 @@ function classify<T>(thrown: unknown, phase: Phase, busyWaits = false): Attempt<
 function sqliteLockTimeout(error: unknown, lockTimeoutMs: number): CxError {
   return storeFailure(
     error,
-    `storage failed: could not take the domain's lock within lockTimeoutMs (${lockTimeoutMs} ms): another connection held the SQLite database's write lock the whole time (${describeFailure(error)})`,
+    `storage failed: could not take the domain's lock within lockTimeoutMs (${lockTimeoutMs} ms): another connection held the SQLite database's write lock the whole time (${describeCause(error)})`,
   );
 }
 
@@ -258,7 +259,7 @@ function sqliteLockTimeout(error: unknown, lockTimeoutMs: number): CxError {
 function commitOutcomeUnknown(error: unknown): CxError {
   return storeFailure(
     error,
-    `storage failed while committing: the connection was lost, so the change may or may not have been kept (${describeFailure(error)}); retrying with the same messageId is safe`,
+    `storage failed while committing: the connection was lost, so the change may or may not have been kept (${describeCause(error)}); retrying with the same messageId is safe`,
     'unknown',
   );
 }

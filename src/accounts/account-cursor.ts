@@ -1,6 +1,7 @@
 import { err, ok, type Result } from 'neverthrow';
 import { invalid, type CxError } from '../errors.js';
 import type { AccountListPosition } from '../ports/records.js';
+import { fromBase64Url, toBase64Url } from '../internal/base64url.js';
 
 /**
  * Encodes the position after which the next page of `accounts.list` starts. Opaque to callers:
@@ -8,7 +9,7 @@ import type { AccountListPosition } from '../ports/records.js';
  */
 export function encodeAccountCursor(position: AccountListPosition): string {
   const text = `${position.activatedAt.getTime()}:${position.id}`;
-  return btoa(text).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return toBase64Url(new TextEncoder().encode(text));
 }
 
 /** Decodes a cursor made by {@link encodeAccountCursor}; anything else is a `validation` error. */
@@ -17,7 +18,7 @@ export function decodeAccountCursor(cursor: string): Result<AccountListPosition,
   if (!/^[A-Za-z0-9_-]{1,64}$/.test(cursor)) return err(refused());
   let text: string;
   try {
-    text = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
+    text = new TextDecoder('utf-8', { fatal: true }).decode(fromBase64Url(cursor));
   } catch {
     return err(refused());
   }

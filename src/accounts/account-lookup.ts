@@ -1,6 +1,6 @@
 import { err, ok, type Result } from 'neverthrow';
 import { directoryFailure, notFound, seatLimitExceeded, unitsError, type CxError } from '../errors.js';
-import { readStoredSettings } from '../settings/stored-settings.js';
+import { readStoredSettings } from './stored-settings.js';
 import type { MemberDirectory } from '../ports/member-directory.js';
 import type { AccountRecord, ProductRecord } from '../ports/records.js';
 import type { StoreTransaction } from '../ports/store.js';

@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { invalid, nameTaken, ruleError } from '../errors.js';
 import type { OperationContext } from '../operation-context.js';
 import type { AccountPatch, AccountRecord } from '../ports/records.js';
-import { membersGainingAccess, membersLosingAccess } from '../agents/access-changes.js';
+import { membersGainingAccess, membersLosingAccess } from './access-changes.js';
 import { newEvent } from '../events/new-event.js';
 import { transact } from '../run-transaction.js';
 import { randomId } from '../random-id.js';

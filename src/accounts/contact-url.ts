@@ -1,4 +1,5 @@
 import { codePointLabel } from '../validation/invisible-characters.js';
+import { toBase64Url } from '../internal/base64url.js';
 
 /** Bytes of randomness in a contact URL token: 144 bits, above the 128 that R11 asks. */
 const TOKEN_BYTES = 18;
@@ -10,9 +11,7 @@ const TOKEN_BYTES = 18;
 export function newContactToken(): string {
   const bytes = new Uint8Array(TOKEN_BYTES);
   globalThis.crypto.getRandomValues(bytes);
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+  return toBase64Url(bytes);
 }
 
 /** The contact URL of a new account (R11): the configured base followed by a fresh token. */

@@ -11,6 +11,8 @@
 import { err, ok, type Result } from 'neverthrow';
 import { validationError, type CxError, type ValidationIssue } from '../errors.js';
 import { crc32 } from '../internal/crc32.js';
+import { describeCause } from '../internal/describe-cause.js';
+import { isPlainObject, isUint8Array, typeName } from '../internal/value-kinds.js';
 
 /**
  * The limits R8 puts on an account image: fewer than 10 × 1024 × 1024 bytes, at most
@@ -84,20 +86,9 @@ const OTHER_FORMATS: readonly { name: string; matches: (data: Uint8Array) => boo
 
 // The intrinsic %TypedArray%.prototype[@@toStringTag] getter: it reads the internal slot, so it
 // cannot be fooled by proxies or look-alike objects and works across realms (iframes, vm).
-const typedArrayTag = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), Symbol.toStringTag)
-  ?.get as ((this: unknown) => string | undefined) | undefined;
 const typedArrayByteLength = Object.getOwnPropertyDescriptor(Object.getPrototypeOf(Uint8Array.prototype), 'byteLength')
   ?.get as ((this: unknown) => number) | undefined;
 
-/** True for a real `Uint8Array` (Node `Buffer` included), from any realm; false for anything else. */
-function isUint8Array(value: unknown): value is Uint8Array {
-  try {
-    if (typeof value !== 'object' || value === null || !ArrayBuffer.isView(value)) return false;
-    return typedArrayTag ? typedArrayTag.call(value) === 'Uint8Array' : value instanceof Uint8Array;
-  } catch {
-    return false;
-  }
-}
 
 function startsWith(data: Uint8Array, prefix: readonly number[]): boolean {
   if (data.length < prefix.length) return false;
@@ -396,15 +387,6 @@ function readKeys(input: object): string[] | undefined {
   }
 }
 
-function isPlainObject(value: unknown): value is object {
-  if (typeof value !== 'object' || value === null) return false;
-  try {
-    const prototype: unknown = Object.getPrototypeOf(value);
-    return prototype === Object.prototype || prototype === null;
-  } catch {
-    return false;
-  }
-}
 
 function checkFileName(field: Field): string | undefined {
   if (field.kind === 'missing') return 'required, like logo.png';
@@ -424,24 +406,4 @@ function checkFileName(field: Field): string | undefined {
   return `${rule}; got ${shown}`;
 }
 
-function typeName(value: unknown): string {
-  try {
-    if (value === null) return 'null';
-    if (Array.isArray(value)) return 'array';
-    if (isUint8Array(value)) return 'Uint8Array';
-    if (ArrayBuffer.isView(value)) return 'another kind of typed array';
-    if (value instanceof ArrayBuffer) return 'ArrayBuffer (wrap it: new Uint8Array(buffer))';
-    return typeof value;
-  } catch {
-    // A revoked proxy throws even from Array.isArray.
-    return typeof value;
-  }
-}
 
-function describeCause(cause: unknown): string {
-  try {
-    return cause instanceof Error ? cause.message : String(cause);
-  } catch {
-    return 'unreadable value';
-  }
-}

@@ -11,7 +11,7 @@ import { runOperation } from '../run-operation.js';
 import { transact } from '../run-transaction.js';
 import { domainIdSchema, memberIdSchema } from '../validation/identifiers.js';
 import { parseInput, UNDECIDED, withFastCheck } from '../validation/parse-input.js';
-import { membersGainingAccess, membersLosingAccess } from './access-changes.js';
+import { membersGainingAccess, membersLosingAccess } from '../accounts/access-changes.js';
 import { handOverRooms } from './room-handover.js';
 import { straight } from '../internal/straight.js';
 

@@ -6,7 +6,7 @@ import { newEvent } from '../events/new-event.js';
 import { transact } from '../run-transaction.js';
 import { inAccountTransaction } from '../accounts/account-transaction.js';
 import type { OperationContext } from '../operation-context.js';
-import type { BotRecord } from '../ports/records.js';
+import { BOT_ORIGINS, type BotRecord } from '../ports/records.js';
 import { runOperation } from '../run-operation.js';
 import { accountIdSchema, botIdSchema, domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
@@ -29,7 +29,7 @@ export type Bot = {
 const registerSchema = z.strictObject({
   botId: botIdSchema,
   name: nameField(50),
-  origin: z.enum(['admin', 'dev_console']),
+  origin: z.enum(BOT_ORIGINS),
 });
 
 /**

@@ -1,5 +1,6 @@
 import { availability } from '../schedule/availability.js';
 import { nextChange } from '../schedule/next-change.js';
+import type { AbsenceReplyKind, AutoReplyKind, Channel } from '../ports/records.js';
 import type { AccountSettings } from '../schedule/schedule-types.js';
 
 /**
@@ -7,14 +8,21 @@ import type { AccountSettings } from '../schedule/schedule-types.js';
  *
  * @category Conversations
  */
-export type AutoReply = { kind: 'welcome' | 'away' | 'holiday'; text: string };
+export type AutoReply = { kind: AutoReplyKind; text: string };
+
+/**
+ * An away or holiday reply: one sent while the account is absent.
+ *
+ * @category Conversations
+ */
+export type AbsenceReply = { kind: AbsenceReplyKind; text: string };
 
 /**
  * The last away or holiday reply a customer got.
  *
  * @category Conversations
  */
-export type LastAutoReply = { kind: 'away' | 'holiday'; at: Date } | null;
+export type LastAutoReply = { kind: AbsenceReplyKind; at: Date } | null;
 
 /**
  * Decides the reply to a customer's message at `at` (R23): the holiday message on a
@@ -33,7 +41,7 @@ export type LastAutoReply = { kind: 'away' | 'holiday'; at: Date } | null;
  *
  * @category Conversations
  */
-export function decideAwayReply(settings: AccountSettings, at: Date, last: LastAutoReply): AutoReply | null {
+export function decideAwayReply(settings: AccountSettings, at: Date, last: LastAutoReply): AbsenceReply | null {
   const state = availability(settings, at);
   if (state === 'open') return null;
   // On a holiday with no holiday message, the away message is sent instead (R23): it is for
@@ -59,7 +67,7 @@ function sameStretch(settings: AccountSettings, a: Date, b: Date): boolean {
  */
 export function decideWelcomeReply(
   settings: AccountSettings,
-  channel: 'lineworks' | 'line' | 'mail',
+  channel: Channel,
   alreadyWelcomed: boolean,
 ): AutoReply | null {
   if (alreadyWelcomed || channel === 'mail' || settings.welcomeMessage === '') return null;

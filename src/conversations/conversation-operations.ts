@@ -8,7 +8,7 @@ import { conversationReads, type ConversationReads } from './conversation-reads.
 import { messageTimeSchema } from '../validation/message-time.js';
 import { inAccountTransaction } from '../accounts/account-transaction.js';
 import type { OperationContext } from '../operation-context.js';
-import type { AccountRecord, Channel, ContactRecord, MessageDirection, RoomRecord } from '../ports/records.js';
+import { CHANNELS, ROOM_KINDS, type AccountRecord, type Channel, type ContactRecord, type MessageDirection, type RoomRecord } from '../ports/records.js';
 import type { StoreTransaction } from '../ports/store.js';
 import { randomId } from '../random-id.js';
 import { runOperation } from '../run-operation.js';
@@ -40,7 +40,6 @@ export type Room = {
  */
 export const MAX_MESSAGE_LENGTH = 10_000;
 
-const CHANNELS = ['lineworks', 'line', 'mail'] as const;
 const channelSchema = withFastCheck(z.enum(CHANNELS), (input) => (CHANNELS.includes(input as Channel) ? (input as Channel) : UNDECIDED));
 const contentSchema = textField({ min: 1, max: MAX_MESSAGE_LENGTH });
 
@@ -68,7 +67,7 @@ export const sendSchema = strictObjectWithFastCheck({
 
 const openRoomSchema = z
   .strictObject({
-    kind: z.enum(['consultation', 'group']),
+    kind: z.enum(ROOM_KINDS),
     customerId: customerIdSchema.optional(),
     agentIds: z.array(memberIdSchema).min(1, 'a room needs at least one agent').max(1000),
   })
@@ -318,11 +317,10 @@ export function conversationOperations(context: OperationContext): ConversationO
               fields.messageId,
             );
             const reply = decideAwayReply(account.settings, at, contact.lastAutoReply);
-            const replied = reply !== null && reply.kind !== 'welcome';
-            if (replied || contact !== known) {
-              await tx.putContact(replied ? { ...contact, lastAutoReply: { kind: reply.kind as 'away' | 'holiday', at } } : contact);
+            if (reply !== null || contact !== known) {
+              await tx.putContact(reply !== null ? { ...contact, lastAutoReply: { kind: reply.kind, at } } : contact);
             }
-            if (replied) await recordReply(tx, account, contact, reply, at);
+            if (reply !== null) await recordReply(tx, account, contact, reply, at);
             return ok(reply);
           }),
         );

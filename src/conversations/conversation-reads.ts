@@ -2,7 +2,7 @@ import { err, ok, type ResultAsync } from 'neverthrow';
 import { narrowed, type OperationError } from '../operation-errors.js';
 import * as z from 'zod';
 import { inAccountTransaction } from '../accounts/account-transaction.js';
-import { decodeKeysetCursor, encodeKeysetCursor } from '../internal/keyset-cursor.js';
+import { decodeKeysetCursor, encodeKeysetCursor } from '../validation/keyset-cursor.js';
 import { notFound } from '../errors.js';
 import type { StoreTransaction } from '../ports/store.js';
 import type { OperationContext } from '../operation-context.js';

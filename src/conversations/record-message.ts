@@ -3,6 +3,7 @@ import { newMessageId } from '../internal/message-id.js';
 import type { OperationContext } from '../operation-context.js';
 import type { AccountRecord, Channel, ContactRecord, EventDraft, SenderKind } from '../ports/records.js';
 import type { StoreTransaction } from '../ports/store.js';
+import type { AutoReply } from './auto-reply.js';
 
 /** Who wrote a message, and its text. */
 export type MessageToRecord = {
@@ -47,7 +48,7 @@ export function recordAutoReply(
   tx: StoreTransaction,
   account: AccountRecord,
   contact: ContactRecord,
-  reply: { kind: 'welcome' | 'away' | 'holiday'; text: string },
+  reply: AutoReply,
   sentAt: Date,
 ): Promise<void> {
   const message = { senderKind: 'account' as const, senderId: account.id, senderName: account.name, channel: contact.channel, content: reply.text, sentAt };

@@ -3,6 +3,7 @@
  *
  * @module
  */
+import type { AutoReplyKind } from '../ports/records.js';
 
 /**
  * The least `data` each event type holds (R31); more fields may be added later, so read
@@ -29,7 +30,7 @@ export type CxEventData = {
   'holiday.removed': { holidayId: string };
   'contact.added': { customerId: string; channel: string };
   'message.received': { messageId: string; customerId: string; channel: string };
-  'auto_reply.sent': { messageId: string; customerId: string; kind: 'welcome' | 'away' | 'holiday' };
+  'auto_reply.sent': { messageId: string; customerId: string; kind: AutoReplyKind };
   'message.sent': { messageId: string; agentId: string; customerId: string };
   'room.opened': { roomId: string; kind: 'consultation' | 'group' };
   'bot.registered': { botId: string };

@@ -1,6 +1,6 @@
 import type { BackupFilter, BackupFormat, BackupJobRecord, BackupStatus, HistoryFilter } from '../ports/records.js';
+import { DAY_MS } from '../internal/durations.js';
 
-const DAY_MS = 86_400_000;
 
 /**
  * A history backup job as `history.startBackup`, `history.job` and `history.cancel` answer it

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import type { BackupFilter, BackupFormat } from '../ports/records.js';
+import { BACKUP_FORMATS, type BackupFilter, type BackupFormat } from '../ports/records.js';
 import { accountIdSchema } from '../validation/identifiers.js';
 import { messageTimeSchema } from '../validation/message-time.js';
 
@@ -38,7 +38,7 @@ export const backupRequestSchema = z
     from: messageTimeSchema.optional(),
     to: messageTimeSchema.optional(),
     accountIds: z.array(accountIdSchema).min(1).max(MAX_FILTER_ACCOUNTS).optional(),
-    format: z.enum(['csv', 'jsonl']).optional(),
+    format: z.enum(BACKUP_FORMATS).optional(),
   })
   .refine((request) => !request.from || !request.to || request.from.getTime() < request.to.getTime(), {
     message: 'must be after from',

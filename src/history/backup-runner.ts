@@ -1,5 +1,6 @@
 import { err, ok, ResultAsync, type Result } from 'neverthrow';
-import { describeCause, storeFailure, type CxError } from '../errors.js';
+import { storeFailure, type CxError } from '../errors.js';
+import { describeCause } from '../internal/describe-cause.js';
 import { newEvent } from '../events/new-event.js';
 import type { BackupJobRecord, HistoryFilter, HistoryPosition, HistoryRow } from '../ports/records.js';
 import type { Store } from '../ports/store.js';
@@ -12,8 +13,8 @@ import { yieldToHost } from './yield-to-host.js';
 import { straight } from '../internal/straight.js';
 import { recordCxOutcome } from '../telemetry/cx-outcome.js';
 import { inSpan, markFailed } from '../telemetry/in-span.js';
+import { DAY_MS } from '../internal/durations.js';
 
-const DAY_MS = 86_400_000;
 
 /**
  * What one pass of `history.runPendingBackups` did.

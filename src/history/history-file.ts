@@ -17,7 +17,12 @@ import type { HistoryRowEncoder } from './history-row-encoder.js';
  * ```
  */
 export function loadRowEncoder(format: BackupFormat): Promise<HistoryRowEncoder> {
-  return format === 'jsonl' ? Promise.resolve(jsonlEncoder()) : loadCsvEncoder();
+  switch (format) {
+    case 'csv':
+      return loadCsvEncoder();
+    case 'jsonl':
+      return Promise.resolve(jsonlEncoder());
+  }
 }
 
 /** Options of {@link encodeHistoryFile}. */

@@ -1,6 +1,6 @@
 import { zoneOffsets } from '../schedule/zone-offsets.js';
+import { MINUTE_MS } from '../internal/durations.js';
 
-const MINUTE_MS = 60_000;
 /** The range of a JavaScript `Date`, either side of 1970. */
 const MAX_TIME_MS = 8.64e15;
 /** The last instant of year 9999 and the first of year 0000 (UTC wall clock), the range RFC 3339 can write. */

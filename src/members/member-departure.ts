@@ -3,7 +3,7 @@ import * as z from 'zod';
 import { invalid, lastAgent, type CxError } from '../errors.js';
 import { checkMembers, loadAccount } from '../accounts/account-lookup.js';
 import { writeAccountChange, type AccountChange } from '../accounts/change-account.js';
-import { membersGainingAccess } from '../agents/access-changes.js';
+import { membersGainingAccess } from '../accounts/access-changes.js';
 import { handOverRooms } from '../agents/room-handover.js';
 import { newEvent } from '../events/new-event.js';
 import type { OperationContext } from '../operation-context.js';

@@ -75,11 +75,49 @@ export type AccountListRow = {
 export type AccountListPosition = { activatedAt: Date; id: string };
 
 /**
+ * The channels through which a customer reaches an account, once: the type {@link Channel},
+ * the input schemas and the stores' readers take them from here.
+ *
+ * @category Stores
+ */
+export const CHANNELS = ['lineworks', 'line', 'mail'] as const;
+
+/**
  * A channel through which a customer reaches an account.
  *
  * @category Stores
  */
-export type Channel = 'lineworks' | 'line' | 'mail';
+export type Channel = (typeof CHANNELS)[number];
+
+/**
+ * The kinds of automatic reply (R21, R23): `welcome` when a customer adds the account,
+ * `away` outside the operating hours, `holiday` on a holiday.
+ *
+ * @category Stores
+ */
+export const AUTO_REPLY_KINDS = ['welcome', 'away', 'holiday'] as const;
+
+/**
+ * A kind of automatic reply, one of {@link AUTO_REPLY_KINDS}.
+ *
+ * @category Stores
+ */
+export type AutoReplyKind = (typeof AUTO_REPLY_KINDS)[number];
+
+/**
+ * The automatic replies sent while the account is absent, which a contact remembers so that
+ * one stretch of absence answers once (R23): every {@link AutoReplyKind} but `welcome`.
+ *
+ * @category Stores
+ */
+export const ABSENCE_REPLY_KINDS = ['away', 'holiday'] as const satisfies readonly AutoReplyKind[];
+
+/**
+ * A kind of reply sent while the account is absent, one of {@link ABSENCE_REPLY_KINDS}.
+ *
+ * @category Stores
+ */
+export type AbsenceReplyKind = (typeof ABSENCE_REPLY_KINDS)[number];
 
 /**
  * A customer who added an account as a contact (R22).
@@ -95,8 +133,22 @@ export type ContactRecord = {
   /** When the welcome message was sent; `null` when it never was. */
   welcomedAt: Date | null;
   /** The last away or holiday reply sent to this customer (R23). */
-  lastAutoReply: { kind: 'away' | 'holiday'; at: Date } | null;
+  lastAutoReply: { kind: AbsenceReplyKind; at: Date } | null;
 };
+
+/**
+ * The kinds of room (R40): a `consultation` with one customer, or a `group` of agents.
+ *
+ * @category Stores
+ */
+export const ROOM_KINDS = ['consultation', 'group'] as const;
+
+/**
+ * A kind of room, one of {@link ROOM_KINDS}.
+ *
+ * @category Stores
+ */
+export type RoomKind = (typeof ROOM_KINDS)[number];
 
 /**
  * A conversation space of an account.
@@ -106,12 +158,26 @@ export type ContactRecord = {
 export type RoomRecord = {
   accountKey: string;
   roomId: string;
-  kind: 'consultation' | 'group';
+  kind: RoomKind;
   /** The customer of a consultation room; `null` for a group room. */
   customerId: string | null;
   agentIds: string[];
   createdAt: Date;
 };
+
+/**
+ * Where an inquiry bot was registered: by an administrator, or in the developer console.
+ *
+ * @category Stores
+ */
+export const BOT_ORIGINS = ['admin', 'dev_console'] as const;
+
+/**
+ * Where an inquiry bot was registered, one of {@link BOT_ORIGINS}.
+ *
+ * @category Stores
+ */
+export type BotOrigin = (typeof BOT_ORIGINS)[number];
 
 /**
  * An inquiry bot. After a reset, `dev_console` bots are kept with `accountKey: null`.
@@ -122,7 +188,7 @@ export type BotRecord = {
   domainId: string;
   botId: string;
   name: string;
-  origin: 'admin' | 'dev_console';
+  origin: BotOrigin;
   accountKey: string | null;
   /** The ID of the account the bot belonged to, kept after detaching. */
   accountId: string;
@@ -130,11 +196,19 @@ export type BotRecord = {
 };
 
 /**
- * Who wrote a history message.
+ * Who may write a history message: a customer, an agent, or the account itself (its
+ * automatic replies).
  *
  * @category Stores
  */
-export type SenderKind = 'customer' | 'agent' | 'account';
+export const SENDER_KINDS = ['customer', 'agent', 'account'] as const;
+
+/**
+ * Who wrote a history message, one of {@link SENDER_KINDS}.
+ *
+ * @category Stores
+ */
+export type SenderKind = (typeof SENDER_KINDS)[number];
 
 /**
  * One message of an account's history (R23, R26, R39).
@@ -248,18 +322,32 @@ export type ReceiptRecord = {
 };
 
 /**
- * The state of a history backup job (R25, R46).
+ * The states of a history backup job (R25, R46).
  *
  * @category Stores
  */
-export type BackupStatus = 'pending' | 'running' | 'ready' | 'failed' | 'cancelled';
+export const BACKUP_STATUSES = ['pending', 'running', 'ready', 'failed', 'cancelled'] as const;
 
 /**
- * The format of a backup file (R45): `csv` (R26) or `jsonl` (one JSON object a line).
+ * The state of a history backup job, one of {@link BACKUP_STATUSES}.
  *
  * @category Stores
  */
-export type BackupFormat = 'csv' | 'jsonl';
+export type BackupStatus = (typeof BACKUP_STATUSES)[number];
+
+/**
+ * The formats of a backup file (R45): `csv` (R26) and `jsonl` (one JSON object a line).
+ *
+ * @category Stores
+ */
+export const BACKUP_FORMATS = ['csv', 'jsonl'] as const;
+
+/**
+ * The format of a backup file, one of {@link BACKUP_FORMATS}.
+ *
+ * @category Stores
+ */
+export type BackupFormat = (typeof BACKUP_FORMATS)[number];
 
 /**
  * Which messages a backup takes (R45); `null` fields do not narrow.

@@ -1,4 +1,5 @@
-import { describeCause, storeFailure, type CxError, type StoreFailureOutcome } from '../errors.js';
+import { describeCause } from '../internal/describe-cause.js';
+import { storeFailure, type CxError, type StoreFailureOutcome } from '../errors.js';
 
 /**
  * What a store throws, or rejects with, when storage fails: a method of a

@@ -9,7 +9,8 @@ import { runOperation } from '../run-operation.js';
 import { transact } from '../run-transaction.js';
 import { domainIdSchema, productIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
-import { nameField, typeName } from '../validation/text-fields.js';
+import { typeName } from '../internal/value-kinds.js';
+import { nameField } from '../validation/text-fields.js';
 
 /**
  * A purchased product (R1): `seatLimit` agents per account, bought `quantity` times.

@@ -4,16 +4,8 @@
  *
  * @module
  */
+import { DAY_MS } from '../internal/durations.js';
 
-/**
- * Milliseconds in a civil day (local days are 24 wall-clock hours long).
- *
- * @example
- * ```ts
- * civilDayNumber('2026-12-24')! * DAY_MS; // → local midnight of Dec 24 in local milliseconds
- * ```
- */
-export const DAY_MS = 86_400_000;
 
 const CIVIL_DATE = /^(\d{4})-(\d{2})-(\d{2})$/;
 

@@ -8,12 +8,12 @@
  *
  * @module
  */
-import { civilDayNumber, DAY_MS } from './civil-date.js';
+import { DAY_MS, MINUTE_MS } from '../internal/durations.js';
+import { civilDayNumber } from './civil-date.js';
 import { WEEKDAYS, type ScheduleSettings, type AvailabilityState, type Holiday, type WeeklyHours } from './schedule-types.js';
 import { MINUTES_PER_DAY, wallTimeMinutes } from './wall-time.js';
 import { zoneOffsets, type ZoneOffsets } from './zone-offsets.js';
 
-const MINUTE_MS = 60_000;
 const MINUTES_PER_WEEK = 7 * MINUTES_PER_DAY;
 const WEEK_MS = 7 * DAY_MS;
 /** 1970-01-01 was a Thursday: day 0 is 3 days after a Monday. */

@@ -5,8 +5,10 @@
  * @module
  */
 import * as z from 'zod';
-import { textField, typeName } from '../validation/text-fields.js';
-import { civilDayNumber, DAY_MS, formatCivilDate } from './civil-date.js';
+import { typeName } from '../internal/value-kinds.js';
+import { textField } from '../validation/text-fields.js';
+import { DAY_MS } from '../internal/durations.js';
+import { civilDayNumber, formatCivilDate } from './civil-date.js';
 import { instantOf } from './compiled-schedule.js';
 import { zoneOffsets } from './zone-offsets.js';
 

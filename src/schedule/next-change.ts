@@ -3,7 +3,7 @@
  *
  * @module
  */
-import { DAY_MS } from './civil-date.js';
+import { DAY_MS } from '../internal/durations.js';
 import {
   compiledSchedule,
   instantOf,

@@ -4,7 +4,7 @@
  * @module
  */
 import * as z from 'zod';
-import { typeName } from '../validation/text-fields.js';
+import { typeName } from '../internal/value-kinds.js';
 import { timeZoneProblem } from './time-zone-names.js';
 
 // The name checks live in a zod-free module, so `isValidTimeZone` costs a bundle no schema library.

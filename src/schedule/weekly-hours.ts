@@ -5,7 +5,7 @@
  * @module
  */
 import * as z from 'zod';
-import { typeName } from '../validation/text-fields.js';
+import { typeName } from '../internal/value-kinds.js';
 import { WEEKDAYS, type TimeRange, type WeeklyHours } from './schedule-types.js';
 import { MINUTES_PER_DAY, wallTimeMinutes } from './wall-time.js';
 

@@ -12,7 +12,7 @@ import {
   type Span,
   type SpanContext,
 } from '@opentelemetry/api';
-import { describeCause } from '../errors.js';
+import { describeCause } from '../internal/describe-cause.js';
 import { PACKAGE_VERSION } from './package-version.js';
 
 /** The instrumentation scope of every span of this package. */

@@ -1,6 +1,7 @@
 import { context, type Attributes } from '@opentelemetry/api';
 import { ResultAsync } from 'neverthrow';
-import { describeCause, type CxError } from '../errors.js';
+import type { CxError } from '../errors.js';
+import { describeCause } from '../internal/describe-cause.js';
 import type { Store } from '../ports/store.js';
 import { recordCxOutcome } from './cx-outcome.js';
 import { markFailed, openSpan } from './in-span.js';

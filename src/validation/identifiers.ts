@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { codePointLabel } from './invisible-characters.js';
-import { typeName } from './text-fields.js';
+import { typeName } from '../internal/value-kinds.js';
 import { UNDECIDED, withFastCheck } from './parse-input.js';
 
 const required = (what: string) => (issue: { input: unknown }) =>

@@ -1,7 +1,8 @@
 import { err, ok, type Result } from 'neverthrow';
 import * as z from 'zod';
 import { validationError, type CxError, type ValidationIssue } from '../errors.js';
-import { typeName } from './text-fields.js';
+import { describeCause } from '../internal/describe-cause.js';
+import { typeName } from '../internal/value-kinds.js';
 
 /** Joins a zod issue path as `weeklyHours.mon.1.to`, under an optional prefix. */
 export function issuePath(path: readonly PropertyKey[], prefix = ''): string {
@@ -100,7 +101,7 @@ export function parseInput<S extends z.ZodType>(
     return err(validationError(toValidationIssues(parsed.error, prefix)));
   } catch (cause) {
     // zod itself does not throw, but user objects with throwing getters or proxies can.
-    return err(validationError([{ path: prefix, message: `could not read the input: ${describe(cause)}` }]));
+    return err(validationError([{ path: prefix, message: `could not read the input: ${describeCause(cause)}` }]));
   }
 }
 
@@ -156,10 +157,3 @@ function preview(input: unknown): string {
   return typeName(input);
 }
 
-function describe(cause: unknown): string {
-  try {
-    return cause instanceof Error ? cause.message : String(cause);
-  } catch {
-    return 'unreadable value';
-  }
-}

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { graphemeLength, hasLoneSurrogate } from './graphemes.js';
 import { codePointLabel, nameInvisibleProblem, proseInvisibleProblem } from './invisible-characters.js';
 import { UNDECIDED, withFastCheck } from './parse-input.js';
+import { typeName } from '../internal/value-kinds.js';
 
 // C0 and C1 control characters, plus DEL.
 // eslint-disable-next-line no-control-regex
@@ -118,16 +119,3 @@ export function proseField(max: number) {
   return textField({ min: 0, max, shape: 'prose' });
 }
 
-/**
- * Names the type of a wrong value for an error message. Never throws: `Array.isArray` throws
- * on a revoked proxy, which is then just an `object`.
- */
-export function typeName(value: unknown): string {
-  if (value === null) return 'null';
-  try {
-    if (Array.isArray(value)) return 'array';
-  } catch {
-    return 'object';
-  }
-  return typeof value;
-}

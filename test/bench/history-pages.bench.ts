@@ -27,7 +27,7 @@ import type { ClosableStore } from '../../adapters/sql/open-migrated-store.js';
 import { openPostgres } from '../../adapters/sql/open-postgres.js';
 import { openSqlite } from '../../adapters/sql/open-sqlite.js';
 import { createCxAccounts, type CxAccounts } from '../../src/cx-accounts.js';
-import { encodeKeysetCursor } from '../../src/internal/keyset-cursor.js';
+import { encodeKeysetCursor } from '../../src/validation/keyset-cursor.js';
 import { machineInfo } from '../sql/machine-info.js';
 import { createPostgresDatabase, postgresAvailable } from '../sql/scratch-databases.js';
 

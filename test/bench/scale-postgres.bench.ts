@@ -34,7 +34,7 @@ import type { QueryShape } from '../../adapters/sql/prepared-queries.js';
 import { LIST_ACCOUNTS_AFTER, LIST_ACCOUNTS_FIRST, READ_EVENTS, historyShape } from '../../adapters/sql/store-queries.js';
 import { encodeAccountCursor } from '../../src/accounts/account-cursor.js';
 import { createCxAccounts } from '../../src/cx-accounts.js';
-import { encodeKeysetCursor } from '../../src/internal/keyset-cursor.js';
+import { encodeKeysetCursor } from '../../src/validation/keyset-cursor.js';
 import { machineInfo } from '../sql/machine-info.js';
 import { createPostgresDatabase, postgresAvailable } from '../sql/scratch-databases.js';
 

@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import type { AccountSettings, Holiday, TimeRange, WeeklyHours } from '../schedule/schedule-types.js';
+import { isPlainObject } from '../internal/value-kinds.js';
 
 const range = z.object({ from: z.string(), to: z.string() });
 const day = z.array(range);
@@ -46,33 +47,31 @@ export function readThroughSchema(stored: AccountSettings): AccountSettings {
 const WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'] as const;
 const SETTINGS_KEYS = 7;
 
-const isPlain = (value: unknown): value is Record<string, unknown> =>
-  typeof value === 'object' && value !== null && !Array.isArray(value) && Object.getPrototypeOf(value) === Object.prototype;
 
 /** A copy of settings in today's exact shape, or `null` when they are not (the schema decides then). */
 function copyIfCurrent(stored: unknown): AccountSettings | null {
-  if (!isPlain(stored) || Object.keys(stored).length !== SETTINGS_KEYS) return null;
+  if (!isPlainObject(stored) || Object.keys(stored).length !== SETTINGS_KEYS) return null;
   const { timeZone, weeklyHours, welcomeMessage, awayMessage, holidayMessage, holidays, channels } = stored;
   if (typeof timeZone !== 'string' || typeof welcomeMessage !== 'string' || typeof awayMessage !== 'string' || typeof holidayMessage !== 'string') {
     return null;
   }
   const hours = copyWeeklyHours(weeklyHours);
   const days = copyHolidays(holidays);
-  if (hours === null || days === null || !isPlain(channels) || Object.keys(channels).length !== 2) return null;
+  if (hours === null || days === null || !isPlainObject(channels) || Object.keys(channels).length !== 2) return null;
   const { line, mail } = channels;
   if (typeof line !== 'boolean' || typeof mail !== 'boolean') return null;
   return { timeZone, weeklyHours: hours, welcomeMessage, awayMessage, holidayMessage, holidays: days, channels: { line, mail } };
 }
 
 function copyWeeklyHours(value: unknown): WeeklyHours | null {
-  if (!isPlain(value) || Object.keys(value).length !== WEEKDAYS.length) return null;
+  if (!isPlainObject(value) || Object.keys(value).length !== WEEKDAYS.length) return null;
   const copy = {} as WeeklyHours;
   for (const weekday of WEEKDAYS) {
     const ranges = value[weekday];
     if (!Array.isArray(ranges)) return null;
     const copied: TimeRange[] = [];
     for (const range of ranges as unknown[]) {
-      if (!isPlain(range) || Object.keys(range).length !== 2) return null;
+      if (!isPlainObject(range) || Object.keys(range).length !== 2) return null;
       const { from, to } = range;
       if (typeof from !== 'string' || typeof to !== 'string') return null;
       copied.push({ from, to });
@@ -86,7 +85,7 @@ function copyHolidays(value: unknown): Holiday[] | null {
   if (!Array.isArray(value)) return null;
   const copied: Holiday[] = [];
   for (const holiday of value as unknown[]) {
-    if (!isPlain(holiday)) return null;
+    if (!isPlainObject(holiday)) return null;
     const { id, start, end, label } = holiday;
     const keys = Object.keys(holiday).length;
     if (typeof id !== 'string' || typeof start !== 'string' || typeof end !== 'string') return null;

@@ -1,14 +1,9 @@
 import { err, ok, type Result } from 'neverthrow';
 import { invalid, type CxError } from '../errors.js';
+import { fromBase64Url, toBase64Url } from '../internal/base64url.js';
 
 /** Position of a keyset page: an instant, the id that breaks ties, and a number that breaks ties of both (history: the event seq). */
 export type KeysetPosition = { at: Date; id: string; tie?: number };
-
-function toBase64Url(bytes: Uint8Array): string {
-  let binary = '';
-  for (const byte of bytes) binary += String.fromCharCode(byte);
-  return btoa(binary).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
-}
 
 /**
  * Encodes a keyset position as an opaque cursor: base64url of the UTF-8 JSON `[tag, millis, id]`
@@ -26,8 +21,7 @@ export function decodeKeysetCursor(tag: string, operation: string, cursor: strin
   if (!/^[A-Za-z0-9_-]{1,1024}$/.test(cursor)) return refused();
   let decoded: unknown;
   try {
-    const binary = atob(cursor.replace(/-/g, '+').replace(/_/g, '/'));
-    decoded = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(Uint8Array.from(binary, (c) => c.charCodeAt(0))));
+    decoded = JSON.parse(new TextDecoder('utf-8', { fatal: true }).decode(fromBase64Url(cursor)));
   } catch {
     return refused();
   }

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AccountSettings } from '../../src/schedule/schedule-types.js';
-import { readStoredSettings, readThroughSchema } from '../../src/settings/stored-settings.js';
+import { readStoredSettings, readThroughSchema } from '../../src/accounts/stored-settings.js';
 
 const range = fc.record({ from: fc.string({ maxLength: 5 }), to: fc.string({ maxLength: 5 }) });
 const day = fc.array(range, { maxLength: 3 });
