@@ -5,15 +5,21 @@ import { domainIdSchema } from './validation/identifiers.js';
 import { parseInput } from './validation/parse-input.js';
 
 /**
- * Operations that act on every domain (runners, cleanup), so a domain handle leaves them out.
- * Their types are left out of {@link CxDomain} by the same list.
+ * Per group, the names of its operations that act on every domain (runners, cleanup) and so
+ * stay on `cx`: a domain handle ({@link CxDomain}) leaves them out.
+ *
+ * @category Setup
  */
-export const DOMAIN_FREE_OPERATIONS = {
+export type DomainFree = {
+  history: 'runPendingBackups' | 'deleteExpiredBackups' | 'drain';
+  webhooks: 'runPendingDeliveries';
+};
+
+/** The same list as values, for the handle to leave them out at run time. */
+export const DOMAIN_FREE_OPERATIONS: { readonly [G in keyof DomainFree]: readonly DomainFree[G][] } = {
   history: ['runPendingBackups', 'deleteExpiredBackups', 'drain'],
   webhooks: ['runPendingDeliveries'],
-} as const;
-
-type DomainFree = { [G in keyof typeof DOMAIN_FREE_OPERATIONS]: (typeof DOMAIN_FREE_OPERATIONS)[G][number] };
+};
 
 /**
  * An operation with its leading `domainId` bound. Overloads (up to three, as `accounts.qrCode`

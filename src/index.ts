@@ -7,7 +7,7 @@
  * @module cx-accounts
  */
 export { createCxAccounts, type CxAccounts, type CxAccountsOfDomain, type CxAccountsOptions } from './cx-accounts.js';
-export type { CxDomain, DomainBound, DomainBoundGroup } from './domain-handle.js';
+export type { CxDomain, DomainBound, DomainBoundGroup, DomainFree } from './domain-handle.js';
 export { ok, err, okAsync, errAsync, Result, ResultAsync } from 'neverthrow';
 export type { CxError, NotFoundEntity, PlainRuleErrorCode, RuleErrorCode, StoreFailureOutcome, ValidationIssue } from './errors.js';
 export { OPERATION_ERROR_CODES, type CxErrorOf, type OperationError, type OperationName } from './operation-errors.js';

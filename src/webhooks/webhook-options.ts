@@ -10,7 +10,11 @@ import { parseInput } from '../validation/parse-input.js';
  */
 export type WebhookFetch = (url: string, init: { method: 'POST'; headers: Record<string, string>; body: string; redirect: 'manual'; signal: AbortSignal }) => Promise<{
   status: number;
-  body?: { cancel(): Promise<void> } | null;
+  /** The response body, if any: the runner reads a little of it, then cancels it (a huge body is never read whole). */
+  body?: {
+    /** Stops reading the body and lets the connection go. */
+    cancel(): Promise<void>;
+  } | null;
 }>;
 
 /**
