@@ -31,6 +31,7 @@ const TYPE_NAMES: Record<string, readonly [ko: string, ja: string]> = {
   date: ['날짜', '日付'],
   int: ['정수', '整数'],
   Uint8Array: ['Uint8Array', 'Uint8Array'],
+  'another kind of typed array': ['다른 종류의 형식화 배열', '別の種類の型付き配列'],
 };
 const typeIn = (locale: 0 | 1, name: string | undefined) => {
   const known = name === undefined ? undefined : TYPE_NAMES[name.replace(/^an? /, '')];

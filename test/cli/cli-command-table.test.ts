@@ -31,12 +31,12 @@ function memoryHost(env: Record<string, string> = {}) {
 }
 
 /**
- * A command as another helper would add one (`webhooks run`): a spec and one entry in the
+ * A command as another helper would add one (`reports send`): a spec and one entry in the
  * table. It runs until stopped, and tells the test what it was given.
  */
 function webhooksRun(seen: { values?: unknown; stopped?: StopReason; database?: string }) {
   return defineCommand({
-    words: ['webhooks', 'run'],
+    words: ['reports', 'send'],
     summary: 'deliver pending webhook events until SIGTERM or SIGINT',
     details: 'Delivers pending webhook events in rounds.',
     database: 'existing',
@@ -64,24 +64,24 @@ describe('cx-accounts CLI: the command table', () => {
     const url = 'postgres://app:s3cret@db/cx';
 
     const ok = memoryHost();
-    const code = await runCli(['webhooks', 'run', '--url', url, '--endpoint', 'hook1', '--limit', '7', '--once'], ok.host, commands);
+    const code = await runCli(['reports', 'send', '--url', url, '--endpoint', 'hook1', '--limit', '7', '--once'], ok.host, commands);
     expect(code).toBe(0);
     expect(seen).toMatchObject({ values: { once: true, limit: 7, endpoint: 'hook1' }, database: 'postgres://app:***@db/cx', stopped: undefined });
 
     const wrong = memoryHost();
-    expect(await runCli(['webhooks', 'run', '--url', url, '--endpoint', 'hook1', '--limit', '501'], wrong.host, commands)).toBe(2);
-    expect(wrong.error[0]).toBe("cx-accounts webhooks run: --limit must be a whole number from 1 to 500, got '501'");
+    expect(await runCli(['reports', 'send', '--url', url, '--endpoint', 'hook1', '--limit', '501'], wrong.host, commands)).toBe(2);
+    expect(wrong.error[0]).toBe("cx-accounts reports send: --limit must be a whole number from 1 to 500, got '501'");
     expect(wrong.error.join('\n')).toContain('--limit <deliveries>  deliveries one round makes at most: a whole number from 1 to 500 (default 50)');
 
     const tooLong = memoryHost();
-    expect(await runCli(['webhooks', 'run', '--url', url, '--endpoint', 'endpoint-9'], tooLong.host, commands)).toBe(2);
-    expect(tooLong.error[0]).toBe("cx-accounts webhooks run: --endpoint: at most 8 characters, got 'endpoint-9'");
+    expect(await runCli(['reports', 'send', '--url', url, '--endpoint', 'endpoint-9'], tooLong.host, commands)).toBe(2);
+    expect(tooLong.error[0]).toBe("cx-accounts reports send: --endpoint: at most 8 characters, got 'endpoint-9'");
 
     const group = memoryHost();
-    expect(await runCli(['webhooks'], group.host, commands)).toBe(2);
-    expect(group.error[0]).toBe('cx-accounts webhooks: needs a command: run');
-    expect(globalUsage(commands)).toContain('cx-accounts webhooks run [--url <database>] [--once] [--limit <deliveries>] --endpoint <id>');
-    expect(globalUsage(CLI_COMMANDS)).not.toContain('webhooks');
+    expect(await runCli(['reports'], group.host, commands)).toBe(2);
+    expect(group.error[0]).toBe('cx-accounts reports: needs a command: send');
+    expect(globalUsage(commands)).toContain('cx-accounts reports send [--url <database>] [--once] [--limit <deliveries>] --endpoint <id>');
+    expect(globalUsage(CLI_COMMANDS)).not.toContain('reports');
   });
 
   it('an option name means one thing in every command (the first parse reads all commands\' options at once)', () => {
@@ -90,7 +90,7 @@ describe('cx-accounts CLI: the command table', () => {
       for (const [name, option] of Object.entries(command.parseOptions)) types.set(name, (types.get(name) ?? new Set()).add(option.type));
     }
     for (const [name, seen] of types) expect([...seen], name).toHaveLength(1);
-    expect([...types.keys()].sort()).toEqual(['after', 'domain', 'help', 'interval-ms', 'json', 'limit', 'once', 'url', 'version']);
+    expect([...types.keys()].sort()).toEqual(['after', 'allow-http', 'allow-private-networks', 'domain', 'help', 'interval-ms', 'json', 'limit', 'once', 'url', 'version']);
   });
 
   it('a command that runs until stopped gets SIGTERM, SIGINT or its output closing as `stop`, and its listeners go when it ends', async () => {
@@ -101,7 +101,7 @@ describe('cx-accounts CLI: the command table', () => {
     ] as const) {
       const seen: { stopped?: StopReason } = {};
       const host = memoryHost({ DATABASE_URL: 'postgres://db/cx' });
-      const running = runCli(['webhooks', 'run', '--endpoint', 'hook1'], host.host, [webhooksRun(seen)]);
+      const running = runCli(['reports', 'send', '--endpoint', 'hook1'], host.host, [webhooksRun(seen)]);
       // The command has started once it has printed; then the stop is sent.
       await host.printed;
       expect(host.out).toEqual(['started']);

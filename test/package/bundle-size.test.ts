@@ -61,10 +61,12 @@ describe('bundle size of the packed package (esbuild, browser, minified)', () =>
     expect(result.bytes).toBeLessThanOrEqual(25 * KB);
   });
 
-  it('formatCxError alone stays within 20 KB', async () => {
+  // 20 KB until this round; R51 words every validation issue in Korean and Japanese too
+  // (src/issue-texts.ts), which the packed bundle measured at 26.4 KB.
+  it('formatCxError alone stays within 28 KB', async () => {
     const result = await bundle('format-error', "import { formatCxError } from 'cx-accounts';\nconsole.log(formatCxError);\n");
     report('formatCxError', result);
-    expect(result.bytes).toBeLessThanOrEqual(20 * KB);
+    expect(result.bytes).toBeLessThanOrEqual(28 * KB);
   });
 
   it('createCxAccounts with the memory store bundles for the browser (size printed, no budget yet)', async () => {

@@ -199,7 +199,7 @@ describe.each(backends)('migrations: $name', (backend) => {
         { account_key: 'k1', message_id: 'wh-1', customer_id: 'c1', answer: JSON.stringify({ kind: 'away', text: 'Back at 9' }), at: 5 },
         { account_key: 'k1', message_id: 'wh-2', customer_id: 'c1', answer: 'null', at: 6 },
       ]).execute();
-      expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: ['0005_message_directions'] });
+      expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: ['0005_message_directions', '0007_webhooks'] });
 
       const store = createSqlStore(db, { dialect: backend.dialect });
       const read = await store.transaction('acme', 'read', async (tx) =>
@@ -228,7 +228,7 @@ describe.each(backends)('migrations: $name', (backend) => {
       ]);
       // Down to 0004 and up again: the receipts and the history indexes come back.
       expect((await migrator(db).migrateTo('0004_backup_audit')).error).toBeUndefined();
-      expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: ['0005_message_directions'] });
+      expect((await migrateCxSchema(db))._unsafeUnwrap()).toEqual({ applied: ['0005_message_directions', '0007_webhooks'] });
       const again = await store.transaction('acme', 'read', async (tx) => ok(await tx.findReceipt('k1', 'incoming', 'wh-1')));
       expect(again._unsafeUnwrap()).toMatchObject({ answer: { kind: 'away', text: 'Back at 9' } });
     } finally {
