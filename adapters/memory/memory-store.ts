@@ -18,7 +18,7 @@ import type {
 } from '../../src/ports/records.js';
 import type { ProductUsage, Store, StoreTransaction, TransactionMode } from '../../src/ports/store.js';
 import { serialQueue } from '../../src/internal/serial-queue.js';
-import { eventWatchers } from './event-watchers.js';
+import { eventWatchers } from '../../src/internal/event-watchers.js';
 import { memoryDueEndpoints, memoryWebhookState, memoryWebhookTransaction } from './memory-webhooks.js';
 
 type Undo = () => void;

@@ -7,9 +7,9 @@
 import { Kysely, MysqlDialect, PostgresDialect } from 'kysely';
 import { ok } from 'neverthrow';
 import { afterAll, describe, expect, it } from 'vitest';
-import { migrateCxSchema } from '../../adapters/sql/cx-migrations.js';
+import { migrateCxSchema } from '../../adapters/sql/migrations/cx-migrations.js';
 import type { CxDatabase } from '../../adapters/sql/cx-database.js';
-import { createSqlStore } from '../../adapters/sql/sql-store.js';
+import { createSqlStore } from '../../adapters/sql/store/sql-store.js';
 import type { SqlDialectName } from '../../adapters/sql/sql-dialect.js';
 import type { Store } from '../../src/ports/store.js';
 import { checkAvailable, mysqlFactory, postgresFactory } from '../stores/sql-stores.js';

@@ -6,8 +6,8 @@
 import { ok } from 'neverthrow';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres } from '../../adapters/sql/open-postgres.js';
-import type { ClosableStore } from '../../adapters/sql/open-migrated-store.js';
+import { openPostgres } from '../../adapters/sql/postgres/open-postgres.js';
+import type { ClosableStore } from '../../adapters/sql/store/open-migrated-store.js';
 import { checkAvailable, createPostgresDatabase, postgresFactory } from '../stores/sql-stores.js';
 import { accountRecord, outcome, read, write } from './store-records.js';
 

@@ -6,7 +6,7 @@
  */
 import { err, ok } from 'neverthrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HISTORY_UNION_LIMIT } from '../../adapters/sql/store-queries.js';
+import { HISTORY_UNION_LIMIT } from '../../adapters/sql/queries/store-queries.js';
 import { ruleError } from '../../src/errors.js';
 import type { ContactPosition, ContactRecord, EventDraft, HistoryFilter, HistoryPosition, HistoryRecord, HistoryRow } from '../../src/ports/records.js';
 import type { Store } from '../../src/ports/store.js';

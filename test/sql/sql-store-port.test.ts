@@ -5,7 +5,7 @@
  */
 import { err, ok } from 'neverthrow';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MAX_TRANSACTION_ATTEMPTS } from '../../adapters/sql/transaction-runner.js';
+import { MAX_TRANSACTION_ATTEMPTS } from '../../adapters/sql/store/transaction-runner.js';
 import { ruleError } from '../../src/errors.js';
 import type { AccountListPosition, AccountListRow } from '../../src/ports/records.js';
 import type { Store } from '../../src/ports/store.js';

@@ -1,5 +1,5 @@
 import type { SqliteDatabase, SqliteStatement } from 'kysely';
-import { ROW_ARRAYS_HINT } from './prepared-queries.js';
+import { ROW_ARRAYS_HINT } from '../queries/prepared-queries.js';
 
 /** better-sqlite3's switch between rows as objects and rows as arrays. */
 type RawMode = { raw?(toggle: boolean): unknown };

@@ -1,11 +1,11 @@
 import type { Kysely } from 'kysely';
-import type { Store } from '../../src/ports/store.js';
-import { appendBackupChunk, deleteBackupChunks, readBackupChunks } from './backup-chunks.js';
-import { listExpiredBackupJobs, listRunnableBackupJobs } from './backup-job-queues.js';
-import type { CxDatabase } from './cx-database.js';
-import { DEFAULT_LOCK_TIMEOUT_MS, detectDialect, isLockTimeout, isSqlDialectName, sqlCapabilities, type SqlDialectName } from './sql-dialect.js';
+import type { Store } from '../../../src/ports/store.js';
+import { appendBackupChunk, deleteBackupChunks, readBackupChunks } from '../queries/backup-chunks.js';
+import { listExpiredBackupJobs, listRunnableBackupJobs } from '../queries/backup-job-queues.js';
+import type { CxDatabase } from '../cx-database.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, detectDialect, isLockTimeout, isSqlDialectName, sqlCapabilities, type SqlDialectName } from '../sql-dialect.js';
 import { transactionRunner } from './transaction-runner.js';
-import { listDueWebhookEndpoints } from './webhook-queries.js';
+import { listDueWebhookEndpoints } from '../queries/webhook-queries.js';
 import { sqlEventWatch, type EventListener, type SqlEventWatch } from './event-watch.js';
 
 /**

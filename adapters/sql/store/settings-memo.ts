@@ -1,4 +1,4 @@
-import type { AccountSettings } from '../../src/schedule/schedule-types.js';
+import type { AccountSettings } from '../../../src/schedule/schedule-types.js';
 
 /** Accounts remembered per store; past this many the memo starts over. */
 const MAX_REMEMBERED = 1024;

@@ -1,4 +1,4 @@
-import type { EventWatcher } from '../../src/ports/webhook-port.js';
+import type { EventWatcher } from '../ports/webhook-port.js';
 
 /**
  * The watchers of a store's events by domain (R52): what `Store.watchEvents` registers, and

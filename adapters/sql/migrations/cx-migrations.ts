@@ -1,13 +1,13 @@
 import type { Kysely, Migration } from 'kysely';
 import { err, ok, type Result } from 'neverthrow';
-import { storeFailure, type CxError } from '../../src/errors.js';
-import { eventsAndHistoryReadsMigration } from './events-and-history-reads-migration.js';
-import { domainLockVersionMigration } from './domain-lock-version-migration.js';
-import { backupAuditMigration } from './backup-audit-migration.js';
-import { initialSchemaMigration } from './initial-schema-migration.js';
+import { storeFailure, type CxError } from '../../../src/errors.js';
+import { eventsAndHistoryReadsMigration } from './0002-events-and-history-reads.js';
+import { domainLockVersionMigration } from './0003-domain-lock-version.js';
+import { backupAuditMigration } from './0004-backup-audit.js';
+import { initialSchemaMigration } from './0001-initial-schema.js';
 import { kyselyMigrator } from './kysely-migrator.js';
-import { messageDirectionsMigration } from './message-directions-migration.js';
-import { webhooksMigration } from './webhooks-migration.js';
+import { messageDirectionsMigration } from './0005-message-directions.js';
+import { webhooksMigration } from './0007-webhooks.js';
 
 /**
  * The table where Kysely's `Migrator` records the `cx-accounts` migrations that ran.

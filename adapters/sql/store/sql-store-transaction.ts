@@ -20,12 +20,12 @@ import type {
   ReceiptRecord,
   RoomRecord,
   StoredImage,
-} from '../../src/ports/records.js';
-import { ROOM_KINDS } from '../../src/ports/records.js';
-import type { ProductUsage, StoreTransaction } from '../../src/ports/store.js';
-import { asStoreError } from '../../src/ports/store-error.js';
+} from '../../../src/ports/records.js';
+import { ROOM_KINDS } from '../../../src/ports/records.js';
+import type { ProductUsage, StoreTransaction } from '../../../src/ports/store.js';
+import { asStoreError } from '../../../src/ports/store-error.js';
 import type { AccountAgentMemo } from './account-agent-memo.js';
-import { joinParts, splitParts } from './binary-parts.js';
+import { joinParts, splitParts } from '../queries/binary-parts.js';
 import type {
   AccountTable,
   BackupJobTable,
@@ -36,9 +36,9 @@ import type {
   ProductTable,
   ReceiptTable,
   RoomTable,
-} from './cx-database.js';
-import { nameKeyHash } from './name-key-hash.js';
-import type { PreparedQueries, QueryShape } from './prepared-queries.js';
+} from '../cx-database.js';
+import { nameKeyHash } from '../queries/name-key-hash.js';
+import type { PreparedQueries, QueryShape } from '../queries/prepared-queries.js';
 import {
   ACCOUNT_INSERT_COLUMNS,
   accountToRow,
@@ -60,14 +60,14 @@ import {
   rowToEvent,
   rowToProduct,
   rowToReceipt,
-} from './record-rows.js';
-import { storedMember, toDate, toDriverBytes, toMillis, toNumber } from './row-values.js';
+} from '../queries/record-rows.js';
+import { storedMember, toDate, toDriverBytes, toMillis, toNumber } from '../queries/row-values.js';
 import { timeZoneOfSettings, type SettingsMemo } from './settings-memo.js';
-import type { SqlCapabilities } from './sql-dialect.js';
-import * as Q from './store-queries.js';
-import { upsertQuery } from './upsert.js';
-import type { WebhookTransaction } from '../../src/ports/webhook-port.js';
-import { sqlWebhookTransaction } from './webhook-queries.js';
+import type { SqlCapabilities } from '../sql-dialect.js';
+import * as Q from '../queries/store-queries.js';
+import { upsertQuery } from '../queries/upsert.js';
+import type { WebhookTransaction } from '../../../src/ports/webhook-port.js';
+import { sqlWebhookTransaction } from '../queries/webhook-queries.js';
 
 /** The agents of an account as stored: in order, and the next free position. */
 type StoredAgents = { ids: string[]; nextPosition: number };

@@ -1,6 +1,6 @@
 import type { Compilable, Insertable, Kysely } from 'kysely';
-import type { CxDatabase } from './cx-database.js';
-import type { SqlCapabilities } from './sql-dialect.js';
+import type { CxDatabase } from '../cx-database.js';
+import type { SqlCapabilities } from '../sql-dialect.js';
 
 /**
  * The query that inserts a row, or replaces the non-key columns of the row with the same key:

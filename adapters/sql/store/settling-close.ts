@@ -1,6 +1,6 @@
 import { err } from 'neverthrow';
-import { storeFailure } from '../../src/errors.js';
-import type { Store } from '../../src/ports/store.js';
+import { storeFailure } from '../../../src/errors.js';
+import type { Store } from '../../../src/ports/store.js';
 
 /**
  * A store whose `close()` settles every call in flight first (R49): it stops taking new

@@ -1,5 +1,5 @@
 import { sql } from 'kysely';
-import { queryShape } from './prepared-queries.js';
+import { queryShape } from '../queries/prepared-queries.js';
 
 /**
  * Takes, and holds until the transaction ends, the lock of a domain's writes (PostgreSQL,

@@ -1,9 +1,9 @@
 import { sql, type Kysely } from 'kysely';
-import type { Store } from '../../src/ports/store.js';
-import type { CxDatabase } from './cx-database.js';
+import type { Store } from '../../../src/ports/store.js';
+import type { CxDatabase } from '../cx-database.js';
 import type { SqlStoreOptions } from './sql-store.js';
-import { migrateCxSchema } from './cx-migrations.js';
-import type { SqlDialectName } from './sql-dialect.js';
+import { migrateCxSchema } from '../migrations/cx-migrations.js';
+import type { SqlDialectName } from '../sql-dialect.js';
 import { settleBeforeClose } from './settling-close.js';
 import { buildSqlStore } from './sql-store.js';
 import type { EventListener, SqlEventWatch } from './event-watch.js';

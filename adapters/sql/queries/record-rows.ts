@@ -16,8 +16,8 @@ import {
   type HistoryRow,
   type ProductRecord,
   type ReceiptRecord,
-} from '../../src/ports/records.js';
-import type { AccountSettings } from '../../src/schedule/schedule-types.js';
+} from '../../../src/ports/records.js';
+import type { AccountSettings } from '../../../src/schedule/schedule-types.js';
 import type {
   AccountTable,
   BackupJobTable,
@@ -27,7 +27,7 @@ import type {
   HistoryTable,
   ProductTable,
   ReceiptTable,
-} from './cx-database.js';
+} from '../cx-database.js';
 import { nameKeyHash } from './name-key-hash.js';
 import { storedMember, toDate, toDateOrNull, toMillis, toMillisOrNull, toNumber } from './row-values.js';
 

@@ -1,6 +1,6 @@
 import { Kysely, MysqlDialect } from 'kysely';
-import type { CxDatabase } from './cx-database.js';
-import { openFailure, openMigratedStore, type ClosableStore, type SqlOpenOptions } from './open-migrated-store.js';
+import type { CxDatabase } from '../cx-database.js';
+import { openFailure, openMigratedStore, type ClosableStore, type SqlOpenOptions } from '../store/open-migrated-store.js';
 
 /**
  * Connection settings of {@link openMysql}.

@@ -1,20 +1,20 @@
 import type { DatabaseConnection, Kysely } from 'kysely';
 import { err, type Result } from 'neverthrow';
-import { nameTaken, ruleError, storeFailure, type CxError } from '../../src/errors.js';
-import type { StoreTransaction, TransactionMode } from '../../src/ports/store.js';
-import { StoreError, storeFailureOf } from '../../src/ports/store-error.js';
-import { describeCause } from '../../src/internal/describe-cause.js';
-import { serialQueue } from '../../src/internal/serial-queue.js';
-import type { CxDatabase } from './cx-database.js';
+import { nameTaken, ruleError, storeFailure, type CxError } from '../../../src/errors.js';
+import type { StoreTransaction, TransactionMode } from '../../../src/ports/store.js';
+import { StoreError, storeFailureOf } from '../../../src/ports/store-error.js';
+import { describeCause } from '../../../src/internal/describe-cause.js';
+import { serialQueue } from '../../../src/internal/serial-queue.js';
+import type { CxDatabase } from '../cx-database.js';
 import { isConflictAbort, isConnectionLost, isLockWaitTimeout, isRetryableFailure, isStatementTimeout, violatedUniqueRule } from './driver-errors.js';
-import { preparedQueries, rawStatement } from './prepared-queries.js';
-import { DEFAULT_LOCK_TIMEOUT_MS, sessionLockLimits, writeTransactionLimits, type SqlCapabilities } from './sql-dialect.js';
+import { preparedQueries, rawStatement } from '../queries/prepared-queries.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, sessionLockLimits, writeTransactionLimits, type SqlCapabilities } from '../sql-dialect.js';
 import { accountAgentMemo } from './account-agent-memo.js';
 import { settingsMemo } from './settings-memo.js';
 import { SqlStoreTransaction } from './sql-store-transaction.js';
 import { LOCK_DOMAIN_BY_WRITE, LOCK_DOMAIN_BY_WRITE_THEN_UNBOUND } from './domain-lock.js';
-import { busyPauseMillis, isSqliteBusy, pause, retryWhileBusy } from './sqlite-drivers/busy-wait.js';
-import { ENSURE_DOMAIN_ON_CONFLICT, ENSURE_DOMAIN_ON_DUPLICATE } from './store-queries.js';
+import { busyPauseMillis, isSqliteBusy, pause, retryWhileBusy } from './busy-wait.js';
+import { ENSURE_DOMAIN_ON_CONFLICT, ENSURE_DOMAIN_ON_DUPLICATE } from '../queries/store-queries.js';
 
 /** How often a transaction runs at most when the database reports a deadlock or serialization failure. */
 export const MAX_TRANSACTION_ATTEMPTS = 5;

@@ -1,5 +1,5 @@
 import { CompiledQuery, type Compilable, type DatabaseConnection, type Kysely, type QueryResult } from 'kysely';
-import type { CxDatabase } from './cx-database.js';
+import type { CxDatabase } from '../cx-database.js';
 
 /**
  * A query of fixed shape: `build` receives one marker per argument and must put each where a

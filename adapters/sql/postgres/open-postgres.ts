@@ -1,8 +1,8 @@
 import { Kysely, PostgresDialect } from 'kysely';
-import type { CxDatabase } from './cx-database.js';
-import { openFailure, openMigratedStore, type ClosableStore, type SqlOpenOptions } from './open-migrated-store.js';
+import type { CxDatabase } from '../cx-database.js';
+import { openFailure, openMigratedStore, type ClosableStore, type SqlOpenOptions } from '../store/open-migrated-store.js';
 import { isPGliteLike, pgliteDialect, type PGliteLike } from './pglite-dialect.js';
-import { postgresEventListener } from './event-watch.js';
+import { postgresEventListener } from '../store/event-watch.js';
 
 /**
  * Connection settings of {@link openPostgres} for a PostgreSQL server.

@@ -4,7 +4,7 @@
  *
  * @module
  */
-import { StoreError } from '../../src/ports/store-error.js';
+import { StoreError } from '../../../src/ports/store-error.js';
 
 /** A number from a numeric column, whatever the driver made of it. */
 export function toNumber(value: number | string | bigint): number {

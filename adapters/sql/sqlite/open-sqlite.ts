@@ -1,13 +1,13 @@
 import { Kysely, SqliteDialect } from 'kysely';
-import type { CxDatabase } from './cx-database.js';
-import { CX_MIGRATION_TABLE, cxMigrations, migrateCxSchema } from './cx-migrations.js';
-import { openFailure, openMigratedStore, type ClosableStore, type SqlOpenOptions } from './open-migrated-store.js';
-import { DEFAULT_LOCK_TIMEOUT_MS, isLockTimeout } from './sql-dialect.js';
+import type { CxDatabase } from '../cx-database.js';
+import { CX_MIGRATION_TABLE, cxMigrations, migrateCxSchema } from '../migrations/cx-migrations.js';
+import { openFailure, openMigratedStore, type ClosableStore, type SqlOpenOptions } from '../store/open-migrated-store.js';
+import { DEFAULT_LOCK_TIMEOUT_MS, isLockTimeout } from '../sql-dialect.js';
 import { sharedSqliteStore, sqliteFileKey } from './sqlite-file-registry.js';
 import { cachingSqliteDatabase } from './sqlite-statement-cache.js';
-import { retryWhileBusy } from './sqlite-drivers/busy-wait.js';
-import { loadSqliteDriver } from './sqlite-drivers/open-sqlite-database.js';
-import { isSqliteDriverName, SQLITE_DRIVERS, type SqliteDriverDatabase, type SqliteDriverName } from './sqlite-drivers/sqlite-driver.js';
+import { retryWhileBusy } from '../store/busy-wait.js';
+import { loadSqliteDriver } from './drivers/open-sqlite-database.js';
+import { isSqliteDriverName, SQLITE_DRIVERS, type SqliteDriverDatabase, type SqliteDriverName } from './drivers/sqlite-driver.js';
 
 /**
  * Options of {@link openSqlite}.

@@ -1,7 +1,7 @@
 import { readlinkSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
-import type { ClosableStore } from './open-migrated-store.js';
-import { settleBeforeClose } from './settling-close.js';
+import type { ClosableStore } from '../store/open-migrated-store.js';
+import { settleBeforeClose } from '../store/settling-close.js';
 
 /**
  * The SQLite files this process has open, by real path: the one store of each, and how many

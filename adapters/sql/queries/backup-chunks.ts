@@ -1,9 +1,9 @@
 import type { CompiledQuery, Kysely } from 'kysely';
 import { joinParts, splitParts } from './binary-parts.js';
-import type { CxDatabase } from './cx-database.js';
+import type { CxDatabase } from '../cx-database.js';
 import { toDriverBytes, toNumber } from './row-values.js';
-import type { Exclusive } from './transaction-runner.js';
-import type { BackupLease } from '../../src/ports/store.js';
+import type { Exclusive } from '../store/transaction-runner.js';
+import type { BackupLease } from '../../../src/ports/store.js';
 
 /** Parts read per query when streaming a backup file (each part at most 1 MiB). */
 const PARTS_PER_READ = 4;

@@ -1,8 +1,8 @@
 import type { Kysely } from 'kysely';
-import type { EventWatcher } from '../../src/ports/webhook-port.js';
-import { eventWatchers } from '../memory/event-watchers.js';
-import type { CxDatabase } from './cx-database.js';
-import { toNumber } from './row-values.js';
+import type { EventWatcher } from '../../../src/ports/webhook-port.js';
+import { eventWatchers } from '../../../src/internal/event-watchers.js';
+import type { CxDatabase } from '../cx-database.js';
+import { toNumber } from '../queries/row-values.js';
 import type { Exclusive } from './transaction-runner.js';
 
 /** The PostgreSQL channel the `cx_events` trigger notifies, with the domain id as payload (migration 0007). */
