@@ -1,28 +1,16 @@
 import {
-  MysqlAdapter,
-  PostgresAdapter,
-  SqliteAdapter,
   sql,
   type ColumnDefinitionBuilder,
   type CreateTableBuilder,
   type Kysely,
-  type Migration,
 } from 'kysely';
+import type { DialectMigration } from './dialect-migration.js';
 
-// Frozen in time: this file imports nothing of the library. The dialect detection and the
-// column types below are copies, as they were when this migration was released, of what
+// Frozen in time: this file imports nothing of the library. The column types below are
+// copies, as they were when this migration was released, of what
 // `sql-dialect.ts` declared then; later changes there must not change this schema.
 
 type Dialect = 'sqlite' | 'postgres' | 'mysql';
-
-/** The dialect of a Kysely instance, from its adapter (Kysely's own or subclasses). */
-function dialectOf(db: Kysely<any>): Dialect | null {
-  const adapter = db.getExecutor().adapter;
-  if (adapter instanceof SqliteAdapter) return 'sqlite';
-  if (adapter instanceof PostgresAdapter) return 'postgres';
-  if (adapter instanceof MysqlAdapter) return 'mysql';
-  return null;
-}
 
 /** Column types per dialect, as released with this migration. */
 const TYPES = {
@@ -62,10 +50,8 @@ async function mysqlBinaryCollation(db: Kysely<any>): Promise<string> {
  * index needed). Keyset paging of active accounts reads the index
  * `(active_domain_id, activated_at, id)`.
  */
-export const initialSchemaMigration: Migration = {
-  async up(db: Kysely<any>): Promise<void> {
-    const dialect = dialectOf(db);
-    if (!dialect) throw new Error('cx-accounts migrations need a SQLite, PostgreSQL or MySQL Kysely dialect');
+export const initialSchemaMigration: DialectMigration = {
+  async up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     const caps = { types: TYPES[dialect] as (typeof TYPES)[Dialect] };
     const tableOptions = dialect === 'mysql' ? sql.raw(`engine=InnoDB default charset=utf8mb4 collate=${await mysqlBinaryCollation(db)}`) : null;
     const table = (name: string): CreateTableBuilder<string, never> => {

@@ -1,18 +1,10 @@
-import { MysqlAdapter, PostgresAdapter, SqliteAdapter, sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { DialectMigration } from './dialect-migration.js';
 
 // Frozen in time: this file imports nothing of the library. Types, names and SQL are written
 // out as they were when this migration was released.
 
 type Dialect = 'sqlite' | 'postgres' | 'mysql';
-
-/** The dialect of a Kysely instance, from its adapter (Kysely's own or subclasses). */
-function dialectOf(db: Kysely<any>): Dialect {
-  const adapter = db.getExecutor().adapter;
-  if (adapter instanceof SqliteAdapter) return 'sqlite';
-  if (adapter instanceof PostgresAdapter) return 'postgres';
-  if (adapter instanceof MysqlAdapter) return 'mysql';
-  throw new Error('cx-accounts migrations need a SQLite, PostgreSQL or MySQL Kysely dialect');
-}
 
 /** Column types of this migration, per dialect. */
 const TYPES = {
@@ -84,9 +76,8 @@ const INDEXES: readonly [string, string, readonly string[]][] = [
  * statement, so there every step is skipped when already done and the backfill only touches
  * rows that do not have their values yet.
  */
-export const eventsAndHistoryReadsMigration: Migration = {
-  async up(db: Kysely<any>): Promise<void> {
-    const dialect = dialectOf(db);
+export const eventsAndHistoryReadsMigration: DialectMigration = {
+  async up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     if (dialect === 'sqlite') {
       // A savepoint, not BEGIN: `openSqlite` may already hold the file's write lock in a
       // transaction (several processes opening one new file), and a savepoint nests in it.
@@ -104,8 +95,7 @@ export const eventsAndHistoryReadsMigration: Migration = {
     }
   },
 
-  async down(db: Kysely<any>): Promise<void> {
-    const dialect = dialectOf(db);
+  async down(db: Kysely<any>, dialect: Dialect): Promise<void> {
     for (const [name, table] of INDEXES) {
       if (table === 'cx_receipts') continue;
       if (dialect === 'mysql') {

@@ -1,4 +1,5 @@
-import { sql, type Kysely, type Migration } from 'kysely';
+import { sql, type Kysely } from 'kysely';
+import type { DialectMigration } from './dialect-migration.js';
 
 /**
  * Migration `0003_domain_lock_version`: a counter on each domain's lock row, which every
@@ -13,7 +14,7 @@ import { sql, type Kysely, type Migration } from 'kysely';
  * Frozen in time: literal SQL only, nothing imported from today's schema code. `bigint`
  * works as written on SQLite (integer affinity), PostgreSQL and MySQL/MariaDB.
  */
-export const domainLockVersionMigration: Migration = {
+export const domainLockVersionMigration: DialectMigration = {
   async up(db: Kysely<any>): Promise<void> {
     await sql`alter table cx_domains add column lock_version bigint not null default 0`.execute(db);
   },

@@ -1,15 +1,7 @@
-import { MysqlAdapter, PostgresAdapter, SqliteAdapter, type Kysely, type Migration } from 'kysely';
+import type { Kysely } from 'kysely';
+import type { DialectMigration } from './dialect-migration.js';
 
 // Frozen in time: this file imports nothing of today's schema code (types are literal SQL).
-
-/** The database behind a Kysely instance, as this migration knows them. */
-function dialectOf(db: Kysely<any>): 'sqlite' | 'postgres' | 'mysql' {
-  const adapter = db.getExecutor().adapter;
-  if (adapter instanceof SqliteAdapter) return 'sqlite';
-  if (adapter instanceof PostgresAdapter) return 'postgres';
-  if (adapter instanceof MysqlAdapter) return 'mysql';
-  throw new Error('cx-accounts migrations need a SQLite, PostgreSQL or MySQL Kysely dialect');
-}
 
 /**
  * Backups for audits (R45, R46): each job keeps its filter (`filter_from`, `filter_to`,
@@ -18,9 +10,9 @@ function dialectOf(db: Kysely<any>): 'sqlite' | 'postgres' | 'mysql' {
  * (`rows_done`, `rows_total`). Jobs made before read as whole-history CSV backups; a `pending`
  * one gets its watermark when it runs. One `ALTER TABLE` per column: SQLite adds one at a time.
  */
-export const backupAuditMigration: Migration = {
-  async up(db: Kysely<any>): Promise<void> {
-    const integer64 = dialectOf(db) === 'sqlite' ? 'integer' : 'bigint';
+export const backupAuditMigration: DialectMigration = {
+  async up(db: Kysely<any>, dialect: 'sqlite' | 'postgres' | 'mysql'): Promise<void> {
+    const integer64 = dialect === 'sqlite' ? 'integer' : 'bigint';
     const add = (build: (table: ReturnType<Kysely<any>['schema']['alterTable']>) => { execute(): Promise<void> }) =>
       build(db.schema.alterTable('cx_backup_jobs')).execute();
     await add((table) => table.addColumn('filter_from', integer64));

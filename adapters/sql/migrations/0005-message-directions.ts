@@ -1,19 +1,11 @@
 import { createHash } from 'node:crypto';
-import { MysqlAdapter, PostgresAdapter, SqliteAdapter, sql, type Kysely, type Migration, type RawBuilder } from 'kysely';
+import { sql, type Kysely, type RawBuilder } from 'kysely';
+import type { DialectMigration } from './dialect-migration.js';
 
 // Frozen in time: this file imports nothing of the library. Types, names, SQL and the name key
 // function are written out as they were when this migration was released.
 
 type Dialect = 'sqlite' | 'postgres' | 'mysql';
-
-/** The dialect of a Kysely instance, from its adapter (Kysely's own or subclasses). */
-function dialectOf(db: Kysely<any>): Dialect {
-  const adapter = db.getExecutor().adapter;
-  if (adapter instanceof SqliteAdapter) return 'sqlite';
-  if (adapter instanceof PostgresAdapter) return 'postgres';
-  if (adapter instanceof MysqlAdapter) return 'mysql';
-  throw new Error('cx-accounts migrations need a SQLite, PostgreSQL or MySQL Kysely dialect');
-}
 
 /** Column types of this migration, per dialect. */
 const TYPES = {
@@ -73,9 +65,8 @@ const HISTORY_INDEXES: readonly [old: string, replacement: string, columns: read
  * SQLite runs it in one savepoint, PostgreSQL in the migrator's transaction; MySQL commits each
  * DDL statement, so there every step is skipped when already done.
  */
-export const messageDirectionsMigration: Migration = {
-  async up(db: Kysely<any>): Promise<void> {
-    const dialect = dialectOf(db);
+export const messageDirectionsMigration: DialectMigration = {
+  async up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     if (dialect === 'sqlite') {
       // A savepoint, not BEGIN: `openSqlite` may already hold the file's write lock in a transaction.
       await sql`savepoint cx_0005`.execute(db);
@@ -92,8 +83,7 @@ export const messageDirectionsMigration: Migration = {
     }
   },
 
-  async down(db: Kysely<any>): Promise<void> {
-    const dialect = dialectOf(db);
+  async down(db: Kysely<any>, dialect: Dialect): Promise<void> {
     const types = TYPES[dialect];
     const run = (statement: string) => sql.raw(statement).execute(db);
     const tableOptions = dialect === 'mysql' ? await mysqlTableOptions(db) : '';

@@ -1,16 +1,9 @@
-import { MysqlAdapter, PostgresAdapter, SqliteAdapter, sql, type CreateTableBuilder, type Kysely, type Migration } from 'kysely';
+import { sql, type CreateTableBuilder, type Kysely } from 'kysely';
+import type { DialectMigration } from './dialect-migration.js';
 
 // Frozen in time: this file imports nothing of today's schema code (types are literal SQL).
 
 type Dialect = 'sqlite' | 'postgres' | 'mysql';
-
-function dialectOf(db: Kysely<any>): Dialect {
-  const adapter = db.getExecutor().adapter;
-  if (adapter instanceof SqliteAdapter) return 'sqlite';
-  if (adapter instanceof PostgresAdapter) return 'postgres';
-  if (adapter instanceof MysqlAdapter) return 'mysql';
-  throw new Error('cx-accounts migrations need a SQLite, PostgreSQL or MySQL Kysely dialect');
-}
 
 /** Binary NO PAD collations first, as in 0001. */
 const MYSQL_BINARY_COLLATIONS = ['utf8mb4_nopad_bin', 'utf8mb4_0900_bin', 'utf8mb4_bin'];
@@ -33,9 +26,8 @@ async function mysqlBinaryCollation(db: Kysely<any>): Promise<string> {
  *   each domain a statement wrote events of. NOTIFY is transactional: it reaches listeners
  *   when the writing transaction commits, and never when it rolls back.
  */
-export const webhooksMigration: Migration = {
-  async up(db: Kysely<any>): Promise<void> {
-    const dialect = dialectOf(db);
+export const webhooksMigration: DialectMigration = {
+  async up(db: Kysely<any>, dialect: Dialect): Promise<void> {
     const millis = dialect === 'sqlite' ? 'integer' : 'bigint';
     const tableOptions = dialect === 'mysql' ? sql.raw(`engine=InnoDB default charset=utf8mb4 collate=${await mysqlBinaryCollation(db)}`) : null;
     const table = (name: string): CreateTableBuilder<string, never> => {
@@ -83,8 +75,8 @@ export const webhooksMigration: Migration = {
     }
   },
 
-  async down(db: Kysely<any>): Promise<void> {
-    if (dialectOf(db) === 'postgres') {
+  async down(db: Kysely<any>, dialect: Dialect): Promise<void> {
+    if (dialect === 'postgres') {
       await sql`drop trigger if exists cx_events_notify on cx_events`.execute(db);
       await sql`drop function if exists cx_notify_events()`.execute(db);
     }

@@ -2,7 +2,7 @@ import type { CompiledQuery, Kysely } from 'kysely';
 import { joinParts, splitParts } from './binary-parts.js';
 import type { CxDatabase } from '../cx-database.js';
 import { toDriverBytes, toNumber } from './row-values.js';
-import type { Exclusive } from '../store/transaction-runner.js';
+import type { Exclusive } from './exclusive.js';
 import type { BackupLease } from '../../../src/ports/store.js';
 
 /** Parts read per query when streaming a backup file (each part at most 1 MiB). */

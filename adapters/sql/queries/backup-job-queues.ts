@@ -3,7 +3,7 @@ import type { BackupJobRecord } from '../../../src/ports/records.js';
 import type { CxDatabase } from '../cx-database.js';
 import { rowToBackupJob } from './record-rows.js';
 import { toMillis } from './row-values.js';
-import type { Exclusive } from '../store/transaction-runner.js';
+import type { Exclusive } from './exclusive.js';
 
 /** At most this many jobs per call, whatever the caller asks. */
 const MAX_LIMIT = 10_000;

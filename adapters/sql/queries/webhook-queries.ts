@@ -2,7 +2,7 @@ import type { Compilable, Kysely, QueryResult } from 'kysely';
 import type { WebhookAttemptRecord, WebhookEndpointRecord, WebhookStatus, WebhookTransaction } from '../../../src/ports/webhook-port.js';
 import type { CxDatabase } from '../cx-database.js';
 import { toDate, toDateOrNull, toMillis, toMillisOrNull, toNumber } from './row-values.js';
-import type { Exclusive } from '../store/transaction-runner.js';
+import type { Exclusive } from './exclusive.js';
 
 type Numeric = number | string | bigint;
 

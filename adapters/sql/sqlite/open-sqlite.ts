@@ -108,7 +108,7 @@ async function openConnection(filename: string, lockTimeoutMs: number, what: str
     try {
       await retryWhileBusy(() => opened.exec('begin immediate'), lockTimeoutMs, startedAt);
       began = true;
-      const migrated = await migrateCxSchema(db);
+      const migrated = await migrateCxSchema(db, 'sqlite');
       database.exec(migrated.isOk() ? 'commit' : 'rollback');
     } catch (cause) {
       if (began) {

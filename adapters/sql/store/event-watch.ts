@@ -3,7 +3,7 @@ import type { EventWatcher } from '../../../src/ports/webhook-port.js';
 import { eventWatchers } from '../../../src/internal/event-watchers.js';
 import type { CxDatabase } from '../cx-database.js';
 import { toNumber } from '../queries/row-values.js';
-import type { Exclusive } from './transaction-runner.js';
+import type { Exclusive } from '../queries/exclusive.js';
 
 /** The PostgreSQL channel the `cx_events` trigger notifies, with the domain id as payload (migration 0007). */
 export const EVENTS_CHANNEL = 'cx_events';

@@ -69,7 +69,7 @@ export async function openMigratedStore(
     await db.destroy().catch(() => undefined);
     throw openFailure(what, cause);
   }
-  const migrated = await migrateCxSchema(db);
+  const migrated = await migrateCxSchema(db, dialect);
   if (migrated.isErr()) {
     await db.destroy().catch(() => undefined);
     const cause = migrated.error.code === 'store_failure' ? migrated.error.cause : migrated.error;

@@ -6,6 +6,7 @@ import { StoreError, storeFailureOf } from '../../../src/ports/store-error.js';
 import { describeCause } from '../../../src/internal/describe-cause.js';
 import { serialQueue } from '../../../src/internal/serial-queue.js';
 import type { CxDatabase } from '../cx-database.js';
+import type { Exclusive } from '../queries/exclusive.js';
 import { isConflictAbort, isConnectionLost, isLockWaitTimeout, isRetryableFailure, isStatementTimeout, violatedUniqueRule } from './driver-errors.js';
 import { preparedQueries, rawStatement } from '../queries/prepared-queries.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, sessionLockLimits, writeTransactionLimits, type SqlCapabilities } from '../sql-dialect.js';
@@ -35,9 +36,6 @@ type Attempt<T> =
   | { retry: true; cause: unknown; nameTaken?: true }
   /** SQLite: another connection holds the write lock; wait on a timer and try again (R49). */
   | { retry: 'busy'; cause: unknown };
-
-/** Runs a task now, or queued behind the store's other tasks on a single-connection database. */
-export type Exclusive = <T>(task: () => Promise<T>) => Promise<T>;
 
 /** The `transaction` method of a SQL store, and the queue its other methods share. */
 export type TransactionRunner = {
