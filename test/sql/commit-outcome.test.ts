@@ -67,7 +67,7 @@ const targets: Target[] = [
 
 const putProduct = (store: Store, productId: string) =>
   store.transaction('acme', 'write', async (tx) => {
-    await tx.putProduct({ productId, name: productId, seatLimit: 1, quantity: 1 });
+    await tx.setProduct({ productId, name: productId, seatLimit: 1, quantity: 1 });
     return ok('written');
   });
 
@@ -118,7 +118,7 @@ for (const target of targets) {
       let writes = 0;
       faulty.armKillBefore(/insert into .?cx_products/i);
       const killed = await store.transaction('acme', 'write', async (tx) => {
-        await tx.putProduct({ productId: 'other', name: 'Other', seatLimit: 1, quantity: 1 });
+        await tx.setProduct({ productId: 'other', name: 'Other', seatLimit: 1, quantity: 1 });
         writes += 1;
         return ok('committed');
       });

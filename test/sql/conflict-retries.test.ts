@@ -104,7 +104,7 @@ describe('R28: conflicts refused at commit (Galera certification) are retried', 
     let runs = 0;
     const result = await store.transaction('acme', 'write', async (tx) => {
       runs += 1;
-      await tx.putProduct({ productId: `p${runs}`, name: 'Plan', seatLimit: 1, quantity: 1 });
+      await tx.setProduct({ productId: `p${runs}`, name: 'Plan', seatLimit: 1, quantity: 1 });
       return ok(runs);
     });
     expect(result._unsafeUnwrap()).toBe(4);
@@ -118,7 +118,7 @@ describe('R28: conflicts refused at commit (Galera certification) are retried', 
     let runs = 0;
     const result = await store.transaction('acme', 'write', async (tx) => {
       runs += 1;
-      await tx.putProduct({ productId: 'p', name: 'Plan', seatLimit: 1, quantity: 1 });
+      await tx.setProduct({ productId: 'p', name: 'Plan', seatLimit: 1, quantity: 1 });
       return ok(runs);
     });
     expect(runs).toBe(MAX_CONFLICT_ATTEMPTS);

@@ -72,7 +72,7 @@ describe.each(servers)('event log under concurrent writers: $name', (server) => 
             })),
           );
           await pause();
-          await tx.putProduct({ productId: `p${writerIndex}`, name: `round ${round}`, seatLimit: 1, quantity: round });
+          await tx.setProduct({ productId: `p${writerIndex}`, name: `round ${round}`, seatLimit: 1, quantity: round });
           if (refuse) return err(ruleError('version_conflict', 'refused on purpose'));
           return ok(seqs);
         });

@@ -73,7 +73,7 @@ const targets: Target[] = [
 async function timedWrite(store: ClosableStore, domainId: string, productId: string): Promise<{ result: Result<string, CxError>; millis: number }> {
   const started = performance.now();
   const result = await store.transaction(domainId, 'write', async (tx) => {
-    await tx.putProduct({ productId, name: productId, seatLimit: 1, quantity: 1 });
+    await tx.setProduct({ productId, name: productId, seatLimit: 1, quantity: 1 });
     return ok('written');
   });
   return { result, millis: performance.now() - started };

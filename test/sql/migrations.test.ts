@@ -279,7 +279,7 @@ describe.each(backends)('migrations: $name', (backend) => {
       (await migrateCxSchema(db))._unsafeUnwrap();
       const store = createSqlStore(db, { dialect: backend.dialect });
       const result = await store.transaction('acme', 'write', async (tx) => {
-        await tx.putProduct({ productId: 'basic', name: 'Basic', seatLimit: 1, quantity: 1 });
+        await tx.setProduct({ productId: 'basic', name: 'Basic', seatLimit: 1, quantity: 1 });
         return ok(await tx.listProducts());
       });
       expect(result._unsafeUnwrap()).toEqual([{ productId: 'basic', name: 'Basic', seatLimit: 1, quantity: 1 }]);

@@ -16,7 +16,7 @@ import type { Store } from '../../src/ports/store.js';
 
 const putProduct = (store: Store, productId: string, before?: () => Promise<void>) =>
   store.transaction('acme', 'write', async (tx) => {
-    await tx.putProduct({ productId, name: productId, seatLimit: 1, quantity: 1 });
+    await tx.setProduct({ productId, name: productId, seatLimit: 1, quantity: 1 });
     await before?.();
     return ok(productId);
   });

@@ -1,4 +1,4 @@
-import type { Insertable, Selectable } from 'kysely';
+import type { Insertable, Selectable, Updateable } from 'kysely';
 import {
   ABSENCE_REPLY_KINDS,
   BACKUP_FORMATS,
@@ -9,6 +9,7 @@ import {
   type AccountRecord,
   type BackupJobRecord,
   type BotRecord,
+  type ContactPatch,
   type ContactRecord,
   type EventDraft,
   type EventRecord,
@@ -149,6 +150,18 @@ export function contactToRow(contact: ContactRecord): Insertable<ContactTable> {
     welcomed_at: toMillisOrNull(contact.welcomedAt),
     last_auto_reply_kind: contact.lastAutoReply?.kind ?? null,
     last_auto_reply_at: contact.lastAutoReply ? toMillis(contact.lastAutoReply.at) : null,
+  };
+}
+
+/** The columns a contact patch sets; a field left out is not written. */
+export function contactPatchToRow(patch: ContactPatch): Updateable<ContactTable> {
+  return {
+    ...(patch.name !== undefined ? { name: patch.name } : {}),
+    ...(patch.channel !== undefined ? { channel: patch.channel } : {}),
+    ...(patch.welcomedAt !== undefined ? { welcomed_at: toMillisOrNull(patch.welcomedAt) } : {}),
+    ...(patch.lastAutoReply !== undefined
+      ? { last_auto_reply_kind: patch.lastAutoReply?.kind ?? null, last_auto_reply_at: patch.lastAutoReply ? toMillis(patch.lastAutoReply.at) : null }
+      : {}),
   };
 }
 

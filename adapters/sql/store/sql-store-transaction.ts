@@ -1,12 +1,16 @@
-import type { Compilable, DatabaseConnection, Kysely, QueryResult, Selectable } from 'kysely';
+import type { Compilable, DatabaseConnection, Kysely, QueryResult, Selectable, Updateable } from 'kysely';
 import type {
   AccountListPosition,
   AccountListRow,
   AccountPatch,
   AccountRecord,
+  BackupClaim,
   BackupJobRecord,
+  BackupProgress,
+  BackupReady,
   BackupStatus,
   BotRecord,
+  ContactPatch,
   ContactPosition,
   ContactRecord,
   EventDraft,
@@ -44,6 +48,7 @@ import {
   accountToRow,
   backupJobToRow,
   botToRow,
+  contactPatchToRow,
   contactToRow,
   pushEventValues,
   HISTORY_COLUMNS,
@@ -198,7 +203,7 @@ export class SqlStoreTransaction implements StoreTransaction {
     });
   }
 
-  putProduct(product: ProductRecord): Promise<void> {
+  setProduct(product: ProductRecord): Promise<void> {
     return this.#guard(async () => {
       await this.#once(upsertQuery(this.#db, this.#caps, 'cx_products', productToRow(this.#domainId, product), ['domain_id', 'product_id']));
       this.#products.set(product.productId, { ...product });
@@ -383,9 +388,23 @@ export class SqlStoreTransaction implements StoreTransaction {
     });
   }
 
-  putContact(contact: ContactRecord): Promise<void> {
+  insertContact(contact: ContactRecord): Promise<void> {
     return this.#guard(async () => {
-      await this.#once(upsertQuery(this.#db, this.#caps, 'cx_contacts', contactToRow(contact), ['account_key', 'customer_id']));
+      await this.#once(this.#db.insertInto('cx_contacts').values(contactToRow(contact)));
+    });
+  }
+
+  patchContact(accountKey: string, customerId: string, patch: ContactPatch): Promise<void> {
+    return this.#guard(async () => {
+      const changes = contactPatchToRow(patch);
+      if (Object.keys(changes).length === 0) {
+        if ((await this.#rows(Q.FIND_CONTACT, [accountKey, customerId])).length === 0) throw new Error(`no contact ${customerId}`);
+        return;
+      }
+      const result = await this.#once(
+        this.#db.updateTable('cx_contacts').set(changes).where('account_key', '=', accountKey).where('customer_id', '=', customerId),
+      );
+      if (Number(result.numAffectedRows ?? 0) === 0) throw new Error(`no contact ${customerId}`);
     });
   }
 
@@ -641,13 +660,48 @@ export class SqlStoreTransaction implements StoreTransaction {
     });
   }
 
-  updateBackupJob(job: BackupJobRecord): Promise<void> {
+  claimBackupJob(jobId: string, { attempt, at, watermark }: BackupClaim): Promise<void> {
+    const started = toMillis(at);
+    return this.#changeJob(jobId, {
+      status: 'running', attempt, started_at: started, heartbeat_at: started, watermark,
+      ready_at: null, failure_reason: null, byte_length: null, rows_done: 0, rows_total: null,
+    });
+  }
+
+  recordBackupProgress(jobId: string, { heartbeatAt, rowsDone, rowsTotal }: BackupProgress): Promise<void> {
+    return this.#changeJob(jobId, {
+      ...(heartbeatAt !== undefined ? { heartbeat_at: toMillis(heartbeatAt) } : {}),
+      ...(rowsDone !== undefined ? { rows_done: rowsDone } : {}),
+      ...(rowsTotal !== undefined ? { rows_total: rowsTotal } : {}),
+    });
+  }
+
+  markBackupReady(jobId: string, { at, byteLength, rows }: BackupReady): Promise<void> {
+    const ready = toMillis(at);
+    return this.#changeJob(jobId, { status: 'ready', ready_at: ready, heartbeat_at: ready, byte_length: byteLength, rows_done: rows, rows_total: rows });
+  }
+
+  markBackupFailed(jobId: string, reason: string, at: Date): Promise<void> {
+    return this.#changeJob(jobId, { status: 'failed', failure_reason: reason, heartbeat_at: toMillis(at) });
+  }
+
+  cancelBackupJob(jobId: string): Promise<void> {
+    return this.#changeJob(jobId, { status: 'cancelled', ready_at: null, byte_length: null, failure_reason: null });
+  }
+
+  requeueBackupJob(jobId: string): Promise<void> {
+    return this.#changeJob(jobId, { status: 'pending', started_at: null, heartbeat_at: null, byte_length: null, rows_done: 0, rows_total: null });
+  }
+
+  /** One UPDATE of a job's row of the domain; rejects when there is none. */
+  #changeJob(jobId: string, changes: Updateable<BackupJobTable>): Promise<void> {
     return this.#guard(async () => {
-      const { domain_id: _domain, job_id: _job, requested_at: _requested, ...changes } = backupJobToRow(this.#domainId, job);
-      const result = await this.#once(
-        this.#db.updateTable('cx_backup_jobs').set(changes).where('domain_id', '=', this.#domainId).where('job_id', '=', job.jobId),
-      );
-      if (Number(result.numAffectedRows ?? 0) === 0) throw new Error(`no backup job ${job.jobId}`);
+      if (Object.keys(changes).length === 0) {
+        if ((await this.#rows(Q.GET_BACKUP_JOB, [this.#domainId, jobId])).length === 0) throw new Error(`no backup job ${jobId}`);
+        return;
+      }
+      const result = await this.#once(this.#db.updateTable('cx_backup_jobs').set(changes).where('domain_id', '=', this.#domainId).where('job_id', '=', jobId));
+      if (Number(result.numAffectedRows ?? 0) === 0) throw new Error(`no backup job ${jobId}`);
     });
   }
 

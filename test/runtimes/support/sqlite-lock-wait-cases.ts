@@ -19,7 +19,7 @@ import type { SqliteDriverDatabase, SqliteDriverName } from '../../../adapters/s
 
 const putProduct = (store: ClosableStore, domainId: string, productId: string) =>
   store.transaction(domainId, 'write', async (tx) => {
-    await tx.putProduct({ productId, name: productId, seatLimit: 1, quantity: 1 });
+    await tx.setProduct({ productId, name: productId, seatLimit: 1, quantity: 1 });
     return ok(productId);
   });
 

@@ -31,7 +31,7 @@ for (let index = 0; index < CALLS; index++) {
     calls.push(
       store
         .transaction(domainId, 'write', async (tx) => {
-          await tx.putProduct({ productId: `p${index}`, name: `P${index}`, seatLimit: 1, quantity: 1 });
+          await tx.setProduct({ productId: `p${index}`, name: `P${index}`, seatLimit: 1, quantity: 1 });
           return ok(undefined);
         })
         .then((result) => (result.isOk() ? 'ok' : result.error.code)),

@@ -18,7 +18,7 @@ const store =
 
 const release = new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
 const result = await store.transaction(domainId, 'write', async (tx) => {
-  await tx.putProduct({ productId: 'held', name: 'Held', seatLimit: 1, quantity: 1 });
+  await tx.setProduct({ productId: 'held', name: 'Held', seatLimit: 1, quantity: 1 });
   process.stdout.write('locked\n');
   await release;
   return ok('committed');

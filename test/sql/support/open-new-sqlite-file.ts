@@ -16,7 +16,7 @@ process.stdin.destroy();
 try {
   const store = await openSqlite(file);
   const written = await store.transaction('acme', 'write', async (tx) => {
-    await tx.putProduct({ productId: worker, name: worker, seatLimit: 1, quantity: 1 });
+    await tx.setProduct({ productId: worker, name: worker, seatLimit: 1, quantity: 1 });
     return ok(undefined);
   });
   await store.close();
