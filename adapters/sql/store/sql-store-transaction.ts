@@ -29,6 +29,8 @@ import { ROOM_KINDS } from '../../../src/ports/records.js';
 import type { ProductUsage, StoreTransaction } from '../../../src/ports/store.js';
 import { asStoreError } from '../../../src/ports/store-error.js';
 import type { AccountAgentMemo } from './account-agent-memo.js';
+import { heldAccountWrites } from './held-account-writes.js';
+import { transactionAgentLists, type StoredAgents, type TransactionAgentLists } from './transaction-agent-lists.js';
 import { joinParts, splitParts } from '../queries/binary-parts.js';
 import type {
   AccountTable,
@@ -74,8 +76,6 @@ import { upsertQuery } from '../queries/upsert.js';
 import type { WebhookTransaction } from '../../../src/ports/webhook-port.js';
 import { sqlWebhookTransaction } from '../queries/webhook-queries.js';
 
-/** The agents of an account as stored: in order, and the next free position. */
-type StoredAgents = { ids: string[]; nextPosition: number };
 
 type Numeric = number | string | bigint;
 
@@ -85,8 +85,6 @@ const ROWS_PER_STATEMENT = 1000;
 /** Most events one statement writes (8 values each). */
 const EVENTS_PER_STATEMENT = 500;
 
-/** Columns of an account row a transaction writes late, with the account's next change or before commit. */
-type PendingAccountChange = { agentCount?: number; version?: number };
 
 /** What a store remembers across its transactions (see `settings-memo.ts`, `account-agent-memo.ts`). */
 export type StoreMemos = { agents: AccountAgentMemo; settingsOf: SettingsMemo };
@@ -99,13 +97,11 @@ type AccountInfo = { id: string; timeZone: string };
  * Queries are built with `db` (which never runs them) and run on `connection`, most of them
  * from prepared shapes (`store-queries.ts`).
  *
- * It remembers the products, agent lists and name hashes it read or wrote: every write of
- * the domain goes through it (the domain is locked), so they cannot change underneath, and a
- * change of agents costs no extra read. It holds back an account's `agent_count` and a bare
- * `version` change until the account's next change or read, or {@link beforeCommit}, so an
- * operation writes the account row once. Across transactions, the store remembers agent lists
- * by account version (`account-agent-memo.ts`) and parsed settings by account and settings
- * text (`settings-memo.ts`), so an account read at a known version costs one statement.
+ * It keeps two things beyond its statements, each in a unit of its own with the benchmark
+ * that pays for it: the agent lists it read or wrote (`transaction-agent-lists.ts`, handed to
+ * the store's `account-agent-memo.ts` after commit), and account row writes held back so that
+ * an operation writes each account row once (`held-account-writes.ts`, written by
+ * {@link beforeCommit} at the latest). Parsed settings come from the store's `settings-memo.ts`.
  *
  * Events are numbered on the domain's `cx_domains.last_seq`: one statement raises it (and
  * creates the row on SQLite, which locks no row) and answers the new value, one more writes
@@ -123,16 +119,8 @@ export class SqlStoreTransaction implements StoreTransaction {
   readonly #queries: PreparedQueries;
   readonly #domainId: string;
   readonly #memos: StoreMemos;
-  /** The version each account this transaction read or wrote is at (as it will commit). */
-  readonly #versions = new Map<string, number>();
-  readonly #products = new Map<string, ProductRecord | null>();
-  readonly #agents = new Map<string, StoredAgents>();
-  readonly #nameHashes = new Map<string, { nameKey: string; hash: string }>();
-  /** Account row changes held back (see {@link beforeCommit}), by key. */
-  readonly #pending = new Map<string, PendingAccountChange>();
-  /** Keys of accounts read or inserted active in this transaction (and not reset since). */
-  readonly #knownActive = new Set<string>();
-  readonly #accountInfo = new Map<string, AccountInfo>();
+  readonly #agents: TransactionAgentLists;
+  readonly #held = heldAccountWrites();
   #failure: { error: unknown } | null = null;
 
   constructor(
@@ -145,6 +133,7 @@ export class SqlStoreTransaction implements StoreTransaction {
   ) {
     this.#connection = connection;
     this.#memos = memos;
+    this.#agents = transactionAgentLists(memos.agents);
     this.#db = db;
     this.#caps = caps;
     this.#queries = queries;
@@ -164,7 +153,7 @@ export class SqlStoreTransaction implements StoreTransaction {
    * here.
    */
   beforeCommit(): Promise<void> {
-    return this.#pending.size === 0 ? Promise.resolve() : this.#guard(() => this.#flushPending());
+    return this.#held.size === 0 ? Promise.resolve() : this.#guard(() => this.#flushPending());
   }
 
   /**
@@ -172,32 +161,21 @@ export class SqlStoreTransaction implements StoreTransaction {
    * the version each account committed at, for later transactions (`account-agent-memo.ts`).
    */
   afterCommit(): void {
-    for (const [accountKey, agents] of this.#agents) {
-      const version = this.#versions.get(accountKey);
-      if (version !== undefined) this.#memos.agents.put(accountKey, { version, ids: agents.ids, nextPosition: agents.nextPosition });
-      // Agents written without a version this transaction knows (a store port user may do
-      // that): whatever was remembered is stale.
-      else this.#memos.agents.forget(accountKey);
-    }
+    this.#agents.committed();
   }
 
   // Products
 
   getProduct(productId: string): Promise<ProductRecord | null> {
     return this.#guard(async () => {
-      if (!this.#products.has(productId)) {
-        const [row] = await this.#rows<Selectable<ProductTable>>(Q.GET_PRODUCT, [this.#domainId, productId]);
-        this.#products.set(productId, row ? rowToProduct(row) : null);
-      }
-      const product = this.#products.get(productId);
-      return product ? { ...product } : null;
+      const [row] = await this.#rows<Selectable<ProductTable>>(Q.GET_PRODUCT, [this.#domainId, productId]);
+      return row ? rowToProduct(row) : null;
     });
   }
 
   listProducts(): Promise<ProductRecord[]> {
     return this.#guard(async () => {
       const list = (await this.#rows<Selectable<ProductTable>>(Q.LIST_PRODUCTS, [this.#domainId])).map(rowToProduct);
-      for (const product of list) this.#products.set(product.productId, { ...product });
       // JavaScript order, as the memory store sorts: the database's collation may differ.
       return list.sort((a, b) => (a.productId < b.productId ? -1 : a.productId > b.productId ? 1 : 0));
     });
@@ -206,7 +184,6 @@ export class SqlStoreTransaction implements StoreTransaction {
   setProduct(product: ProductRecord): Promise<void> {
     return this.#guard(async () => {
       await this.#once(upsertQuery(this.#db, this.#caps, 'cx_products', productToRow(this.#domainId, product), ['domain_id', 'product_id']));
-      this.#products.set(product.productId, { ...product });
     });
   }
 
@@ -222,17 +199,11 @@ export class SqlStoreTransaction implements StoreTransaction {
 
   findAccount(accountId: string): Promise<AccountRecord | null> {
     return this.#guard(async () => {
-      if (this.#pending.size > 0) await this.#flushPending();
+      if (this.#held.size > 0) await this.#flushPending();
       const [row] = await this.#rows<Selectable<AccountTable>>(Q.FIND_ACCOUNT, [accountId.toLowerCase(), this.#domainId]);
       if (!row) return null;
-      this.#knownActive.add(row.key);
-      if (row.active_name_hash !== null) this.#nameHashes.set(row.key, { nameKey: row.name_key, hash: row.active_name_hash });
-      const version = toNumber(row.version);
-      this.#versions.set(row.key, version);
-      if (!this.#agents.has(row.key)) {
-        const remembered = this.#memos.agents.get(row.key, version);
-        if (remembered) this.#agents.set(row.key, { ids: [...remembered.ids], nextPosition: remembered.nextPosition });
-      }
+      this.#held.markActive(row.key);
+      this.#agents.readAt(row.key, toNumber(row.version));
       const agents = this.#agents.get(row.key) ?? (await this.#loadAgents(row.key));
       return rowToAccount(row, [...agents.ids], this.#memos.settingsOf(row.key, row.settings));
     });
@@ -266,31 +237,28 @@ export class SqlStoreTransaction implements StoreTransaction {
       );
       await this.#insertAgents(account.key, account.agentIds, 0);
       this.#agents.set(account.key, { ids: [...account.agentIds], nextPosition: account.agentIds.length });
-      if (account.resetAt === null) this.#knownActive.add(account.key);
-      this.#versions.set(account.key, account.version);
+      if (account.resetAt === null) this.#held.markActive(account.key);
+      this.#agents.setVersion(account.key, account.version);
       if (imageData) await this.#writeImage(account.key, imageData);
     });
   }
 
   patchAccount(accountKey: string, patch: AccountPatch, version: number): Promise<void> {
     return this.#guard(async () => {
-      this.#versions.set(accountKey, version);
+      this.#agents.setVersion(accountKey, version);
       const changes: [string, unknown][] = [];
       if (patch.name !== undefined) {
         if (patch.nameKey === undefined) throw new Error('patchAccount: a name comes with its nameKey');
-        const hash = this.#nameHashOf(accountKey, patch.nameKey);
-        changes.push(['name', patch.name], ['name_key', patch.nameKey], ['active_name_hash', hash]);
-        this.#nameHashes.set(accountKey, { nameKey: patch.nameKey, hash });
+        changes.push(['name', patch.name], ['name_key', patch.nameKey], ['active_name_hash', nameKeyHash(patch.nameKey)]);
       }
       if (patch.description !== undefined) changes.push(['description', patch.description]);
       if (patch.productId !== undefined) changes.push(['product_id', patch.productId]);
       if (patch.settings !== undefined) {
         changes.push(['settings', JSON.stringify(patch.settings)]);
-        this.#accountInfo.delete(accountKey);
       }
-      if (changes.length === 0 && this.#knownActive.has(accountKey)) {
+      if (changes.length === 0 && this.#held.isKnownActive(accountKey)) {
         // Only the version: held back to go with the agent count (see beforeCommit).
-        this.#pending.set(accountKey, { ...this.#pending.get(accountKey), version });
+        this.#held.hold(accountKey, { version });
         return;
       }
       await this.#writeAccountRow(accountKey, changes, version);
@@ -321,7 +289,7 @@ export class SqlStoreTransaction implements StoreTransaction {
       await this.#insertAgents(accountKey, memberIds, stored.nextPosition);
       const ids = [...stored.ids, ...memberIds];
       this.#agents.set(accountKey, { ids, nextPosition: stored.nextPosition + memberIds.length });
-      this.#pending.set(accountKey, { ...this.#pending.get(accountKey), agentCount: ids.length });
+      this.#held.hold(accountKey, { agentCount: ids.length });
     });
   }
 
@@ -334,7 +302,7 @@ export class SqlStoreTransaction implements StoreTransaction {
       const removed = new Set(memberIds);
       const ids = stored.ids.filter((id) => !removed.has(id));
       this.#agents.set(accountKey, { ids, nextPosition: stored.nextPosition });
-      this.#pending.set(accountKey, { ...this.#pending.get(accountKey), agentCount: ids.length });
+      this.#held.hold(accountKey, { agentCount: ids.length });
     });
   }
 
@@ -343,10 +311,8 @@ export class SqlStoreTransaction implements StoreTransaction {
       await this.#flushPending();
       const updated = await this.#affected(Q.MARK_RESET, [toMillis(resetAt), version, accountKey, this.#domainId]);
       if (updated === 0) throw new Error(`no active account with key ${accountKey}`);
-      this.#nameHashes.delete(accountKey);
-      this.#knownActive.delete(accountKey);
-      this.#versions.delete(accountKey);
-      this.#memos.agents.forget(accountKey);
+      this.#held.markEnded(accountKey);
+      this.#agents.forget(accountKey);
     });
   }
 
@@ -554,14 +520,15 @@ export class SqlStoreTransaction implements StoreTransaction {
 
   readHistory(filter: HistoryFilter, after: HistoryPosition | null, limit: number): Promise<HistoryRow[]> {
     return this.#guard(async () => {
-      const keys = await this.#keysOfFilter(filter);
+      const accounts = new Map<string, AccountInfo>();
+      const keys = await this.#keysOfFilter(filter, accounts);
       if (keys && keys.length === 0) return [];
       const { shape, args } = this.#historyQuery(false, filter, keys ?? [], after);
       args.push(limit);
       // Arrays of values on SQLite (no object per row: a backup reads a million), objects elsewhere.
       const rows = (await this.#queries.runRowArrays(this.#connection, shape, args)).rows as (HistoryReadRow | HistoryReadValues)[];
       const accountKeys = rows.map(historyRowAccountKey);
-      const info = await this.#accountInfoOf(accountKeys);
+      const info = await this.#accountInfoOf(accountKeys, accounts);
       return rows.map((row, index) => {
         const account = info.get(accountKeys[index]!)!;
         return historyRowOf(row, account.id, account.timeZone);
@@ -571,7 +538,7 @@ export class SqlStoreTransaction implements StoreTransaction {
 
   countHistory(filter: HistoryFilter): Promise<number> {
     return this.#guard(async () => {
-      const keys = await this.#keysOfFilter(filter);
+      const keys = await this.#keysOfFilter(filter, new Map());
       if (keys && keys.length === 0) return 0;
       const { shape, args } = this.#historyQuery(true, filter, keys ?? [], null);
       const [row] = await this.#rows<{ count: Numeric }>(shape, args);
@@ -762,19 +729,12 @@ export class SqlStoreTransaction implements StoreTransaction {
     return this.#queries.once(this.#connection, query);
   }
 
-  /** The hash of a name key, from the row read earlier when the name did not change. */
-  #nameHashOf(accountKey: string, nameKey: string): string {
-    const known = this.#nameHashes.get(accountKey);
-    return known && known.nameKey === nameKey ? known.hash : nameKeyHash(nameKey);
-  }
-
   /**
    * One UPDATE of an active account's row: `changes`, what was held back for it, and its
    * version (kept as it is when `version` is undefined and none was held back).
    */
   async #writeAccountRow(accountKey: string, changes: [string, unknown][], version: number | undefined): Promise<void> {
-    const pending = this.#pending.get(accountKey);
-    this.#pending.delete(accountKey);
+    const pending = this.#held.take(accountKey);
     const columns = [...changes];
     if (pending?.agentCount !== undefined) columns.push(['agent_count', pending.agentCount]);
     const nextVersion = version ?? pending?.version;
@@ -790,11 +750,14 @@ export class SqlStoreTransaction implements StoreTransaction {
 
   /** Writes every account row change held back. */
   async #flushPending(): Promise<void> {
-    for (const accountKey of [...this.#pending.keys()]) await this.#writeAccountRow(accountKey, [], undefined);
+    for (const accountKey of this.#held.heldKeys()) await this.#writeAccountRow(accountKey, [], undefined);
   }
 
-  /** The keys of the accounts of the filter's IDs (active or reset), or `null` without that filter. */
-  async #keysOfFilter(filter: HistoryFilter): Promise<string[] | null> {
+  /**
+   * The keys of the accounts of the filter's IDs (active or reset), or `null` without that
+   * filter; `accounts` takes their IDs and time zones, for the rows read next.
+   */
+  async #keysOfFilter(filter: HistoryFilter, accounts: Map<string, AccountInfo>): Promise<string[] | null> {
     if (filter.accountIds === undefined) return null;
     const ids = [...new Set(filter.accountIds.map((id) => id.toLowerCase()))];
     const keys: string[] = [];
@@ -802,7 +765,7 @@ export class SqlStoreTransaction implements StoreTransaction {
       const batch = ids.slice(start, start + ROWS_PER_STATEMENT);
       const rows = await this.#rows<{ key: string; id: string; settings: string }>(Q.accountsWithIdsShape(batch.length), [this.#domainId, ...batch]);
       for (const row of rows) {
-        this.#rememberAccount(row);
+        accounts.set(row.key, this.#accountInfoOfRow(row));
         keys.push(row.key);
       }
     }
@@ -830,22 +793,22 @@ export class SqlStoreTransaction implements StoreTransaction {
     return { shape: Q.historyShape(count, options), args };
   }
 
-  #rememberAccount(row: { key: string; id: string; settings: string }): void {
-    this.#accountInfo.set(row.key, { id: row.id, timeZone: timeZoneOfSettings(this.#memos.settingsOf(row.key, row.settings)) });
+  #accountInfoOfRow(row: { key: string; id: string; settings: string }): AccountInfo {
+    return { id: row.id, timeZone: timeZoneOfSettings(this.#memos.settingsOf(row.key, row.settings)) };
   }
 
-  /** ID and time zone of accounts of the domain by key, read once per transaction. */
-  async #accountInfoOf(accountKeys: readonly string[]): Promise<Map<string, AccountInfo>> {
-    const missing = [...new Set(accountKeys)].filter((key) => !this.#accountInfo.has(key));
+  /** ID and time zone of the accounts of the domain with these keys: `known` ones, and the others read in batches. */
+  async #accountInfoOf(accountKeys: readonly string[], known: Map<string, AccountInfo>): Promise<Map<string, AccountInfo>> {
+    const missing = [...new Set(accountKeys)].filter((key) => !known.has(key));
     for (let start = 0; start < missing.length; start += ROWS_PER_STATEMENT) {
       const batch = missing.slice(start, start + ROWS_PER_STATEMENT);
       const rows = await this.#rows<{ key: string; id: string; settings: string }>(Q.accountsWithKeysShape(batch.length), [this.#domainId, ...batch]);
-      for (const row of rows) this.#rememberAccount(row);
+      for (const row of rows) known.set(row.key, this.#accountInfoOfRow(row));
     }
     for (const key of accountKeys) {
-      if (!this.#accountInfo.has(key)) throw new Error(`history of an account that is not stored: ${key}`);
+      if (!known.has(key)) throw new Error(`history of an account that is not stored: ${key}`);
     }
-    return this.#accountInfo;
+    return known;
   }
 
   /** Reads an account's agents (callers look in `#agents` first: no promise for what is known). */
