@@ -1,4 +1,5 @@
-import type { EventWatcher } from '../ports/webhook-port.js';
+/** What a watcher of events is told (the port's `EventWatcher`; written out here so that `internal/` imports no port). */
+type EventWatcher = { wake(): void; closed(): void };
 
 /**
  * The watchers of a store's events by domain (R52): what `Store.watchEvents` registers, and
