@@ -12,6 +12,10 @@ export type RememberedAgents = { version: number; ids: readonly string[]; nextPo
  * `version` (the operations write agents and version together), so a list is never taken for
  * a version it was not stored at, whichever process changed it. Entries are put only after
  * their transaction committed.
+ *
+ * Benchmark: `test/bench/sql-agents.bench.ts` (goal ≤ 1.5× a hand-written transaction that
+ * keeps the agents by version too): with the memo, an add + remove pair runs 19 SQLite
+ * statements; without it 21 (each operation's account read also reads the agent rows).
  */
 export type AccountAgentMemo = {
   get(accountKey: string, version: number): RememberedAgents | undefined;
