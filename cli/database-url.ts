@@ -1,5 +1,5 @@
 import { statSync } from 'node:fs';
-import type { ClosableStore } from '../adapters/sql/open-migrated-store.js';
+import type { ClosableStore } from '../adapters/sql/store/open-migrated-store.js';
 
 /** Where a database is, as the operator wrote it on the command line. */
 export type DatabaseTarget =
@@ -86,7 +86,7 @@ export function missingDatabase(target: DatabaseTarget): { kind: 'usage' | 'miss
 export async function notCxSqlite(filename: string): Promise<string | null> {
   let database: import('better-sqlite3').Database | undefined;
   try {
-    const [{ default: Database }, { CX_MIGRATION_TABLE }] = await Promise.all([import('better-sqlite3'), import('../adapters/sql/cx-migrations.js')]);
+    const [{ default: Database }, { CX_MIGRATION_TABLE }] = await Promise.all([import('better-sqlite3'), import('../adapters/sql/migrations/cx-migrations.js')]);
     database = new Database(filename, { readonly: true, fileMustExist: true });
     const found = database.prepare("select 1 from sqlite_master where type = 'table' and name = ?").get(CX_MIGRATION_TABLE);
     if (found !== undefined) return null;

@@ -1,4 +1,4 @@
-import type { ClosableStore } from '../adapters/sql/open-migrated-store.js';
+import type { ClosableStore } from '../adapters/sql/store/open-migrated-store.js';
 import { createCxAccounts, type CxAccounts } from '../src/cx-accounts.js';
 import { describeFailure } from './cli-io.js';
 import { openTarget, type DatabaseTarget } from './database-url.js';

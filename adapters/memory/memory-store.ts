@@ -18,7 +18,7 @@ import type {
 } from '../../src/ports/records.js';
 import type { ProductUsage, Store, StoreTransaction, TransactionMode } from '../../src/ports/store.js';
 import { serialQueue } from '../../src/internal/serial-queue.js';
-import { eventWatchers } from './event-watchers.js';
+import { eventWatchers } from '../../src/internal/event-watchers.js';
 import { memoryDueEndpoints, memoryWebhookState, memoryWebhookTransaction } from './memory-webhooks.js';
 
 type Undo = () => void;
@@ -257,6 +257,12 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
     if (!account) throw new StoreError(`no account with key ${key}`);
     return account;
   };
+  /** Sets fields of a backup job of the domain (never its domain, id or `requestedAt`). */
+  const changeJob = (jobId: string, fields: Partial<Omit<BackupJobRecord, 'domainId' | 'jobId' | 'requestedAt'>>): void => {
+    const current = state.backupJobs.get(pair(domainId, jobId));
+    if (!current) throw new StoreError(`no backup job ${jobId}`);
+    setIn(state.backupJobs, pair(domainId, jobId), { ...current, ...copy(fields) }, undo);
+  };
   /** The domain's messages in (sentAt, messageId, eventSeq) order, so that a keyset page costs what the first does. */
   const historyOrder = (): HistoryRecord[] => {
     let sorted = state.historyOrder.get(domainId);
@@ -322,7 +328,7 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
       const products = [...(state.products.get(domainId)?.values() ?? [])];
       return copy(products.sort((a, b) => (a.productId < b.productId ? -1 : 1)));
     },
-    async putProduct(product) {
+    async setProduct(product) {
       let products = state.products.get(domainId);
       if (!products) {
         products = new Map();
@@ -428,8 +434,16 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
       const contact = state.contacts.get(pair(accountKey, customerId));
       return contact ? copy(contact) : null;
     },
-    async putContact(contact) {
-      setIn(state.contacts, pair(contact.accountKey, contact.customerId), copy(contact), undo);
+    async insertContact(contact) {
+      const key = pair(contact.accountKey, contact.customerId);
+      if (state.contacts.has(key)) throw new StoreError(`the account already has contact ${contact.customerId}`);
+      setIn(state.contacts, key, copy(contact), undo);
+    },
+    async patchContact(accountKey, customerId, patch) {
+      const key = pair(accountKey, customerId);
+      const current = state.contacts.get(key);
+      if (!current) throw new StoreError(`no contact ${customerId}`);
+      setIn(state.contacts, key, { ...current, ...copy(patch) }, undo);
     },
     async listContacts(accountKey, after, limit) {
       const contacts = [...state.contacts.values()].filter((contact) => contact.accountKey === accountKey);
@@ -587,10 +601,23 @@ function memoryTransaction(state: MemoryState, domainId: string, undo: Undo[]): 
       const job = state.backupJobs.get(pair(domainId, jobId));
       return job ? copy(job) : null;
     },
-    async updateBackupJob(job) {
-      const current = state.backupJobs.get(pair(domainId, job.jobId));
-      if (!current) throw new StoreError(`no backup job ${job.jobId}`);
-      setIn(state.backupJobs, pair(domainId, job.jobId), { ...copy(job), domainId, requestedAt: current.requestedAt }, undo);
+    async claimBackupJob(jobId, { attempt, at, watermark }) {
+      changeJob(jobId, { status: 'running', attempt, startedAt: at, heartbeatAt: at, watermark, readyAt: null, failureReason: null, byteLength: null, rowsDone: 0, rowsTotal: null });
+    },
+    async recordBackupProgress(jobId, progress) {
+      changeJob(jobId, progress);
+    },
+    async markBackupReady(jobId, { at, byteLength, rows }) {
+      changeJob(jobId, { status: 'ready', readyAt: at, heartbeatAt: at, byteLength, rowsDone: rows, rowsTotal: rows });
+    },
+    async markBackupFailed(jobId, reason, at) {
+      changeJob(jobId, { status: 'failed', failureReason: reason, heartbeatAt: at });
+    },
+    async cancelBackupJob(jobId) {
+      changeJob(jobId, { status: 'cancelled', readyAt: null, byteLength: null, failureReason: null });
+    },
+    async requeueBackupJob(jobId) {
+      changeJob(jobId, { status: 'pending', startedAt: null, heartbeatAt: null, byteLength: null, rowsDone: 0, rowsTotal: null });
     },
     async deleteBackupJob(jobId) {
       deleteIn(state.backupJobs, pair(domainId, jobId), undo);

@@ -164,7 +164,7 @@ export function isLockTimeout(value: unknown): value is number {
  * Statements that bound the lock waits of a connection's session (R49), run once on each
  * connection before its first transaction:
  * - SQLite: `busy_timeout = 0`: a locked database answers `SQLITE_BUSY` at once, and the store
- *   waits on timers and tries again (`sqlite-drivers/busy-wait.ts`), never inside the driver,
+ *   waits on timers and tries again (`store/busy-wait.ts`), never inside the driver,
  *   which would block the event loop.
  * - MySQL/MariaDB: `innodb_lock_wait_timeout` (row locks, whole seconds, at least 1) and
  *   `lock_wait_timeout` (metadata locks); session-wide, because the domain row is upserted

@@ -18,9 +18,12 @@ export async function loadProduct(tx: StoreTransaction, productId: string): Prom
   return product ? ok(product) : err(notFound('product', productId));
 }
 
-/** The public view of an account, with its product's name and seat limit. */
-export async function viewAccount(tx: StoreTransaction, account: AccountRecord): Promise<Account> {
-  const product = await tx.getProduct(account.productId);
+/**
+ * The public view of an account, with its product's name and seat limit. `known`: the
+ * product when the operation read it already (it is not read again when it is the account's).
+ */
+export async function viewAccount(tx: StoreTransaction, account: AccountRecord, known?: ProductRecord): Promise<Account> {
+  const product = known?.productId === account.productId ? known : await tx.getProduct(account.productId);
   // Products are never deleted; the fallbacks only guard a store that lost one.
   return toAccount(account, product?.name ?? account.productId, product?.seatLimit ?? account.agentIds.length);
 }

@@ -363,7 +363,7 @@ export function accountOperations(context: OperationContext): AccountOperations 
               gainedAccessIds,
             }),
           ]);
-          return ok(await viewAccount(tx, record));
+          return ok(await viewAccount(tx, record, product));
         });
       }),
 
@@ -430,6 +430,7 @@ export function accountOperations(context: OperationContext): AccountOperations 
           return ok({
             patch: { productId: product.productId },
             events: [newEvent(context, 'account.product_changed', account, { from: account.productId, to: product.productId })],
+            product,
           });
         });
       }),

@@ -1,7 +1,7 @@
 import { err, ok, type Result } from 'neverthrow';
 import { ruleError, type CxError } from '../errors.js';
 import type { OperationContext } from '../operation-context.js';
-import type { AccountPatch, AccountRecord, EventDraft, StoredImage } from '../ports/records.js';
+import type { AccountPatch, AccountRecord, EventDraft, ProductRecord, StoredImage } from '../ports/records.js';
 import type { StoreTransaction } from '../ports/store.js';
 import { parseInput } from '../validation/parse-input.js';
 import { versionOptionsSchema } from './account-fields.js';
@@ -30,6 +30,8 @@ export type AccountChange = {
   removeAgents?: readonly string[];
   addAgents?: readonly string[];
   events: readonly EventDraft[];
+  /** The product `decide` read, if it did: the answer's view takes it instead of reading it again. */
+  product?: ProductRecord;
 };
 
 /** Fails with `version_conflict` when `expected` is given and is not the account's version (R12). */
@@ -82,7 +84,7 @@ export function changeAccount(
       if (change === null) return ok(await viewAccount(tx, current));
       const version = current.version + 1;
       await writeAccountChange(tx, current, change, version);
-      return ok(await viewAccount(tx, applyAccountChange(current, change, version)));
+      return ok(await viewAccount(tx, applyAccountChange(current, change, version), change.product));
     });
   });
 }

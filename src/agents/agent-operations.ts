@@ -187,7 +187,7 @@ export function agentOperations(context: OperationContext): AgentOperations {
           const product = take(await loadProduct(tx, current.productId));
           take(checkSeats(product, current.agentIds.length + ids.length));
           const gainedAccessIds = await membersGainingAccess(tx, ids);
-          return ok({ addAgents: ids, events: [newEvent(context, 'agents.added', current, { memberIds: [...ids], gainedAccessIds })] });
+          return ok({ addAgents: ids, events: [newEvent(context, 'agents.added', current, { memberIds: [...ids], gainedAccessIds })], product });
         });
       }),
 
@@ -232,7 +232,7 @@ export function agentOperations(context: OperationContext): AgentOperations {
           const events = [];
           if (leaving.length > 0) events.push(newEvent(context, 'agents.removed', current, { memberIds: leaving, roomIds, lostAccessIds }));
           if (joining.length > 0) events.push(newEvent(context, 'agents.added', current, { memberIds: joining, gainedAccessIds }));
-          return ok({ removeAgents: leaving, addAgents: joining, events });
+          return ok({ removeAgents: leaving, addAgents: joining, events, product });
         });
       }),
 

@@ -282,7 +282,8 @@ export function conversationOperations(context: OperationContext): ConversationO
               welcomedAt: reply ? now : (existing?.welcomedAt ?? null),
               lastAutoReply: existing?.lastAutoReply ?? null,
             };
-            await tx.putContact(contact);
+            if (existing) await tx.patchContact(contact.accountKey, contact.customerId, { name: contact.name, channel: contact.channel, welcomedAt: contact.welcomedAt });
+            else await tx.insertContact(contact);
             await tx.appendEvents([newEvent(context, 'contact.added', account, { customerId: contact.customerId, channel: contact.channel })]);
             if (reply) await recordReply(tx, account, contact, reply, now);
             return ok(reply);
@@ -318,7 +319,10 @@ export function conversationOperations(context: OperationContext): ConversationO
             );
             const reply = decideAwayReply(account.settings, at, contact.lastAutoReply);
             if (reply !== null || contact !== known) {
-              await tx.putContact(reply !== null ? { ...contact, lastAutoReply: { kind: reply.kind, at } } : contact);
+              await tx.patchContact(contact.accountKey, contact.customerId, {
+                ...(contact !== known ? { channel: contact.channel } : {}),
+                ...(reply !== null ? { lastAutoReply: { kind: reply.kind, at } } : {}),
+              });
             }
             if (reply !== null) await recordReply(tx, account, contact, reply, at);
             return ok(reply);

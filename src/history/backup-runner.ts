@@ -3,7 +3,7 @@ import { storeFailure, type CxError } from '../errors.js';
 import { describeCause } from '../internal/describe-cause.js';
 import { newEvent } from '../events/new-event.js';
 import type { BackupJobRecord, HistoryFilter, HistoryPosition, HistoryRow } from '../ports/records.js';
-import type { Store } from '../ports/store.js';
+import type { Store, StoreTransaction } from '../ports/store.js';
 import { transact } from '../run-transaction.js';
 import { backupFileId, backupFileIds, backupHistoryFilter } from './backup-job.js';
 import type { ResolvedBackupOptions } from './backup-options.js';
@@ -110,13 +110,9 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
       const previousFileIds = backupFileIds(job.jobId, job.attempt);
       // Only a takeover counts against maxAttempts: a job an erasure sent back to `pending` (R42) was not interrupted.
       if (job.status === 'running' && job.attempt >= options.maxAttempts) {
-        const failed: BackupJobRecord = {
-          ...job,
-          status: 'failed',
-          failureReason: `the backup was interrupted ${job.attempt} time(s): the process running it stopped`,
-          heartbeatAt: now,
-        };
-        await tx.updateBackupJob(failed);
+        const reason = `the backup was interrupted ${job.attempt} time(s): the process running it stopped`;
+        const failed: BackupJobRecord = { ...job, status: 'failed', failureReason: reason, heartbeatAt: now };
+        await tx.markBackupFailed(job.jobId, reason, now);
         await tx.appendEvents([newEvent(actingFor(actor), 'backup.failed', null, { jobId: failed.jobId })]);
         return ok({ kind: 'gave_up', job: failed, previousFileIds });
       }
@@ -136,7 +132,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
         rowsTotal: null,
         rowsDone: 0,
       };
-      await tx.updateBackupJob(claimed);
+      await tx.claimBackupJob(claimed.jobId, { attempt: claimed.attempt, at: now, watermark });
       return ok({ kind: 'claimed', job: claimed, previousFileIds });
     })).map((claimed) => {
       if (claimed.kind === 'claimed' || claimed.kind === 'gave_up') kept += 1;
@@ -144,12 +140,12 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
     });
 
   /**
-   * Applies `change` to the job only while this runner still holds it; answers the job as
+   * Writes `change` to the job only while this runner still holds it; answers the job as
    * stored afterwards and whether the change was made.
    */
   const whileHeld = async (
     held: BackupJobRecord,
-    change: (job: BackupJobRecord) => BackupJobRecord,
+    change: (tx: StoreTransaction, jobId: string) => Promise<void>,
     event?: { type: 'backup.ready' | 'backup.failed'; actor: string | null },
   ) =>
     (await transact(store, held.domainId, 'write', async (tx) => {
@@ -157,10 +153,9 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
       if (!current || current.status !== 'running' || current.attempt !== held.attempt) {
         return ok({ job: current, held: false });
       }
-      const next = change(current);
-      await tx.updateBackupJob(next);
-      if (event) await tx.appendEvents([newEvent(actingFor(event.actor), event.type, null, { jobId: next.jobId })]);
-      return ok({ job: next as BackupJobRecord | null, held: true });
+      await change(tx, current.jobId);
+      if (event) await tx.appendEvents([newEvent(actingFor(event.actor), event.type, null, { jobId: current.jobId })]);
+      return ok({ job: await tx.getBackupJob(current.jobId), held: true });
     })).map((outcome) => {
       if (outcome.held) kept += 1;
       return outcome;
@@ -185,7 +180,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
     straight<{ job: BackupJobRecord | null; held: boolean }, string>(async (take) => {
       const counted = await transact(store, job.domainId, 'read', async (tx) => ok(await tx.countHistory(filter)));
       const rowsTotal = take(counted.mapErr(stepFailed('counting the rows')));
-      return (await whileHeld(job, (current) => ({ ...current, rowsTotal }))).mapErr(stepFailed('recording the progress'));
+      return (await whileHeld(job, (tx, jobId) => tx.recordBackupProgress(jobId, { rowsTotal }))).mapErr(stepFailed('recording the progress'));
     });
 
   /** Writes the file of a claimed job; its error is the job's `failureReason`. */
@@ -222,7 +217,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
         for (const chunk of chunks.write(encoder.encode(page))) if (!take(await put(chunk))) return ok('lost' as const);
         rows += page.length;
         const done = rows;
-        const recorded = await whileHeld(job, (current) => ({ ...current, heartbeatAt: clock(), rowsDone: done }));
+        const recorded = await whileHeld(job, (tx, jobId) => tx.recordBackupProgress(jobId, { heartbeatAt: clock(), rowsDone: done }));
         const progress = take(recorded.mapErr(stepFailed('recording the progress')));
         // Cancelled, or taken over by another runner: stop here and leave no file behind.
         if (!progress.held) return ok('lost' as const);
@@ -266,7 +261,7 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
       if (written.isErr()) {
         await discardFile(domainId, fileId);
         const reason = written.error;
-        const marked = take(await whileHeld(job, (current) => ({ ...current, status: 'failed', failureReason: reason, heartbeatAt: clock() }), { type: 'backup.failed', actor }));
+        const marked = take(await whileHeld(job, (tx, jobId) => tx.markBackupFailed(jobId, reason, clock()), { type: 'backup.failed', actor }));
         // When even that fails, the job stays `running` until its heartbeat goes stale and the next runner takes it.
         return ok({ job: marked.job, result: marked.held ? ('failed' as const) : ('skipped' as const) });
       }
@@ -279,11 +274,8 @@ export function backupRunner(store: Store, clock: () => Date, options: ResolvedB
       const finished = take(
         await whileHeld(
           job,
-          (current) => {
-            const now = clock();
-            // `rowsTotal` is what the file holds, exactly, even if an erasure (R42) raced the count.
-            return { ...current, status: 'ready', readyAt: now, heartbeatAt: now, byteLength: file.byteLength, rowsDone: file.rows, rowsTotal: file.rows };
-          },
+          // `rowsTotal` is what the file holds, exactly, even if an erasure (R42) raced the count.
+          (tx, jobId) => tx.markBackupReady(jobId, { at: clock(), byteLength: file.byteLength, rows: file.rows }),
           { type: 'backup.ready', actor },
         ),
       );

@@ -35,7 +35,7 @@ export async function restartBackupsHoldingCustomer(tx: StoreTransaction, custom
     const holds = await tx.countHistory({ ...backupHistoryFilter(job, job.watermark), customerId });
     if (holds === 0) continue;
     // The job's row first, its chunks after: the order in which a chunk's writer locks them.
-    await tx.updateBackupJob({ ...job, status: 'pending', startedAt: null, heartbeatAt: null, byteLength: null, rowsDone: 0, rowsTotal: null });
+    await tx.requeueBackupJob(job.jobId);
     await tx.deleteBackupFiles(backupFileIds(job.jobId, job.attempt));
     restarted.push(job.jobId);
   }

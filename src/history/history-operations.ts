@@ -342,7 +342,7 @@ function backupOperations(
           // A job that ended stays as it ended.
           if (FINISHED_BACKUP_STATUSES.includes(found.status)) return ok({ job: found });
           const cancelled: BackupJobRecord = { ...found, status: 'cancelled', readyAt: null, byteLength: null, failureReason: null };
-          await tx.updateBackupJob(cancelled);
+          await tx.cancelBackupJob(found.jobId);
           // What its runners wrote so far, every attempt's, in the same commit: a runner still
           // writing is refused its next chunk (R42: no chunk outlives its job).
           await tx.deleteBackupFiles(backupFileIds(found.jobId, found.attempt));

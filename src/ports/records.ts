@@ -421,6 +421,35 @@ export type AccountPatch = {
 };
 
 /**
+ * The fields of a contact that a change may set; a field left out keeps its value. Its
+ * account, customer and `addedAt` never change.
+ *
+ * @category Stores
+ */
+export type ContactPatch = Partial<Pick<ContactRecord, 'name' | 'channel' | 'welcomedAt' | 'lastAutoReply'>>;
+
+/**
+ * What a runner sets when it takes a backup job up (see `StoreTransaction.claimBackupJob`).
+ *
+ * @category Stores
+ */
+export type BackupClaim = { attempt: number; at: Date; watermark: number };
+
+/**
+ * A backup runner's sign of life and counts (R46); a field left out keeps its value.
+ *
+ * @category Stores
+ */
+export type BackupProgress = { heartbeatAt?: Date; rowsDone?: number; rowsTotal?: number };
+
+/**
+ * A finished backup file: when, its size in bytes, and the rows it holds.
+ *
+ * @category Stores
+ */
+export type BackupReady = { at: Date; byteLength: number; rows: number };
+
+/**
  * An image to store with an account: what the account record shows, and the bytes.
  *
  * @category Stores

@@ -5,9 +5,13 @@ import type {
   AccountListRow,
   AccountPatch,
   AccountRecord,
+  BackupClaim,
   BackupJobRecord,
+  BackupProgress,
+  BackupReady,
   BackupStatus,
   BotRecord,
+  ContactPatch,
   ContactPosition,
   ContactRecord,
   EventDraft,
@@ -40,8 +44,8 @@ export interface StoreTransaction {
   getProduct(productId: string): Promise<ProductRecord | null>;
   /** Every product of the domain, by `productId`. */
   listProducts(): Promise<ProductRecord[]>;
-  /** Creates or replaces a product. */
-  putProduct(product: ProductRecord): Promise<void>;
+  /** Sets a product's terms (name, seat limit, quantity), creating it when the domain has none with its id. */
+  setProduct(product: ProductRecord): Promise<void>;
   /**
    * Per product id, the number of active accounts of the domain on it and the largest agent
    * count among them (products with no active account may be left out).
@@ -89,8 +93,13 @@ export interface StoreTransaction {
   // Contacts
   /** The contact of an account (active or reset), or `null`. */
   findContact(accountKey: string, customerId: string): Promise<ContactRecord | null>;
-  /** Creates or replaces a contact. */
-  putContact(contact: ContactRecord): Promise<void>;
+  /** Adds a contact the account does not have yet. */
+  insertContact(contact: ContactRecord): Promise<void>;
+  /**
+   * Sets the fields of `patch` on a contact of an account; fields left out keep their value.
+   * Rejects when there is no such contact.
+   */
+  patchContact(accountKey: string, customerId: string, patch: ContactPatch): Promise<void>;
   /** Contacts of an account after `after` in (addedAt, customerId) order, at most `limit` (R40). */
   listContacts(accountKey: string, after: ContactPosition | null, limit: number): Promise<ContactRecord[]>;
   /**
@@ -161,8 +170,25 @@ export interface StoreTransaction {
   insertBackupJob(job: BackupJobRecord): Promise<void>;
   /** The job of the domain with this id, or `null`. */
   getBackupJob(jobId: string): Promise<BackupJobRecord | null>;
-  /** Replaces a job's fields, all but `domainId`, `jobId` and `requestedAt`. */
-  updateBackupJob(job: BackupJobRecord): Promise<void>;
+  /**
+   * A runner takes the job up (R25): `running`, the attempt's number, `startedAt` and
+   * `heartbeatAt` both `at`, the point in time (R45); no file, no failure, no rows counted yet.
+   * Each of the job writes below rejects when the domain has no such job.
+   */
+  claimBackupJob(jobId: string, claim: BackupClaim): Promise<void>;
+  /** The runner's sign of life and counts (R46); fields left out keep their value. */
+  recordBackupProgress(jobId: string, progress: BackupProgress): Promise<void>;
+  /** The file is complete: `ready` at `at` (also the last heartbeat), its size, and the rows it holds (done and total). */
+  markBackupReady(jobId: string, ready: BackupReady): Promise<void>;
+  /** The job failed at `at` (its last heartbeat), for `reason`. */
+  markBackupFailed(jobId: string, reason: string, at: Date): Promise<void>;
+  /** The job is cancelled: no file, no failure. */
+  cancelBackupJob(jobId: string): Promise<void>;
+  /**
+   * An erasure sends a running job back to `pending` (R42): not started, no heartbeat, no file,
+   * no rows; its attempt count and point in time stay.
+   */
+  requeueBackupJob(jobId: string): Promise<void>;
   /** Deletes a job of the domain (nothing when there is none). Its file's chunks are deleted apart. */
   deleteBackupJob(jobId: string): Promise<void>;
   /**

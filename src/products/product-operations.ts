@@ -130,7 +130,7 @@ export function productOperations(context: OperationContext): ProductOperations 
               ),
             );
           }
-          await tx.putProduct(product);
+          await tx.setProduct(product);
           const { productId, seatLimit, quantity } = product;
           await tx.appendEvents([newEvent(context, 'product.set', null, { productId, seatLimit, quantity })]);
           return ok(product);

@@ -28,7 +28,7 @@ import { rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
-import { openSqlite } from '../../adapters/sql/open-sqlite.js';
+import { openSqlite } from '../../adapters/sql/sqlite/open-sqlite.js';
 import { okAsync, type ResultAsync } from 'neverthrow';
 import { createCxAccounts } from '../../src/cx-accounts.js';
 import { tracedGroup } from '../../src/telemetry/traced-group.js';

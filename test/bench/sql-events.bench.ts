@@ -13,7 +13,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ok } from 'neverthrow';
 import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
-import { openSqlite } from '../../adapters/sql/open-sqlite.js';
+import { openSqlite } from '../../adapters/sql/sqlite/open-sqlite.js';
 import { createCxAccounts } from '../../src/cx-accounts.js';
 import type { EventDraft } from '../../src/ports/records.js';
 import { machineInfo } from '../sql/machine-info.js';

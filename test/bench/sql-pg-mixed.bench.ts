@@ -20,7 +20,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
-import { openPostgres } from '../../adapters/sql/open-postgres.js';
+import { openPostgres } from '../../adapters/sql/postgres/open-postgres.js';
 import { createCxAccounts, type CxAccounts } from '../../src/cx-accounts.js';
 import { machineInfo } from '../sql/machine-info.js';
 import { createPostgresDatabase, postgresAvailable, POSTGRES_URL } from '../sql/scratch-databases.js';

@@ -8,9 +8,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
-import { openPostgres } from '../../adapters/sql/open-postgres.js';
-import type { ClosableStore } from '../../adapters/sql/open-migrated-store.js';
-import { openSqlite } from '../../adapters/sql/open-sqlite.js';
+import { openPostgres } from '../../adapters/sql/postgres/open-postgres.js';
+import type { ClosableStore } from '../../adapters/sql/store/open-migrated-store.js';
+import { openSqlite } from '../../adapters/sql/sqlite/open-sqlite.js';
 import { createCxAccounts } from '../../src/cx-accounts.js';
 import { createPostgresDatabase, postgresAvailable } from '../sql/scratch-databases.js';
 

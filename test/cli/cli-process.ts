@@ -1,7 +1,7 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { join } from 'node:path';
 import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
-import type { ClosableStore } from '../../adapters/sql/open-migrated-store.js';
+import type { ClosableStore } from '../../adapters/sql/store/open-migrated-store.js';
 import { createCxAccounts } from '../../src/cx-accounts.js';
 import { ensureBuilt, packageRoot } from '../package/packed-package.js';
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { Webhook } from 'standardwebhooks';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
-import { openSqlite } from '../../adapters/sql/open-sqlite.js';
+import { openSqlite } from '../../adapters/sql/sqlite/open-sqlite.js';
 import { createCxAccounts } from '../../src/cx-accounts.js';
 import { expectOk } from '../../testing/conformance/expectations.js';
 import { webhookReceiver } from '../../testing/webhook-receiver.js';

@@ -43,7 +43,7 @@ describe('transact: whose fault a throw is (R27)', () => {
   it('R27: a throw of our own inside the work is internal, and what the work wrote is rolled back', async () => {
     const store = memoryStore();
     const answer = await transact(store, 'acme', 'write', async (tx) => {
-      await tx.putProduct(product);
+      await tx.setProduct(product);
       throw new RangeError('a bug of ours');
     });
     expect(answer.isErr() && answer.error.code).toBe('internal');
@@ -54,7 +54,7 @@ describe('transact: whose fault a throw is (R27)', () => {
   it('the work\'s take ends it with the err, rolled back, even when a catch in between swallowed it', async () => {
     const store = memoryStore();
     const answer = await transact(store, 'acme', 'write', async (tx, take) => {
-      await tx.putProduct(product);
+      await tx.setProduct(product);
       try {
         take(err(notFound));
       } catch {

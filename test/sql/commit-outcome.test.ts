@@ -7,9 +7,9 @@
 import { Kysely, MysqlDialect, PostgresDialect } from 'kysely';
 import { ok } from 'neverthrow';
 import { afterAll, describe, expect, it } from 'vitest';
-import { migrateCxSchema } from '../../adapters/sql/cx-migrations.js';
+import { migrateCxSchema } from '../../adapters/sql/migrations/cx-migrations.js';
 import type { CxDatabase } from '../../adapters/sql/cx-database.js';
-import { createSqlStore } from '../../adapters/sql/sql-store.js';
+import { createSqlStore } from '../../adapters/sql/store/sql-store.js';
 import type { SqlDialectName } from '../../adapters/sql/sql-dialect.js';
 import type { Store } from '../../src/ports/store.js';
 import { checkAvailable, mysqlFactory, postgresFactory } from '../stores/sql-stores.js';
@@ -67,7 +67,7 @@ const targets: Target[] = [
 
 const putProduct = (store: Store, productId: string) =>
   store.transaction('acme', 'write', async (tx) => {
-    await tx.putProduct({ productId, name: productId, seatLimit: 1, quantity: 1 });
+    await tx.setProduct({ productId, name: productId, seatLimit: 1, quantity: 1 });
     return ok('written');
   });
 
@@ -118,7 +118,7 @@ for (const target of targets) {
       let writes = 0;
       faulty.armKillBefore(/insert into .?cx_products/i);
       const killed = await store.transaction('acme', 'write', async (tx) => {
-        await tx.putProduct({ productId: 'other', name: 'Other', seatLimit: 1, quantity: 1 });
+        await tx.setProduct({ productId: 'other', name: 'Other', seatLimit: 1, quantity: 1 });
         writes += 1;
         return ok('committed');
       });

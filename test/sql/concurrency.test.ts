@@ -10,9 +10,9 @@ import pg from 'pg';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
 import type { CxDatabase } from '../../adapters/sql/cx-database.js';
-import type { ClosableStore } from '../../adapters/sql/open-migrated-store.js';
-import { openMysql } from '../../adapters/sql/open-mysql.js';
-import { openPostgres } from '../../adapters/sql/open-postgres.js';
+import type { ClosableStore } from '../../adapters/sql/store/open-migrated-store.js';
+import { openMysql } from '../../adapters/sql/mysql/open-mysql.js';
+import { openPostgres } from '../../adapters/sql/postgres/open-postgres.js';
 import { createCxAccounts, type CxAccounts } from '../../src/cx-accounts.js';
 import { checkAvailable, createMysqlDatabase, createPostgresDatabase, mysqlFactory, postgresFactory } from '../stores/sql-stores.js';
 

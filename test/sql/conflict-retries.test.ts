@@ -18,10 +18,10 @@ import {
 import { ok } from 'neverthrow';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { CxDatabase } from '../../adapters/sql/cx-database.js';
-import { migrateCxSchema } from '../../adapters/sql/cx-migrations.js';
-import { isConflictAbort, isRetryableFailure, isWsrepNotReady } from '../../adapters/sql/driver-errors.js';
-import { createSqlStore } from '../../adapters/sql/sql-store.js';
-import { MAX_CONFLICT_ATTEMPTS, MAX_TRANSACTION_ATTEMPTS } from '../../adapters/sql/transaction-runner.js';
+import { migrateCxSchema } from '../../adapters/sql/migrations/cx-migrations.js';
+import { isConflictAbort, isRetryableFailure, isWsrepNotReady } from '../../adapters/sql/store/driver-errors.js';
+import { createSqlStore } from '../../adapters/sql/store/sql-store.js';
+import { MAX_CONFLICT_ATTEMPTS, MAX_TRANSACTION_ATTEMPTS } from '../../adapters/sql/store/transaction-runner.js';
 import type { Store } from '../../src/ports/store.js';
 
 /** What MariaDB Galera answers to a COMMIT that failed certification. */
@@ -104,7 +104,7 @@ describe('R28: conflicts refused at commit (Galera certification) are retried', 
     let runs = 0;
     const result = await store.transaction('acme', 'write', async (tx) => {
       runs += 1;
-      await tx.putProduct({ productId: `p${runs}`, name: 'Plan', seatLimit: 1, quantity: 1 });
+      await tx.setProduct({ productId: `p${runs}`, name: 'Plan', seatLimit: 1, quantity: 1 });
       return ok(runs);
     });
     expect(result._unsafeUnwrap()).toBe(4);
@@ -118,7 +118,7 @@ describe('R28: conflicts refused at commit (Galera certification) are retried', 
     let runs = 0;
     const result = await store.transaction('acme', 'write', async (tx) => {
       runs += 1;
-      await tx.putProduct({ productId: 'p', name: 'Plan', seatLimit: 1, quantity: 1 });
+      await tx.setProduct({ productId: 'p', name: 'Plan', seatLimit: 1, quantity: 1 });
       return ok(runs);
     });
     expect(runs).toBe(MAX_CONFLICT_ATTEMPTS);

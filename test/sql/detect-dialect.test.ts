@@ -2,7 +2,7 @@ import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { describe, expect, it } from 'vitest';
 import { detectDialect } from '../../adapters/sql/sql-dialect.js';
-import { createSqlStore } from '../../adapters/sql/sql-store.js';
+import { createSqlStore } from '../../adapters/sql/store/sql-store.js';
 
 /** A Kysely-like instance whose executor carries `adapter`: all detectDialect reads. */
 function withAdapter(adapter: object): Kysely<any> {

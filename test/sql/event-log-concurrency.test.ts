@@ -7,9 +7,9 @@
  */
 import { err, ok } from 'neverthrow';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ClosableStore } from '../../adapters/sql/open-migrated-store.js';
-import { openMysql } from '../../adapters/sql/open-mysql.js';
-import { openPostgres } from '../../adapters/sql/open-postgres.js';
+import type { ClosableStore } from '../../adapters/sql/store/open-migrated-store.js';
+import { openMysql } from '../../adapters/sql/mysql/open-mysql.js';
+import { openPostgres } from '../../adapters/sql/postgres/open-postgres.js';
 import { ruleError } from '../../src/errors.js';
 import { checkAvailable, createMysqlDatabase, createPostgresDatabase, mysqlFactory, postgresFactory } from '../stores/sql-stores.js';
 
@@ -72,7 +72,7 @@ describe.each(servers)('event log under concurrent writers: $name', (server) => 
             })),
           );
           await pause();
-          await tx.putProduct({ productId: `p${writerIndex}`, name: `round ${round}`, seatLimit: 1, quantity: round });
+          await tx.setProduct({ productId: `p${writerIndex}`, name: `round ${round}`, seatLimit: 1, quantity: round });
           if (refuse) return err(ruleError('version_conflict', 'refused on purpose'));
           return ok(seqs);
         });

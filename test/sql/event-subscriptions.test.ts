@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { openMysql, openPostgres, openSqlite } from '../../adapters/sql/index.js';
-import type { ClosableStore } from '../../adapters/sql/open-migrated-store.js';
+import type { ClosableStore } from '../../adapters/sql/store/open-migrated-store.js';
 import { makeFixture } from '../../testing/conformance-fixture.js';
 import { expectOk } from '../../testing/conformance/expectations.js';
 import { seedProduct } from '../../testing/conformance/seed.js';

@@ -6,8 +6,8 @@
 import { ok } from 'neverthrow';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openPostgres } from '../../adapters/sql/open-postgres.js';
-import type { ClosableStore } from '../../adapters/sql/open-migrated-store.js';
+import { openPostgres } from '../../adapters/sql/postgres/open-postgres.js';
+import type { ClosableStore } from '../../adapters/sql/store/open-migrated-store.js';
 import { checkAvailable, createPostgresDatabase, postgresFactory } from '../stores/sql-stores.js';
 import { accountRecord, outcome, read, write } from './store-records.js';
 
@@ -53,7 +53,7 @@ describe.skipIf(!available)('PostgreSQL: a connection terminated mid-transaction
     const atPause = new Promise<void>((resolve) => (reachedPause = resolve));
 
     const victim = store.transaction('acme', 'write', async (tx) => {
-      await tx.putProduct({ productId: 'basic', name: 'Basic', seatLimit: 2, quantity: 2 });
+      await tx.setProduct({ productId: 'basic', name: 'Basic', seatLimit: 2, quantity: 2 });
       await tx.insertAccount(accountRecord({ domainId: 'acme', id: 'half' }), null);
       reachedPause();
       await paused;
@@ -75,7 +75,7 @@ describe.skipIf(!available)('PostgreSQL: a connection terminated mid-transaction
     // No partial write, and the lock is free: another write on the domain runs at once.
     expect(await read(store, 'acme', (tx) => tx.findAccount('half'))).toBeNull();
     expect(await read(store, 'acme', (tx) => tx.listProducts())).toEqual([]);
-    await write(store, 'acme', (tx) => tx.putProduct({ productId: 'after', name: 'After', seatLimit: 1, quantity: 1 }));
+    await write(store, 'acme', (tx) => tx.setProduct({ productId: 'after', name: 'After', seatLimit: 1, quantity: 1 }));
     expect((await admin.query('select count(*)::int as n from cx_accounts')).rows[0].n).toBe(0);
   });
 
@@ -109,7 +109,7 @@ describe.skipIf(!available)('PostgreSQL: a connection terminated mid-transaction
   });
 
   it('R28: a domain lock row deleted by hand is made again, and writes still wait for each other', async () => {
-    await write(store, 'lockless', (tx) => tx.putProduct({ productId: 'p', name: 'P', seatLimit: 1, quantity: 1 }));
+    await write(store, 'lockless', (tx) => tx.setProduct({ productId: 'p', name: 'P', seatLimit: 1, quantity: 1 }));
     await admin.query(`delete from cx_domains where domain_id = 'lockless'`);
     let resume!: () => void;
     const paused = new Promise<void>((resolve) => (resume = resolve));

@@ -5,11 +5,11 @@
 import Database from 'better-sqlite3';
 import { Kysely, SqliteDialect } from 'kysely';
 import { afterEach, describe, expect, it } from 'vitest';
-import { migrateCxSchema } from '../../adapters/sql/cx-migrations.js';
-import { openSqlite } from '../../adapters/sql/open-sqlite.js';
-import { ROW_ARRAYS_HINT } from '../../adapters/sql/prepared-queries.js';
-import { createSqlStore } from '../../adapters/sql/sql-store.js';
-import { cachingSqliteDatabase } from '../../adapters/sql/sqlite-statement-cache.js';
+import { migrateCxSchema } from '../../adapters/sql/migrations/cx-migrations.js';
+import { openSqlite } from '../../adapters/sql/sqlite/open-sqlite.js';
+import { ROW_ARRAYS_HINT } from '../../adapters/sql/queries/prepared-queries.js';
+import { createSqlStore } from '../../adapters/sql/store/sql-store.js';
+import { cachingSqliteDatabase } from '../../adapters/sql/sqlite/sqlite-statement-cache.js';
 import type { CxDatabase } from '../../adapters/sql/cx-database.js';
 import type { HistoryFilter, HistoryPosition, HistoryRow } from '../../src/ports/records.js';
 import type { Store } from '../../src/ports/store.js';

@@ -2,7 +2,7 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, realpathSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cxMigrations } from '../../adapters/sql/cx-migrations.js';
+import { cxMigrations } from '../../adapters/sql/migrations/cx-migrations.js';
 import { packageRoot, packIntoTempProject } from '../package/packed-package.js';
 
 /**

@@ -9,10 +9,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ok, type Result } from 'neverthrow';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { ClosableStore } from '../../adapters/sql/open-migrated-store.js';
-import { openMysql } from '../../adapters/sql/open-mysql.js';
-import { openPostgres } from '../../adapters/sql/open-postgres.js';
-import { openSqlite } from '../../adapters/sql/open-sqlite.js';
+import type { ClosableStore } from '../../adapters/sql/store/open-migrated-store.js';
+import { openMysql } from '../../adapters/sql/mysql/open-mysql.js';
+import { openPostgres } from '../../adapters/sql/postgres/open-postgres.js';
+import { openSqlite } from '../../adapters/sql/sqlite/open-sqlite.js';
 import type { CxError } from '../../src/errors.js';
 import { checkAvailable, mysqlFactory, postgresFactory } from '../stores/sql-stores.js';
 import { createMysqlDatabase, createPostgresDatabase, scratchDatabaseName } from './scratch-databases.js';
@@ -73,7 +73,7 @@ const targets: Target[] = [
 async function timedWrite(store: ClosableStore, domainId: string, productId: string): Promise<{ result: Result<string, CxError>; millis: number }> {
   const started = performance.now();
   const result = await store.transaction(domainId, 'write', async (tx) => {
-    await tx.putProduct({ productId, name: productId, seatLimit: 1, quantity: 1 });
+    await tx.setProduct({ productId, name: productId, seatLimit: 1, quantity: 1 });
     return ok('written');
   });
   return { result, millis: performance.now() - started };

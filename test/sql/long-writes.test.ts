@@ -8,9 +8,9 @@
 import { ok } from 'neverthrow';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
-import type { ClosableStore } from '../../adapters/sql/open-migrated-store.js';
-import { openMysql } from '../../adapters/sql/open-mysql.js';
-import { openPostgres } from '../../adapters/sql/open-postgres.js';
+import type { ClosableStore } from '../../adapters/sql/store/open-migrated-store.js';
+import { openMysql } from '../../adapters/sql/mysql/open-mysql.js';
+import { openPostgres } from '../../adapters/sql/postgres/open-postgres.js';
 import { createCxAccounts } from '../../src/cx-accounts.js';
 import { expectErr, expectOk } from '../../testing/conformance/expectations.js';
 import { checkAvailable, mysqlFactory, postgresFactory } from '../stores/sql-stores.js';

@@ -10,13 +10,13 @@ import { createPool } from 'mysql2';
 import { ok } from 'neverthrow';
 import pg from 'pg';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { CX_MIGRATION_LOCK_TABLE, CX_MIGRATION_TABLE, cxMigrations, migrateCxSchema } from '../../adapters/sql/cx-migrations.js';
-import { openMysql } from '../../adapters/sql/open-mysql.js';
-import { openPostgres } from '../../adapters/sql/open-postgres.js';
-import { openSqlite } from '../../adapters/sql/open-sqlite.js';
-import { pgliteDialect } from '../../adapters/sql/pglite-dialect.js';
+import { CX_MIGRATION_LOCK_TABLE, CX_MIGRATION_TABLE, cxMigrations, migrateCxSchema } from '../../adapters/sql/migrations/cx-migrations.js';
+import { openMysql } from '../../adapters/sql/mysql/open-mysql.js';
+import { openPostgres } from '../../adapters/sql/postgres/open-postgres.js';
+import { openSqlite } from '../../adapters/sql/sqlite/open-sqlite.js';
+import { pgliteDialect } from '../../adapters/sql/postgres/pglite-dialect.js';
 import { detectDialect, type SqlDialectName } from '../../adapters/sql/sql-dialect.js';
-import { createSqlStore } from '../../adapters/sql/sql-store.js';
+import { createSqlStore } from '../../adapters/sql/store/sql-store.js';
 import {
   checkAvailable,
   createMysqlDatabase,
@@ -279,7 +279,7 @@ describe.each(backends)('migrations: $name', (backend) => {
       (await migrateCxSchema(db))._unsafeUnwrap();
       const store = createSqlStore(db, { dialect: backend.dialect });
       const result = await store.transaction('acme', 'write', async (tx) => {
-        await tx.putProduct({ productId: 'basic', name: 'Basic', seatLimit: 1, quantity: 1 });
+        await tx.setProduct({ productId: 'basic', name: 'Basic', seatLimit: 1, quantity: 1 });
         return ok(await tx.listProducts());
       });
       expect(result._unsafeUnwrap()).toEqual([{ productId: 'basic', name: 'Basic', seatLimit: 1, quantity: 1 }]);

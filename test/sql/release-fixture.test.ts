@@ -5,14 +5,14 @@
  * setting and message reads back unchanged, and the new history fields have their backfilled
  * values (old `auto_reply` senders read as `account`).
  */
-import { cxMigrations } from '../../adapters/sql/cx-migrations.js';
+import { cxMigrations } from '../../adapters/sql/migrations/cx-migrations.js';
 import Database from 'better-sqlite3';
 import { copyFile, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ClosableStore } from '../../adapters/sql/open-migrated-store.js';
-import { openSqlite } from '../../adapters/sql/open-sqlite.js';
+import type { ClosableStore } from '../../adapters/sql/store/open-migrated-store.js';
+import { openSqlite } from '../../adapters/sql/sqlite/open-sqlite.js';
 import type { HistoryRow } from '../../src/ports/records.js';
 import { scratchDatabaseName } from './scratch-databases.js';
 import { read, write } from './store-records.js';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
-import { openSqlite } from '../../adapters/sql/open-sqlite.js';
-import { settingsMemo, timeZoneOfSettings } from '../../adapters/sql/settings-memo.js';
+import { openSqlite } from '../../adapters/sql/sqlite/open-sqlite.js';
+import { settingsMemo, timeZoneOfSettings } from '../../adapters/sql/store/settings-memo.js';
 import { createCxAccounts } from '../../src/cx-accounts.js';
 
 describe('SQL store: stored settings parsed once per text', () => {

@@ -6,7 +6,7 @@
  */
 import { err, ok } from 'neverthrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { HISTORY_UNION_LIMIT } from '../../adapters/sql/store-queries.js';
+import { HISTORY_UNION_LIMIT } from '../../adapters/sql/queries/store-queries.js';
 import { ruleError } from '../../src/errors.js';
 import type { ContactPosition, ContactRecord, EventDraft, HistoryFilter, HistoryPosition, HistoryRecord, HistoryRow } from '../../src/ports/records.js';
 import type { Store } from '../../src/ports/store.js';
@@ -112,7 +112,7 @@ describe.each(factories)('SQL store port, second round: $name', (factory) => {
         Array.from({ length: 24 }, (_, index) =>
           store.transaction('acme', 'write', async (tx) => {
             const seqs = await tx.appendEvents([event(`w${index}`)]);
-            await tx.putProduct({ productId: `p${index}`, name: 'P', seatLimit: 1, quantity: 1 });
+            await tx.setProduct({ productId: `p${index}`, name: 'P', seatLimit: 1, quantity: 1 });
             if (index % 5 === 4) return err(ruleError('version_conflict', 'refused'));
             return ok(seqs[0]!);
           }),
@@ -251,8 +251,8 @@ describe.each(factories)('SQL store port, second round: $name', (factory) => {
       await write(store, 'acme', async (tx) => {
         await tx.insertAccount(account, null);
         await tx.insertAccount(otherAccount, null);
-        for (const record of contacts) await tx.putContact(record);
-        await tx.putContact(contact(otherAccount.key, 'a', 0));
+        for (const record of contacts) await tx.insertContact(record);
+        await tx.insertContact(contact(otherAccount.key, 'a', 0));
       });
       const expected = [...contacts].sort(
         (a, b) => a.addedAt.getTime() - b.addedAt.getTime() || (a.customerId < b.customerId ? -1 : a.customerId > b.customerId ? 1 : 0),
@@ -290,8 +290,8 @@ describe.each(factories)('SQL store port, second round: $name', (factory) => {
       const receipt = (accountKey: string, customerId: string, messageId: string) =>
         ({ accountKey, direction: 'incoming' as const, customerId, messageId, message: 'm', answer: { kind: 'away' }, at: new Date(3) });
       const fill = async (tx: Parameters<Parameters<Store['transaction']>[2]>[0], key: string) => {
-        await tx.putContact(contact(key, 'c1'));
-        await tx.putContact(contact(key, 'c2'));
+        await tx.insertContact(contact(key, 'c1'));
+        await tx.insertContact(contact(key, 'c2'));
         await tx.appendHistory(historyRecord(key, new Date(10), `${key}-c1-a`, { customerId: 'c1', messageId: `${key}-1` }));
         await tx.appendHistory(historyRecord(key, new Date(11), `${key}-c1-b`, { customerId: 'c1', senderKind: 'account', messageId: `${key}-2` }));
         await tx.appendHistory(historyRecord(key, new Date(12), `${key}-c2`, { customerId: 'c2', messageId: `${key}-3` }));

@@ -5,7 +5,7 @@
  */
 import { err, ok } from 'neverthrow';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MAX_TRANSACTION_ATTEMPTS } from '../../adapters/sql/transaction-runner.js';
+import { MAX_TRANSACTION_ATTEMPTS } from '../../adapters/sql/store/transaction-runner.js';
 import { ruleError } from '../../src/errors.js';
 import type { AccountListPosition, AccountListRow } from '../../src/ports/records.js';
 import type { Store } from '../../src/ports/store.js';
@@ -51,7 +51,7 @@ describe.each(factories)('SQL store port: $name', (factory) => {
       await write(store, 'acme', (tx) => tx.insertAccount(kept, null));
       const refused = await store.transaction('acme', 'write', async (tx) => {
         await tx.insertAccount(dropped, null);
-        await tx.putProduct({ productId: 'basic', name: 'Basic', seatLimit: 2, quantity: 1 });
+        await tx.setProduct({ productId: 'basic', name: 'Basic', seatLimit: 2, quantity: 1 });
         return err(ruleError('version_conflict', 'changed my mind'));
       });
       expect(outcome(refused)).toBe('version_conflict');
@@ -74,7 +74,7 @@ describe.each(factories)('SQL store port: $name', (factory) => {
       const first = accountRecord({ domainId: 'acme', id: 'first' });
       await write(store, 'acme', (tx) => tx.insertAccount(first, null));
       const result = await store.transaction('acme', 'write', async (tx) => {
-        await tx.putProduct({ productId: 'basic', name: 'Basic', seatLimit: 2, quantity: 1 });
+        await tx.setProduct({ productId: 'basic', name: 'Basic', seatLimit: 2, quantity: 1 });
         // The same key again: the primary key refuses it.
         await tx.insertAccount({ ...first, id: 'second', name: 'Second', nameKey: 'second' }, null).catch(() => undefined);
         return ok('swallowed');
@@ -87,7 +87,7 @@ describe.each(factories)('SQL store port: $name', (factory) => {
       let runs = 0;
       const recovered = await store.transaction('acme', 'write', async (tx) => {
         runs += 1;
-        await tx.putProduct({ productId: `p${runs}`, name: 'P', seatLimit: 1, quantity: 1 });
+        await tx.setProduct({ productId: `p${runs}`, name: 'P', seatLimit: 1, quantity: 1 });
         if (runs < 3) throw Object.assign(new Error('deadlock detected'), { code: '40P01', errno: 1213 });
         return ok(runs);
       });
@@ -110,7 +110,7 @@ describe.each(factories)('SQL store port: $name', (factory) => {
       expect(outcome(await store.transaction('acme', 'write', async (tx) => ok(await tx.markReset(ghost.key, new Date(1), 2))))).toBe('store_failure');
       expect(outcome(await store.transaction('acme', 'write', async (tx) => ok(await tx.attachBot('nobot', ghost.key, 'ghost'))))).toBe('store_failure');
       const job = backupJobRecord({ domainId: 'acme', jobId: 'nope' });
-      expect(outcome(await store.transaction('acme', 'write', async (tx) => ok(await tx.updateBackupJob(job))))).toBe('store_failure');
+      expect(outcome(await store.transaction('acme', 'write', async (tx) => ok(await tx.cancelBackupJob(job.jobId))))).toBe('store_failure');
     });
 
     it('an account of another domain is refused by insertAccount', async () => {
@@ -181,7 +181,7 @@ describe.each(factories)('SQL store port: $name', (factory) => {
       const first = accountRecord({ domainId: 'acme', id: 'help', name: 'Help' });
       await write(store, 'acme', async (tx) => {
         await tx.insertAccount(first, null);
-        await tx.putContact({
+        await tx.insertContact({
           accountKey: first.key,
           customerId: 'c1',
           name: 'Kim',
@@ -232,8 +232,8 @@ describe.each(factories)('SQL store port: $name', (factory) => {
 
     it('products: listed in JavaScript order whatever the collation; usage counts active accounts only', async () => {
       await write(store, 'acme', async (tx) => {
-        for (const productId of ['b', 'B', 'a', 'é', '_x', 'Z9']) await tx.putProduct({ productId, name: `P ${productId}`, seatLimit: 3, quantity: 5 });
-        await tx.putProduct({ productId: 'b', name: 'Replaced', seatLimit: 4, quantity: 6 });
+        for (const productId of ['b', 'B', 'a', 'é', '_x', 'Z9']) await tx.setProduct({ productId, name: `P ${productId}`, seatLimit: 3, quantity: 5 });
+        await tx.setProduct({ productId: 'b', name: 'Replaced', seatLimit: 4, quantity: 6 });
         await tx.insertAccount(accountRecord({ domainId: 'acme', id: 'u1a', productId: 'b', agentIds: ['u1', 'u2'] }), null);
         await tx.insertAccount(accountRecord({ domainId: 'acme', id: 'u1b', productId: 'b', agentIds: ['u1', 'u2', 'u3'] }), null);
         const resetOne = accountRecord({ domainId: 'acme', id: 'u1c', productId: 'a', agentIds: ['u1', 'u2', 'u3', 'u4'] });
@@ -241,7 +241,7 @@ describe.each(factories)('SQL store port: $name', (factory) => {
         await tx.markReset(resetOne.key, new Date('2026-02-01T00:00:00.000Z'), 2);
       });
       // Another domain's product of the same id stays apart.
-      await write(store, 'globex', (tx) => tx.putProduct({ productId: 'b', name: 'Globex B', seatLimit: 1, quantity: 1 }));
+      await write(store, 'globex', (tx) => tx.setProduct({ productId: 'b', name: 'Globex B', seatLimit: 1, quantity: 1 }));
       const found = await read(store, 'acme', async (tx) => ({
         products: await tx.listProducts(),
         usage: [...(await tx.productUsage())].sort(),
@@ -343,8 +343,8 @@ describe.each(factories)('SQL store port: $name', (factory) => {
         const at = new Date('2026-01-05T00:00:00.000Z');
         await write(target, 'acme', async (tx) => {
           await tx.insertAccount(account, null);
-          await tx.putContact({ ...contact, lastAutoReply: null });
-          await tx.putContact(contact);
+          await tx.insertContact({ ...contact, lastAutoReply: null });
+          await tx.patchContact(contact.accountKey, contact.customerId, { lastAutoReply: contact.lastAutoReply });
           // Same creation instant: insertion order decides.
           await tx.insertRoom({ accountKey: account.key, roomId: 'zz', kind: 'group', customerId: null, agentIds: ['u3', 'u1'], createdAt: at });
           await tx.insertRoom({ accountKey: account.key, roomId: 'aa', kind: 'consultation', customerId: 'c1', agentIds: ['u1', 'u2'], createdAt: at });
@@ -453,8 +453,7 @@ describe.each(factories)('SQL store port: $name', (factory) => {
         for (const job of jobs) await write(target, job.domainId, (tx) => tx.insertBackupJob(job));
         await write(target, 'acme', async (tx) => {
           const job = (await tx.getBackupJob('j-b'))!;
-          // requestedAt is not changed by an update.
-          await tx.updateBackupJob({ ...job, status: 'running', attempt: 1, heartbeatAt: at(40), requestedAt: at(999) });
+          await tx.claimBackupJob(job.jobId, { attempt: 1, at: at(40), watermark: 0 });
         });
         await write(target, 'acme', (tx) => tx.deleteBackupJob('j-g'));
         await write(target, 'acme', (tx) => tx.deleteBackupJob('missing'));

@@ -8,7 +8,7 @@ import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it, vi } from 'vitest';
-import { cxMigrations } from '../../adapters/sql/cx-migrations.js';
+import { cxMigrations } from '../../adapters/sql/migrations/cx-migrations.js';
 import { scratchDatabaseName } from './scratch-databases.js';
 import { runScript } from './support/child-process.js';
 

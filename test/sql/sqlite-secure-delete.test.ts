@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
-import { openSqlite } from '../../adapters/sql/open-sqlite.js';
+import { openSqlite } from '../../adapters/sql/sqlite/open-sqlite.js';
 import { createCxAccounts } from '../../src/cx-accounts.js';
 import { expectOk } from '../../testing/conformance/expectations.js';
 import { scratchDatabaseName } from './scratch-databases.js';

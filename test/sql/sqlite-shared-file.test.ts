@@ -10,13 +10,13 @@ import { join, relative } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { ok } from 'neverthrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openSqlite } from '../../adapters/sql/open-sqlite.js';
-import { sqliteFileHandles, sqliteFileKey } from '../../adapters/sql/sqlite-file-registry.js';
+import { openSqlite } from '../../adapters/sql/sqlite/open-sqlite.js';
+import { sqliteFileHandles, sqliteFileKey } from '../../adapters/sql/sqlite/sqlite-file-registry.js';
 import type { Store } from '../../src/ports/store.js';
 
 const putProduct = (store: Store, productId: string, before?: () => Promise<void>) =>
   store.transaction('acme', 'write', async (tx) => {
-    await tx.putProduct({ productId, name: productId, seatLimit: 1, quantity: 1 });
+    await tx.setProduct({ productId, name: productId, seatLimit: 1, quantity: 1 });
     await before?.();
     return ok(productId);
   });

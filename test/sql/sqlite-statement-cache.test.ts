@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { describe, expect, it } from 'vitest';
-import { cachingSqliteDatabase } from '../../adapters/sql/sqlite-statement-cache.js';
+import { cachingSqliteDatabase } from '../../adapters/sql/sqlite/sqlite-statement-cache.js';
 
 describe('SQLite statement cache', () => {
   it('prepares each text once, and past its capacity drops the least recently used', () => {

@@ -9,8 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
-import type { ClosableStore } from '../../adapters/sql/open-migrated-store.js';
-import { openSqlite } from '../../adapters/sql/open-sqlite.js';
+import type { ClosableStore } from '../../adapters/sql/store/open-migrated-store.js';
+import { openSqlite } from '../../adapters/sql/sqlite/open-sqlite.js';
 import { createCxAccounts } from '../../src/cx-accounts.js';
 
 let folder: string | null = null;

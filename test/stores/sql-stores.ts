@@ -15,10 +15,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll } from 'vitest';
 import type { Store } from '../../src/ports/store.js';
-import type { ClosableStore } from '../../adapters/sql/open-migrated-store.js';
-import { openMysql } from '../../adapters/sql/open-mysql.js';
-import { openPostgres } from '../../adapters/sql/open-postgres.js';
-import { openSqlite } from '../../adapters/sql/open-sqlite.js';
+import type { ClosableStore } from '../../adapters/sql/store/open-migrated-store.js';
+import { openMysql } from '../../adapters/sql/mysql/open-mysql.js';
+import { openPostgres } from '../../adapters/sql/postgres/open-postgres.js';
+import { openSqlite } from '../../adapters/sql/sqlite/open-sqlite.js';
 import {
   CX_TABLES,
   createMysqlDatabase,

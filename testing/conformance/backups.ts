@@ -3,7 +3,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ruleError } from '../../src/errors.js';
 import { pendingBackupJob } from '../../src/history/backup-job.js';
 import type { BackupJobRecord, HistoryFilter, HistoryPosition, HistoryRow } from '../../src/ports/records.js';
-import type { Store } from '../../src/ports/store.js';
+import type { Store, StoreTransaction } from '../../src/ports/store.js';
 import type { StoreFactory } from '../conformance-fixture.js';
 import {
   backupNow,
@@ -114,12 +114,18 @@ function storePortCases(current: () => Store) {
         rowsDone: 1_000_000,
         rowsTotal: 1_000_000,
       };
-      (await store.transaction('acme', 'write', async (tx) => ok(await tx.updateBackupJob(running))))._unsafeUnwrap();
+      (
+        await store.transaction('acme', 'write', async (tx) => {
+          await tx.claimBackupJob('j1', { attempt: 2, at: new Date('2026-11-25T03:01:00.000Z'), watermark: 9_007_199_254_740 });
+          await tx.markBackupReady('j1', { at: new Date('2026-11-25T03:02:00.000Z'), byteLength: 1234, rows: 1_000_000 });
+          return ok(undefined);
+        })
+      )._unsafeUnwrap();
       expect(await readJobRecord(store, 'acme', 'j1')).toEqual(running);
 
       const failed = await store.transaction('acme', 'write', async (tx) => {
         await tx.insertBackupJob(jobRecord({ jobId: 'j2' }));
-        await tx.updateBackupJob({ ...running, status: 'failed', failureReason: 'x' });
+        await tx.markBackupFailed('j1', 'x', new Date('2026-11-25T03:03:00.000Z'));
         return err(ruleError('backup_not_ready', 'roll back'));
       });
       expect(failed.isErr()).toBe(true);
@@ -130,6 +136,46 @@ function storePortCases(current: () => Store) {
       expect(await readJobRecord(store, 'acme', 'j1')).toEqual(running);
       (await store.transaction('acme', 'write', async (tx) => ok(await tx.deleteBackupJob('j1'))))._unsafeUnwrap();
       expect(await readJobRecord(store, 'acme', 'j1')).toBeNull();
+    });
+
+    it('R25 R42 R46: each backup job write sets its own fields and keeps the others; a missing job is refused', async () => {
+      const store = current();
+      const at = (minute: number) => new Date(Date.UTC(2026, 10, 25, 3, minute));
+      const job = jobRecord({ jobId: 'j3' });
+      await insertJobs(store, [job]);
+      const write = async (change: (tx: StoreTransaction) => Promise<void>) =>
+        (await store.transaction('acme', 'write', async (tx) => ok(await change(tx))))._unsafeUnwrap();
+
+      await write((tx) => tx.claimBackupJob('j3', { attempt: 1, at: at(1), watermark: 7 }));
+      const claimed = { ...job, status: 'running' as const, attempt: 1, startedAt: at(1), heartbeatAt: at(1), watermark: 7, rowsDone: 0, rowsTotal: null };
+      expect(await readJobRecord(store, 'acme', 'j3')).toEqual(claimed);
+      await write((tx) => tx.recordBackupProgress('j3', { rowsTotal: 40 }));
+      await write((tx) => tx.recordBackupProgress('j3', { heartbeatAt: at(2), rowsDone: 10 }));
+      expect(await readJobRecord(store, 'acme', 'j3')).toEqual({ ...claimed, heartbeatAt: at(2), rowsDone: 10, rowsTotal: 40 });
+      await write((tx) => tx.requeueBackupJob('j3'));
+      const requeued = { ...claimed, status: 'pending' as const, startedAt: null, heartbeatAt: null, rowsDone: 0, rowsTotal: null };
+      expect(await readJobRecord(store, 'acme', 'j3')).toEqual(requeued);
+      await write((tx) => tx.markBackupFailed('j3', 'disk full', at(3)));
+      expect(await readJobRecord(store, 'acme', 'j3')).toEqual({ ...requeued, status: 'failed', failureReason: 'disk full', heartbeatAt: at(3) });
+      await write((tx) => tx.cancelBackupJob('j3'));
+      expect(await readJobRecord(store, 'acme', 'j3')).toEqual({ ...requeued, status: 'cancelled', heartbeatAt: at(3) });
+
+      const missing: ((tx: StoreTransaction) => Promise<void>)[] = [
+        (tx) => tx.claimBackupJob('nope', { attempt: 1, at: at(1), watermark: 1 }),
+        (tx) => tx.recordBackupProgress('nope', { rowsDone: 1 }),
+        (tx) => tx.recordBackupProgress('nope', {}),
+        (tx) => tx.markBackupReady('nope', { at: at(1), byteLength: 1, rows: 1 }),
+        (tx) => tx.markBackupFailed('nope', 'x', at(1)),
+        (tx) => tx.cancelBackupJob('nope'),
+        (tx) => tx.requeueBackupJob('nope'),
+        // Another domain's job is not this domain's.
+        (tx) => tx.cancelBackupJob('j3'),
+      ];
+      for (const [index, change] of missing.entries()) {
+        const domain = index === missing.length - 1 ? 'globex' : 'acme';
+        const answer = await store.transaction(domain, 'write', async (tx) => ok(await change(tx)));
+        expect(answer.isErr() && answer.error.code).toBe('store_failure');
+      }
     });
 
     it('R25: runnable jobs of every domain: pending ones and running ones with a stale heartbeat, oldest first', async () => {
@@ -387,7 +433,7 @@ function jobLifecycleCases(current: () => Store) {
       // A runner took it and died after writing a chunk.
       const job = (await readJobRecord(current(), 'acme', started.id))!;
       const dead = { ...job, status: 'running' as const, attempt: 1, startedAt: fixture.now(), heartbeatAt: fixture.now() };
-      (await current().transaction('acme', 'write', async (tx) => ok(await tx.updateBackupJob(dead))))._unsafeUnwrap();
+      (await current().transaction('acme', 'write', async (tx) => ok(await tx.claimBackupJob(dead.jobId, { attempt: dead.attempt, at: dead.startedAt, watermark: await tx.lastEventSeq() }))))._unsafeUnwrap();
       await current().appendBackupChunk('acme', `${started.id}.1`, 0, bytes('half a file'));
 
       fixture.advance(4 * MINUTE);
@@ -410,7 +456,7 @@ function jobLifecycleCases(current: () => Store) {
       const started = (await fixture.cx.history.startBackup('acme'))._unsafeUnwrap();
       const job = (await readJobRecord(current(), 'acme', started.id))!;
       const dead = { ...job, status: 'running' as const, attempt: 2, startedAt: fixture.now(), heartbeatAt: fixture.now() };
-      (await current().transaction('acme', 'write', async (tx) => ok(await tx.updateBackupJob(dead))))._unsafeUnwrap();
+      (await current().transaction('acme', 'write', async (tx) => ok(await tx.claimBackupJob(dead.jobId, { attempt: dead.attempt, at: dead.startedAt, watermark: await tx.lastEventSeq() }))))._unsafeUnwrap();
       fixture.advance(2 * MINUTE);
       expect((await fixture.cx.history.runPendingBackups())._unsafeUnwrap()).toMatchObject({ failed: 1 });
       const after = (await fixture.cx.history.job('acme', started.id))._unsafeUnwrap();
@@ -425,7 +471,7 @@ function jobLifecycleCases(current: () => Store) {
       const stuck = (await first.cx.history.startBackup('acme'))._unsafeUnwrap();
       const record = (await readJobRecord(current(), 'acme', stuck.id))!;
       const dead = { ...record, status: 'running' as const, attempt: 1, startedAt: first.now(), heartbeatAt: first.now() };
-      (await current().transaction('acme', 'write', async (tx) => ok(await tx.updateBackupJob(dead))))._unsafeUnwrap();
+      (await current().transaction('acme', 'write', async (tx) => ok(await tx.claimBackupJob(dead.jobId, { attempt: dead.attempt, at: dead.startedAt, watermark: await tx.lastEventSeq() }))))._unsafeUnwrap();
 
       // The "restarted" process, later.
       const second = historyFixture(current(), undefined, new Date(first.now().getTime() + 10 * MINUTE).toISOString());

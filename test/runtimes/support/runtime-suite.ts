@@ -9,9 +9,9 @@
  * Prints `ok …` / `not ok …` per test, then one line `RESULT {json}`; exits 1 when a test failed.
  */
 import { memoryStore } from '../../../adapters/memory/memory-store.js';
-import { openSqlite } from '../../../adapters/sql/open-sqlite.js';
-import { loadSqliteDriver } from '../../../adapters/sql/sqlite-drivers/open-sqlite-database.js';
-import { isSqliteDriverName, type SqliteDriverName } from '../../../adapters/sql/sqlite-drivers/sqlite-driver.js';
+import { openSqlite } from '../../../adapters/sql/sqlite/open-sqlite.js';
+import { loadSqliteDriver } from '../../../adapters/sql/sqlite/drivers/open-sqlite-database.js';
+import { isSqliteDriverName, type SqliteDriverName } from '../../../adapters/sql/sqlite/drivers/sqlite-driver.js';
 import { availability, nextChange } from '../../../src/schedule-entry.js';
 import { describeStoreConformance } from '../../../testing/describe-store-conformance.js';
 import { describeBackupConformance } from '../../../testing/conformance/backups.js';

@@ -5,7 +5,7 @@
  * npx keeps them in `~/.npm/_npx` after the first download, so later runs start at once.
  */
 import { spawn } from 'node:child_process';
-import type { SqliteDriverName } from '../../../adapters/sql/sqlite-drivers/sqlite-driver.js';
+import type { SqliteDriverName } from '../../../adapters/sql/sqlite/drivers/sqlite-driver.js';
 
 export type Runtime = {
   name: string;

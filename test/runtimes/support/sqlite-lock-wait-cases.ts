@@ -12,14 +12,14 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ok } from 'neverthrow';
 import { afterEach, describe, expect, it } from 'vitest';
-import { openSqlite } from '../../../adapters/sql/open-sqlite.js';
-import type { ClosableStore } from '../../../adapters/sql/open-migrated-store.js';
-import { loadSqliteDriver } from '../../../adapters/sql/sqlite-drivers/open-sqlite-database.js';
-import type { SqliteDriverDatabase, SqliteDriverName } from '../../../adapters/sql/sqlite-drivers/sqlite-driver.js';
+import { openSqlite } from '../../../adapters/sql/sqlite/open-sqlite.js';
+import type { ClosableStore } from '../../../adapters/sql/store/open-migrated-store.js';
+import { loadSqliteDriver } from '../../../adapters/sql/sqlite/drivers/open-sqlite-database.js';
+import type { SqliteDriverDatabase, SqliteDriverName } from '../../../adapters/sql/sqlite/drivers/sqlite-driver.js';
 
 const putProduct = (store: ClosableStore, domainId: string, productId: string) =>
   store.transaction(domainId, 'write', async (tx) => {
-    await tx.putProduct({ productId, name: productId, seatLimit: 1, quantity: 1 });
+    await tx.setProduct({ productId, name: productId, seatLimit: 1, quantity: 1 });
     return ok(productId);
   });
 

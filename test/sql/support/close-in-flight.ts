@@ -7,9 +7,9 @@
  * Usage: `node --import tsx close-in-flight.ts '{"kind":"postgres","target":"postgres://…"}'`
  */
 import { ok } from 'neverthrow';
-import { openMysql } from '../../../adapters/sql/open-mysql.js';
-import { openPostgres } from '../../../adapters/sql/open-postgres.js';
-import { openSqlite } from '../../../adapters/sql/open-sqlite.js';
+import { openMysql } from '../../../adapters/sql/mysql/open-mysql.js';
+import { openPostgres } from '../../../adapters/sql/postgres/open-postgres.js';
+import { openSqlite } from '../../../adapters/sql/sqlite/open-sqlite.js';
 
 type Target = { kind: 'postgres' | 'mysql' | 'sqlite'; target: string };
 const { kind, target } = JSON.parse(process.argv[2] ?? '{}') as Target;
@@ -31,7 +31,7 @@ for (let index = 0; index < CALLS; index++) {
     calls.push(
       store
         .transaction(domainId, 'write', async (tx) => {
-          await tx.putProduct({ productId: `p${index}`, name: `P${index}`, seatLimit: 1, quantity: 1 });
+          await tx.setProduct({ productId: `p${index}`, name: `P${index}`, seatLimit: 1, quantity: 1 });
           return ok(undefined);
         })
         .then((result) => (result.isOk() ? 'ok' : result.error.code)),

@@ -6,9 +6,9 @@
  * Usage: `node --import tsx hold-domain-lock.ts '{"kind":"postgres","target":"postgres://…","domainId":"acme"}'`
  */
 import { ok } from 'neverthrow';
-import { openMysql } from '../../../adapters/sql/open-mysql.js';
-import { openPostgres } from '../../../adapters/sql/open-postgres.js';
-import { openSqlite } from '../../../adapters/sql/open-sqlite.js';
+import { openMysql } from '../../../adapters/sql/mysql/open-mysql.js';
+import { openPostgres } from '../../../adapters/sql/postgres/open-postgres.js';
+import { openSqlite } from '../../../adapters/sql/sqlite/open-sqlite.js';
 
 type Target = { kind: 'postgres' | 'mysql' | 'sqlite'; target: string; domainId: string };
 const { kind, target, domainId } = JSON.parse(process.argv[2] ?? '{}') as Target;
@@ -18,7 +18,7 @@ const store =
 
 const release = new Promise<void>((resolve) => process.stdin.once('data', () => resolve()));
 const result = await store.transaction(domainId, 'write', async (tx) => {
-  await tx.putProduct({ productId: 'held', name: 'Held', seatLimit: 1, quantity: 1 });
+  await tx.setProduct({ productId: 'held', name: 'Held', seatLimit: 1, quantity: 1 });
   process.stdout.write('locked\n');
   await release;
   return ok('committed');

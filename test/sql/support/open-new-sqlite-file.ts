@@ -6,7 +6,7 @@
  * Usage: `node --import tsx open-new-sqlite-file.ts /tmp/file.sqlite worker-3`
  */
 import { ok } from 'neverthrow';
-import { openSqlite } from '../../../adapters/sql/open-sqlite.js';
+import { openSqlite } from '../../../adapters/sql/sqlite/open-sqlite.js';
 
 const [file, worker] = process.argv.slice(2) as [string, string];
 await import('better-sqlite3');
@@ -16,7 +16,7 @@ process.stdin.destroy();
 try {
   const store = await openSqlite(file);
   const written = await store.transaction('acme', 'write', async (tx) => {
-    await tx.putProduct({ productId: worker, name: worker, seatLimit: 1, quantity: 1 });
+    await tx.setProduct({ productId: worker, name: worker, seatLimit: 1, quantity: 1 });
     return ok(undefined);
   });
   await store.close();

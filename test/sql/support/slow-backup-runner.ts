@@ -8,8 +8,8 @@
  * Usage: `node --import tsx slow-backup-runner.ts '{"kind":"postgres","target":"postgres://…","domainId":"acme","jobId":"…"}'`
  */
 import { memoryDirectory } from '../../../adapters/memory/memory-directory.js';
-import { openMysql } from '../../../adapters/sql/open-mysql.js';
-import { openPostgres } from '../../../adapters/sql/open-postgres.js';
+import { openMysql } from '../../../adapters/sql/mysql/open-mysql.js';
+import { openPostgres } from '../../../adapters/sql/postgres/open-postgres.js';
 import { createCxAccounts } from '../../../src/cx-accounts.js';
 import type { Store } from '../../../src/ports/store.js';
 

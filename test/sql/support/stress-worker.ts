@@ -6,10 +6,10 @@
  * Environment: CX_STRESS_DIALECT (`sqlite` | `postgres` | `mysql`), CX_STRESS_TARGET (file
  * or URL), CX_STRESS_SEED, CX_STRESS_OPERATIONS (default 200), CX_STRESS_CALLERS (default 4).
  */
-import type { ClosableStore } from '../../../adapters/sql/open-migrated-store.js';
-import { openMysql } from '../../../adapters/sql/open-mysql.js';
-import { openPostgres } from '../../../adapters/sql/open-postgres.js';
-import { openSqlite } from '../../../adapters/sql/open-sqlite.js';
+import type { ClosableStore } from '../../../adapters/sql/store/open-migrated-store.js';
+import { openMysql } from '../../../adapters/sql/mysql/open-mysql.js';
+import { openPostgres } from '../../../adapters/sql/postgres/open-postgres.js';
+import { openSqlite } from '../../../adapters/sql/sqlite/open-sqlite.js';
 import { createCxAccounts } from '../../../src/cx-accounts.js';
 import { randomStressOperation, seededRandom, stressDirectory } from './stress-workload.js';
 

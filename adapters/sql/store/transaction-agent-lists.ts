@@ -1,0 +1,58 @@
+import type { AccountAgentMemo } from './account-agent-memo.js';
+
+/** The agents of an account as stored: in order, and the next free position. */
+export type StoredAgents = { ids: string[]; nextPosition: number };
+
+/**
+ * The agent lists a transaction read or wrote, and the version each account is at (as it will
+ * commit): a change of agents then costs no read of `cx_account_agents`, and after commit the
+ * store's memo (`account-agent-memo.ts`) takes each list at its account's version, so that a
+ * later transaction reading the account at that version reads no agent rows either. The domain
+ * is locked for every write, so a list cannot change underneath.
+ *
+ * Benchmark: `test/bench/sql-agents.bench.ts` (goal ≤ 1.5× a hand-written transaction that
+ * keeps the agents by account version too, and so reads no agent rows in steady state). With
+ * the lists kept, a pair runs 19 SQLite statements, as the hand-written side does; without
+ * them 23 (the agent rows read in each operation's account read and again in its change, +21 %).
+ */
+export type TransactionAgentLists = {
+  /** The account row was read at `version`: the memo's list for that version, if any, is taken. */
+  readAt(accountKey: string, version: number): void;
+  /** The account will commit at `version`. */
+  setVersion(accountKey: string, version: number): void;
+  get(accountKey: string): StoredAgents | undefined;
+  set(accountKey: string, agents: StoredAgents): void;
+  /** The account was reset: its version is no longer known, and the memo forgets it. */
+  forget(accountKey: string): void;
+  /** After commit: hands the lists to the memo at their committed versions. */
+  committed(): void;
+};
+
+export function transactionAgentLists(memo: AccountAgentMemo): TransactionAgentLists {
+  const versions = new Map<string, number>();
+  const lists = new Map<string, StoredAgents>();
+  return {
+    readAt(accountKey, version) {
+      versions.set(accountKey, version);
+      if (lists.has(accountKey)) return;
+      const remembered = memo.get(accountKey, version);
+      if (remembered) lists.set(accountKey, { ids: [...remembered.ids], nextPosition: remembered.nextPosition });
+    },
+    setVersion: (accountKey, version) => void versions.set(accountKey, version),
+    get: (accountKey) => lists.get(accountKey),
+    set: (accountKey, agents) => void lists.set(accountKey, agents),
+    forget(accountKey) {
+      versions.delete(accountKey);
+      memo.forget(accountKey);
+    },
+    committed() {
+      for (const [accountKey, agents] of lists) {
+        const version = versions.get(accountKey);
+        if (version !== undefined) memo.put(accountKey, { version, ids: agents.ids, nextPosition: agents.nextPosition });
+        // Agents written without a version this transaction knows (a store port user may do
+        // that): whatever was remembered is stale.
+        else memo.forget(accountKey);
+      }
+    },
+  };
+}
