@@ -13,7 +13,7 @@ import type { StoreTransaction } from '../ports/store.js';
 import { randomId } from '../random-id.js';
 import { runOperation } from '../run-operation.js';
 import { customerIdSchema, domainIdSchema, memberIdSchema, messageIdSchema } from '../validation/identifiers.js';
-import { parseInput, strictObjectWithFastCheck, UNDECIDED, withFastCheck } from '../validation/parse-input.js';
+import { parseInput } from '../validation/parse-input.js';
 import { textField } from '../validation/text-fields.js';
 import { decideAwayReply, decideWelcomeReply, type AutoReply } from './auto-reply.js';
 import { recordAutoReply, recordMessage } from './record-message.js';
@@ -40,16 +40,16 @@ export type Room = {
  */
 export const MAX_MESSAGE_LENGTH = 10_000;
 
-const channelSchema = withFastCheck(z.enum(CHANNELS), (input) => (CHANNELS.includes(input as Channel) ? (input as Channel) : UNDECIDED));
+const channelSchema = z.enum(CHANNELS);
 const contentSchema = textField({ min: 1, max: MAX_MESSAGE_LENGTH });
 
-export const addContactSchema = strictObjectWithFastCheck({
+export const addContactSchema = z.strictObject({
   customerId: customerIdSchema,
   name: textField({ min: 1, max: 100, trim: true, forbidControl: true }),
   channel: channelSchema,
 });
 
-export const receiveSchema = strictObjectWithFastCheck({
+export const receiveSchema = z.strictObject({
   customerId: customerIdSchema,
   content: contentSchema,
   channel: channelSchema,
@@ -57,7 +57,7 @@ export const receiveSchema = strictObjectWithFastCheck({
   messageId: messageIdSchema.optional(),
 });
 
-export const sendSchema = strictObjectWithFastCheck({
+export const sendSchema = z.strictObject({
   agentId: memberIdSchema,
   customerId: customerIdSchema,
   content: contentSchema,
