@@ -33,9 +33,10 @@ const storedSettingsSchema = z.object({
  *
  * @example
  * ```ts
- * const weeklyHours = { mon: [], tue: [], wed: [], thu: [], fri: [], sat: [], sun: [] };
- * const firstRelease = { timeZone: 'UTC', weeklyHours, welcomeMessage: '', awayMessage: '', holidayMessage: '', holidays: [] };
- * readStoredSettings(firstRelease as Parameters<typeof readStoredSettings>[0]).channels; // { line: true, mail: true }
+ * // A row of the first release: no `channels` yet.
+ * const row = '{"timeZone":"UTC","weeklyHours":{"mon":[],"tue":[],"wed":[],"thu":[],"fri":[],"sat":[],"sun":[]},' +
+ *   '"welcomeMessage":"","awayMessage":"","holidayMessage":"","holidays":[]}';
+ * readStoredSettings(JSON.parse(row)).channels; // { line: true, mail: true }
  * ```
  */
 export function readStoredSettings(stored: AccountSettings): AccountSettings {
