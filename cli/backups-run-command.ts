@@ -2,7 +2,7 @@ import type { BackupRunReport } from '../src/history/backup-runner.js';
 import { defineCommand } from './cli-command.js';
 import { EXIT } from './cli-io.js';
 import { MAX_TIMER_MS, flag, wholeNumber } from './cli-option.js';
-import { pause } from './pause.js';
+import { runInRounds } from './run-in-rounds.js';
 
 /** Jobs one `runPendingBackups` call may handle at most (its `limit` bound). */
 const MAX_BACKUP_BATCH = 10_000;
@@ -30,42 +30,29 @@ export const backupsRunCommand = defineCommand({
     limit: wholeNumber({ placeholder: '<jobs>', min: 1, max: MAX_BACKUP_BATCH, fallback: 10, help: 'jobs one round handles at most' }),
     json: flag('print one JSON object a line: {"event": "watching" | "round" | "stopped", …}'),
   },
-  async run({ values, database, io, stop, fail }) {
+  async run(context) {
+    const { values, database, fail } = context;
     // Loaded here: a wrong command line is answered without loading the library.
     const { openOperatorSession } = await import('./operator-session.js');
     const session = await openOperatorSession(database.target, fail);
     if (session === null) return EXIT.failure;
-    const { store, cx } = session;
-    const { once, json, limit } = values;
-    const intervalMs = values['interval-ms'];
-    const print = (event: Record<string, unknown>, text: string) => io.out(json ? JSON.stringify(event) : `cx-accounts backups run: ${text}`);
-    if (!once) print({ event: 'watching', database: database.shown, intervalMs, limit }, `watching ${database.shown} every ${intervalMs} ms`);
-    try {
-      for (;;) {
-        const round = await cx.history.runPendingBackups({ limit });
-        if (round.isErr()) {
-          fail(`${round.error.code}: ${round.error.message}`);
-          return EXIT.failure;
-        }
-        const report = round.value;
-        if (once || didSomething(report)) print({ event: 'round', ...counts(report) }, summary(report));
-        if (once || stop.aborted) break;
-        // A full round may leave more work: go on at once; otherwise wait (a stop cuts it short).
-        if (report.ready + report.failed + report.deleted < limit) await pause(intervalMs, stop);
-        if (stop.aborted) break;
-      }
-      if (stop.aborted && stop.reason !== 'EPIPE') {
-        print({ event: 'stopped', signal: String(stop.reason) }, `${String(stop.reason)} received, stopped after the current round`);
-      }
-      return EXIT.ok;
-    } finally {
-      await store.close().catch(() => undefined);
-    }
+    const { limit } = values;
+    return runInRounds(session, context, { once: values.once, json: values.json, intervalMs: values['interval-ms'] }, {
+      name: 'backups run',
+      round: () => session.cx.history.runPendingBackups({ limit }),
+      didSomething: (report) => handled(report) > 0,
+      // A full round may leave more work: go on at once.
+      goOnAtOnce: (report) => handled(report) >= limit,
+      counts,
+      summary,
+      watching: { limit },
+    });
   },
 });
 
-function didSomething(report: BackupRunReport): boolean {
-  return report.ready + report.failed + report.deleted > 0;
+/** Jobs a round finished or failed, and files it deleted. */
+function handled(report: BackupRunReport): number {
+  return report.ready + report.failed + report.deleted;
 }
 
 function counts(report: BackupRunReport): { ready: number; failed: number; skipped: number; deleted: number } {

@@ -2,7 +2,7 @@ import type { DeliveryReport } from '../src/webhooks/delivery-runner.js';
 import { defineCommand } from './cli-command.js';
 import { EXIT } from './cli-io.js';
 import { MAX_TIMER_MS, flag, wholeNumber } from './cli-option.js';
-import { pause } from './pause.js';
+import { runInRounds } from './run-in-rounds.js';
 
 /**
  * `cx-accounts webhooks run`: the manual delivery runner (R54) as a worker process. Each round
@@ -28,7 +28,8 @@ export const webhooksRunCommand = defineCommand({
     'allow-private-networks': flag('deliver to loopback and private addresses too (webhooks.allowPrivateNetworks)'),
     json: flag('print one JSON object a line: {"event": "watching" | "round" | "stopped", …}'),
   },
-  async run({ values, database, io, stop, fail }) {
+  async run(context) {
+    const { values, database, fail } = context;
     // Loaded here: a wrong command line is answered without loading the library.
     const { openOperatorSession } = await import('./operator-session.js');
     const session = await openOperatorSession(database.target, fail, {
@@ -36,34 +37,23 @@ export const webhooksRunCommand = defineCommand({
       allowPrivateNetworks: values['allow-private-networks'],
     });
     if (session === null) return EXIT.failure;
-    const { store, cx } = session;
-    const { once, json } = values;
-    const intervalMs = values['interval-ms'];
-    const print = (event: Record<string, unknown>, text: string) => io.out(json ? JSON.stringify(event) : `cx-accounts webhooks run: ${text}`);
-    if (!once) print({ event: 'watching', database: database.shown, intervalMs }, `watching ${database.shown} every ${intervalMs} ms`);
-    try {
-      for (;;) {
-        const round = await cx.webhooks.runPendingDeliveries();
-        if (round.isErr()) {
-          fail(`${round.error.code}: ${round.error.message}`);
-          // A worker outlives a database that is away for a moment; anything else is a failure.
-          if (round.error.code !== 'store_failure' || once) return EXIT.failure;
-        }
-        const busy = round.isOk() && round.value.delivered + round.value.failed > 0;
-        if (round.isOk() && (once || busy)) print({ event: 'round', ...counts(round.value) }, summary(round.value));
-        if (once || stop.aborted) break;
-        if (!busy) await pause(intervalMs, stop);
-        if (stop.aborted) break;
-      }
-      if (stop.aborted && stop.reason !== 'EPIPE') {
-        print({ event: 'stopped', signal: String(stop.reason) }, `${String(stop.reason)} received, stopped after the current round`);
-      }
-      return EXIT.ok;
-    } finally {
-      await store.close().catch(() => undefined);
-    }
+    return runInRounds(session, context, { once: values.once, json: values.json, intervalMs: values['interval-ms'] }, {
+      name: 'webhooks run',
+      round: () => session.cx.webhooks.runPendingDeliveries(),
+      // A worker outlives a database that is away for a moment.
+      retry: (error) => error.code === 'store_failure',
+      didSomething: busy,
+      goOnAtOnce: busy,
+      counts,
+      summary,
+    });
   },
 });
+
+/** A round that delivered or failed something: more may be waiting. */
+function busy(report: DeliveryReport): boolean {
+  return report.delivered + report.failed > 0;
+}
 
 function counts(report: DeliveryReport) {
   return { delivered: report.delivered, failed: report.failed, disabled: report.disabled, skipped: report.skipped };

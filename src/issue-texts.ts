@@ -43,9 +43,6 @@ const jaType = (name: string | undefined) => typeIn(1, name);
 /** Field names listed by the English message (`a, b`), each quoted as the input spelt it. */
 const quoted = (list: string | undefined) => (list ?? '').split(', ').map((name) => JSON.stringify(name)).join(', ');
 
-/** Names listed in English (`a, b and c`) as a plain list (`a, b, c`). */
-const names = (list: string | undefined) => (list ?? '').split(/, | and /).join(', ');
-
 /** A value the message quotes, after the sentence: ` ("Help-Desk")`. */
 const ko = (value: string | undefined) => (value ? `(${koType(value)})` : '');
 const ja = (value: string | undefined) => (value ? `（${jaType(value)}）` : '');
@@ -81,7 +78,6 @@ const ISSUE_TEXTS: readonly IssueText[] = [
   [/^must be at most (-?[\d.]+), got (.+)$/s, (m) => `${m[1]} 이하여야 합니다${ko(m[2])}.`, (m) => `${m[1]}以下にしてください${ja(m[2])}。`],
   [/^must be one of (.+), got (.+)$/s, (m) => `${m[1]} 중 하나여야 합니다${ko(m[2])}.`, (m) => `${m[1]}のいずれかにしてください${ja(m[2])}。`],
   [/^unknown field\(s\): (.+)$/s, (m) => `알 수 없는 항목: ${quoted(m[1])}`, (m) => `不明な項目: ${quoted(m[1])}`],
-  [/^unknown field \(expected only (.+)\)$/s, (m) => `알 수 없는 항목입니다(${names(m[1])}만 가능).`, (m) => `不明な項目です（${names(m[1])}のみ可）。`],
   [/^(?:does not match any allowed shape|must be (?:a range|a list of|an object of days|a holiday|an object \{|a MemberDirectory|a Store|the whole list)).*$/s, () => '형식이 올바르지 않습니다.', () => '形式が正しくありません。'],
   [/^could not (?:be read|read .*)$/s, () => '입력값을 읽을 수 없습니다.', () => '入力値を読み取れません。'],
 

@@ -119,7 +119,12 @@ export type WideOperations<T> = {
 /**
  * A group implemented with `CxError` results, typed with the narrow errors its interface
  * declares (see {@link OPERATION_ERROR_CODES}: the conformance suite checks them at run time).
+ *
+ * The bound `T extends WideOperations<T>` states what the narrowing is: every operation of `T`
+ * is one of `CxError` results with a narrower error type, so `T` is a subtype of the
+ * implementation's type and the assertion below is a checked downcast (tsc refuses it for a
+ * `T` whose errors are not `CxError`s, or whose operations differ in arguments or values).
  */
-export function narrowed<T>(operations: WideOperations<T>): T {
-  return operations as unknown as T;
+export function narrowed<T extends WideOperations<T>>(operations: WideOperations<T>): T {
+  return operations as T;
 }

@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { withoutIgnorables } from '../validation/invisible-characters.js';
 import { textField } from '../validation/text-fields.js';
-import { UNDECIDED, withFastCheck } from '../validation/parse-input.js';
 
 /** Most characters in one text field before counting graphemes: bounds the work on huge input. */
 const CODE_UNIT_CAP = 64;
@@ -41,6 +40,4 @@ export function accountNameKey(name: string): string {
 }
 
 /** The optional `expectedVersion` of an update (R12). */
-export const versionOptionsSchema = withFastCheck(z.strictObject({ expectedVersion: z.number().int().min(1).optional() }).optional(), (input) =>
-  input === undefined ? undefined : UNDECIDED,
-);
+export const versionOptionsSchema = z.strictObject({ expectedVersion: z.number().int().min(1).optional() }).optional();

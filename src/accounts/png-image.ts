@@ -1,18 +1,19 @@
 /**
  * The account image (R8): a structural check of PNG files and of the `{ fileName, data }` input.
  *
- * Pure and dependency-free, so it runs in a browser as well as in Node: it reads bytes from a
- * plain `Uint8Array` and never decompresses anything. It checks the container (signature,
+ * Pure and free of Node built-ins, so it runs in a browser as well as in Node: it reads bytes
+ * from a plain `Uint8Array` and never decompresses anything. It checks the container (signature,
  * chunks, CRCs, header fields, chunk order), which is what a decoder needs to trust before it
  * allocates `width × height` pixels.
  *
  * @module
  */
-import { err, ok, type Result } from 'neverthrow';
-import { validationError, type CxError, type ValidationIssue } from '../errors.js';
+import type { Result } from 'neverthrow';
+import * as z from 'zod';
+import type { CxError } from '../errors.js';
 import { crc32 } from '../internal/crc32.js';
-import { describeCause } from '../internal/describe-cause.js';
 import { isPlainObject, isUint8Array, typeName } from '../internal/value-kinds.js';
+import { parseInput } from '../validation/parse-input.js';
 
 /**
  * The limits R8 puts on an account image: fewer than 10 × 1024 × 1024 bytes, at most
@@ -292,14 +293,42 @@ function checkHeader(data: Uint8Array, start: number): PngInspection {
 }
 
 const FILE_NAME_PATTERN = /^[a-z0-9]+\.png$/;
-const EXPECTED_KEYS = new Set(['fileName', 'data']);
+
+/** R8's file name: required, a string, lowercase letters and digits followed by `.png`. */
+const fileNameSchema = z
+  .string({ error: (issue) => (issue.input === undefined ? 'required, like logo.png' : `must be a string, got ${typeName(issue.input)}`) })
+  .check((ctx) => {
+    const problem = fileNameProblem(ctx.value);
+    if (problem !== undefined) ctx.issues.push({ code: 'custom', message: problem, input: ctx.value });
+  });
+
+/** R8's bytes: a `Uint8Array` holding a well-formed PNG within the limits, answered as a private copy. */
+const pngDataSchema = z.unknown().transform((value, ctx) => {
+  const checked = checkPngData(value);
+  if (typeof checked === 'string') {
+    ctx.addIssue({ code: 'custom', message: checked });
+    return z.NEVER;
+  }
+  return checked;
+});
+
+/**
+ * The account image input `{ fileName, data }` of R8, the one definition of its rules: a plain
+ * object (a class instance or a `Map` is refused before anything is read from it) with no
+ * unknown field (named as on every input: `unknown field(s): …`), then the two fields.
+ */
+export const imageInputSchema = z
+  .custom<object>(isPlainObject, { error: (issue) => `must be an object { fileName, data }, got ${typeName(issue.input)}` })
+  .pipe(z.strictObject({ fileName: fileNameSchema, data: pngDataSchema }))
+  .transform(({ fileName, data }): CheckedImage => ({ fileName, data: data.data, byteLength: data.data.byteLength, width: data.width, height: data.height }));
 
 /**
  * Validates an account image input `{ fileName, data }` (R8) and answers a checked copy, or a
- * `validation` error whose issues sit at `image`, `image.fileName`, `image.data` or
- * `image.<unknown key>`. `data` may be any `Uint8Array` (a Node `Buffer` too); the result holds
+ * `validation` error whose issues sit at `image` (not an object, unknown fields),
+ * `image.fileName` or `image.data`. `data` may be any `Uint8Array` (a Node `Buffer` too); the result holds
  * a private plain `Uint8Array` copy, so later changes to the caller's buffer do not leak in.
- * Never throws, whatever it is given (`null`, proxies, throwing getters, `__proto__` keys).
+ * Never throws, whatever it is given (`null`, proxies, throwing getters, `__proto__` keys): an
+ * input that throws while it is read is refused at `image`.
  *
  * @example
  * ```ts
@@ -309,90 +338,26 @@ const EXPECTED_KEYS = new Set(['fileName', 'data']);
  * ```
  */
 export function checkImageInput(input: unknown): Result<CheckedImage, CxError> {
-  try {
-    return checkImageInputUnsafe(input);
-  } catch (cause) {
-    // Proxies and exotic objects can throw from places no check anticipates; never let that escape.
-    return err(validationError([{ path: 'image', message: `could not read the image input: ${describeCause(cause)}` }]));
-  }
+  return parseInput(imageInputSchema, input, 'image');
 }
 
-function checkImageInputUnsafe(input: unknown): Result<CheckedImage, CxError> {
-  if (!isPlainObject(input)) {
-    return err(validationError([{ path: 'image', message: `must be an object { fileName, data }, got ${typeName(input)}` }]));
+/** The PNG bytes of an image input, copied and inspected, or what is wrong with them. */
+function checkPngData(value: unknown): { data: Uint8Array; width: number; height: number } | string {
+  if (value === undefined) return 'required: the bytes of a PNG file';
+  if (!isUint8Array(value)) return `must be a Uint8Array with the bytes of a PNG file, got ${typeName(value)}`;
+  const byteLength = typedArrayByteLength ? typedArrayByteLength.call(value) : value.byteLength;
+  if (byteLength > PNG_LIMITS.maxBytes) {
+    return `the file is ${describeBytes(byteLength)}; it must be smaller than 10 MiB (${PNG_LIMITS.maxBytes + 1} bytes)`;
   }
-  const issues: ValidationIssue[] = [];
-  const keys = readKeys(input);
-  if (keys === undefined) {
-    return err(validationError([{ path: 'image', message: 'could not read the fields of the image input' }]));
-  }
-  for (const key of keys) {
-    if (!EXPECTED_KEYS.has(key)) issues.push({ path: `image.${key}`, message: 'unknown field (expected only fileName and data)' });
-  }
-
-  const fileName = readField(input, 'fileName', keys);
-  const fileNameIssue = checkFileName(fileName);
-  if (fileNameIssue) issues.push({ path: 'image.fileName', message: fileNameIssue });
-
-  const data = readField(input, 'data', keys);
-  let checked: { data: Uint8Array; width: number; height: number } | undefined;
-  const dataIssue = ((): string | undefined => {
-    if (data.kind === 'missing') return 'required: the bytes of a PNG file';
-    if (data.kind === 'unreadable') return 'could not be read';
-    if (!isUint8Array(data.value)) return `must be a Uint8Array with the bytes of a PNG file, got ${typeName(data.value)}`;
-    const byteLength = typedArrayByteLength ? typedArrayByteLength.call(data.value) : data.value.byteLength;
-    if (byteLength > PNG_LIMITS.maxBytes) {
-      return `the file is ${describeBytes(byteLength)}; it must be smaller than 10 MiB (${PNG_LIMITS.maxBytes + 1} bytes)`;
-    }
-    // Copy first, then inspect the copy: the caller's buffer may change (or be shared) afterwards.
-    const copy = new Uint8Array(byteLength);
-    copy.set(data.value);
-    const inspection = inspectPng(copy);
-    if (!inspection.ok) return inspection.message;
-    checked = { data: copy, width: inspection.width, height: inspection.height };
-    return undefined;
-  })();
-  if (dataIssue) issues.push({ path: 'image.data', message: dataIssue });
-
-  if (issues.length > 0 || !checked || fileName.kind !== 'present' || typeof fileName.value !== 'string') {
-    return err(validationError(issues.length > 0 ? issues : [{ path: 'image', message: 'invalid image' }]));
-  }
-  return ok({
-    fileName: fileName.value,
-    data: checked.data,
-    byteLength: checked.data.byteLength,
-    width: checked.width,
-    height: checked.height,
-  });
+  // Copy first, then inspect the copy: the caller's buffer may change (or be shared) afterwards.
+  const copy = new Uint8Array(byteLength);
+  copy.set(value);
+  const inspection = inspectPng(copy);
+  return inspection.ok ? { data: copy, width: inspection.width, height: inspection.height } : inspection.message;
 }
 
-type Field = { kind: 'present'; value: unknown } | { kind: 'missing' } | { kind: 'unreadable' };
-
-/** Reads an own field once (a getter may answer differently each time), catching what it throws. */
-function readField(input: object, key: string, keys: readonly string[]): Field {
-  if (!keys.includes(key)) return { kind: 'missing' };
-  try {
-    const value: unknown = (input as Record<string, unknown>)[key];
-    return value === undefined ? { kind: 'missing' } : { kind: 'present', value };
-  } catch {
-    return { kind: 'unreadable' };
-  }
-}
-
-function readKeys(input: object): string[] | undefined {
-  try {
-    return Object.keys(input);
-  } catch {
-    return undefined;
-  }
-}
-
-
-function checkFileName(field: Field): string | undefined {
-  if (field.kind === 'missing') return 'required, like logo.png';
-  if (field.kind === 'unreadable') return 'could not be read';
-  const value = field.value;
-  if (typeof value !== 'string') return `must be a string, got ${typeName(value)}`;
+/** What is wrong with a file name string, or `undefined`. */
+function fileNameProblem(value: string): string | undefined {
   if (FILE_NAME_PATTERN.test(value)) return undefined;
   const shown = value.length > 40 ? `${JSON.stringify(value.slice(0, 40))}…` : JSON.stringify(value);
   const rule = 'use only lowercase letters a-z and digits, followed by .png (like logo.png)';
@@ -405,5 +370,3 @@ function checkFileName(field: Field): string | undefined {
   if (value === '.png') return `needs a name before .png, got ${shown}; ${rule}`;
   return `${rule}; got ${shown}`;
 }
-
-

@@ -10,7 +10,7 @@ import type { OperationContext } from '../operation-context.js';
 import { runOperation } from '../run-operation.js';
 import { transact } from '../run-transaction.js';
 import { domainIdSchema, memberIdSchema } from '../validation/identifiers.js';
-import { parseInput, UNDECIDED, withFastCheck } from '../validation/parse-input.js';
+import { parseInput } from '../validation/parse-input.js';
 import { membersGainingAccess, membersLosingAccess } from '../accounts/access-changes.js';
 import { handOverRooms } from './room-handover.js';
 import { straight } from '../internal/straight.js';
@@ -25,29 +25,17 @@ export type AgentAccess = { hasAccess: boolean; accountIds: string[] };
 /** Most members one call may name. */
 const MAX_MEMBER_IDS = 10_000;
 
-export const memberIdsSchema = withFastCheck(
-  z
-    .array(memberIdSchema, { error: 'must be a list of member ids' })
-    .min(1, 'name at least one member')
-    .max(MAX_MEMBER_IDS, 'too many members')
-    .superRefine((ids, ctx) => {
-      const seen = new Set<string>();
-      for (const id of ids) {
-        if (seen.has(id)) ctx.addIssue({ code: 'custom', message: `lists ${JSON.stringify(id)} twice` });
-        seen.add(id);
-      }
-    }),
-  (input) => {
-    if (!Array.isArray(input) || input.length < 1 || input.length > MAX_MEMBER_IDS) return UNDECIDED;
-    const ids = new Set<string>();
-    for (const id of input as unknown[]) {
-      const parsed = parseInput(memberIdSchema, id);
-      if (parsed.isErr() || ids.has(parsed.value)) return UNDECIDED;
-      ids.add(parsed.value);
+export const memberIdsSchema = z
+  .array(memberIdSchema, { error: 'must be a list of member ids' })
+  .min(1, 'name at least one member')
+  .max(MAX_MEMBER_IDS, 'too many members')
+  .superRefine((ids, ctx) => {
+    const seen = new Set<string>();
+    for (const id of ids) {
+      if (seen.has(id)) ctx.addIssue({ code: 'custom', message: `lists ${JSON.stringify(id)} twice` });
+      seen.add(id);
     }
-    return [...ids];
-  },
-);
+  });
 
 /**
  * The `agents` operations.

@@ -13,10 +13,11 @@ import type { StoreTransaction } from '../ports/store.js';
 import { randomId } from '../random-id.js';
 import { runOperation } from '../run-operation.js';
 import { customerIdSchema, domainIdSchema, memberIdSchema, messageIdSchema } from '../validation/identifiers.js';
-import { parseInput, strictObjectWithFastCheck, UNDECIDED, withFastCheck } from '../validation/parse-input.js';
+import { parseInput } from '../validation/parse-input.js';
 import { textField } from '../validation/text-fields.js';
 import { decideAwayReply, decideWelcomeReply, type AutoReply } from './auto-reply.js';
 import { recordAutoReply, recordMessage } from './record-message.js';
+import { newMessageId } from '../internal/message-id.js';
 import { straight } from '../internal/straight.js';
 
 /**
@@ -40,16 +41,16 @@ export type Room = {
  */
 export const MAX_MESSAGE_LENGTH = 10_000;
 
-const channelSchema = withFastCheck(z.enum(CHANNELS), (input) => (CHANNELS.includes(input as Channel) ? (input as Channel) : UNDECIDED));
+const channelSchema = z.enum(CHANNELS);
 const contentSchema = textField({ min: 1, max: MAX_MESSAGE_LENGTH });
 
-export const addContactSchema = strictObjectWithFastCheck({
+export const addContactSchema = z.strictObject({
   customerId: customerIdSchema,
   name: textField({ min: 1, max: 100, trim: true, forbidControl: true }),
   channel: channelSchema,
 });
 
-export const receiveSchema = strictObjectWithFastCheck({
+export const receiveSchema = z.strictObject({
   customerId: customerIdSchema,
   content: contentSchema,
   channel: channelSchema,
@@ -57,7 +58,7 @@ export const receiveSchema = strictObjectWithFastCheck({
   messageId: messageIdSchema.optional(),
 });
 
-export const sendSchema = strictObjectWithFastCheck({
+export const sendSchema = z.strictObject({
   agentId: memberIdSchema,
   customerId: customerIdSchema,
   content: contentSchema,
@@ -234,32 +235,36 @@ export function conversationOperations(context: OperationContext): ConversationO
     recordAutoReply(context, tx, account, contact, reply, at);
 
   /**
-   * Runs a write on one account that a transport `messageId` makes idempotent (R47). Ids are
-   * kept per account and direction. A call whose id was seen with the same message answers the
+   * Records one message on one account under its one id (R47): the `messageId` its transport
+   * gave, else a new one. That id names the message in the history and its event, and, when
+   * the transport gave it, also keys the receipt that applies the message once: ids are kept
+   * per account and direction; a call whose id was seen with the same message answers the
    * first call's answer and records nothing; with another message it is `id_taken` and records
-   * nothing, so no message is ever dropped silently.
+   * nothing, so no message is ever dropped silently. A message without a transport id gets no
+   * receipt.
    */
-  const oncePerMessageId = <T>(
+  const recordOnce = <T>(
     domainId: unknown,
     accountId: unknown,
-    transport: { direction: MessageDirection; messageId: string | undefined; customerId: string; message: string },
-    work: (account: AccountRecord, tx: StoreTransaction) => PromiseLike<Result<T, CxError>>,
+    incoming: { direction: MessageDirection; givenMessageId: string | undefined; customerId: string; fingerprint: string },
+    work: (account: AccountRecord, tx: StoreTransaction, messageId: string) => PromiseLike<Result<T, CxError>>,
   ) =>
     // Inside a transaction's work, `take` ends the work with that err (see `transact`).
     inAccountTransaction(store, domainId, accountId, 'write', async (account, tx, take) => {
-      const { direction, messageId, customerId, message } = transport;
-      if (messageId === undefined) return await work(account, tx);
+      const { direction, givenMessageId: messageId, customerId, fingerprint } = incoming;
+      // Made here, before any automatic reply's: messages of one instant are listed by id (R39).
+      if (messageId === undefined) return await work(account, tx, newMessageId());
       const receipt = await tx.findReceipt(account.key, direction, messageId);
       if (receipt) {
         // Receipts kept before messages were recorded with them (`message: null`) take any call as a repeat.
-        if (receipt.message !== null && receipt.message !== message) {
+        if (receipt.message !== null && receipt.message !== fingerprint) {
           const what = direction === 'incoming' ? 'an incoming' : 'an outgoing';
           return err(ruleError('id_taken', `messageId ${JSON.stringify(messageId)} already names ${what} message of this account with other content, customer or time`));
         }
         return ok(receipt.answer as T);
       }
-      const answer = take(await work(account, tx));
-      await tx.putReceipt({ accountKey: account.key, direction, messageId, customerId, message, answer: answer ?? null, at: clock() });
+      const answer = take(await work(account, tx, messageId));
+      await tx.putReceipt({ accountKey: account.key, direction, messageId, customerId, message: fingerprint, answer: answer ?? null, at: clock() });
       return ok(answer);
     });
 
@@ -294,13 +299,13 @@ export function conversationOperations(context: OperationContext): ConversationO
     receiveMessage: (domainId, accountId, input) =>
       runOperation(async (take) => {
         const fields = take(parseInput(receiveSchema, input));
-        const transport = {
+        const incoming = {
           direction: 'incoming' as const,
-          messageId: fields.messageId,
+          givenMessageId: fields.messageId,
           customerId: fields.customerId,
-          message: messageFingerprint(fields.customerId, `channel:${fields.channel}`, fields.content, fields.at),
+          fingerprint: messageFingerprint(fields.customerId, `channel:${fields.channel}`, fields.content, fields.at),
         };
-        return await oncePerMessageId(domainId, accountId, transport, (account, tx) =>
+        return await recordOnce(domainId, accountId, incoming, (account, tx, messageId) =>
           straight(async (take) => {
             take(checkChannel(account.settings, fields.channel));
             const known = await tx.findContact(account.key, fields.customerId);
@@ -308,15 +313,8 @@ export function conversationOperations(context: OperationContext): ConversationO
             // An agent's reply goes back through the channel the customer last wrote from (R41).
             const contact = known.channel === fields.channel ? known : { ...known, channel: fields.channel };
             const at = fields.at ?? clock();
-            const message = { senderKind: 'customer' as const, senderId: contact.customerId, senderName: contact.name, channel: fields.channel, content: fields.content, sentAt: at };
-            await recordMessage(
-              tx,
-              account,
-              contact,
-              message,
-              (messageId) => newEvent(context, 'message.received', account, { messageId, customerId: contact.customerId, channel: fields.channel }),
-              fields.messageId,
-            );
+            const message = { messageId, senderKind: 'customer' as const, senderId: contact.customerId, senderName: contact.name, channel: fields.channel, content: fields.content, sentAt: at };
+            await recordMessage(tx, account, contact, message, newEvent(context, 'message.received', account, { messageId, customerId: contact.customerId, channel: fields.channel }));
             const reply = decideAwayReply(account.settings, at, contact.lastAutoReply);
             if (reply !== null || contact !== known) {
               await tx.patchContact(contact.accountKey, contact.customerId, {
@@ -341,28 +339,21 @@ export function conversationOperations(context: OperationContext): ConversationO
         } catch (cause) {
           return err(directoryFailure(cause));
         }
-        const transport = {
+        const outgoing = {
           direction: 'outgoing' as const,
-          messageId: fields.messageId,
+          givenMessageId: fields.messageId,
           customerId: fields.customerId,
-          message: messageFingerprint(fields.customerId, `agent:${fields.agentId}`, fields.content, fields.at),
+          fingerprint: messageFingerprint(fields.customerId, `agent:${fields.agentId}`, fields.content, fields.at),
         };
-        const sent = await oncePerMessageId(domainId, accountId, transport, async (account, tx) => {
+        const sent = await recordOnce(domainId, accountId, outgoing, async (account, tx, messageId) => {
           if (!account.agentIds.includes(fields.agentId)) return err(notFound('agent', fields.agentId));
           const contact = await tx.findContact(account.key, fields.customerId);
           if (!contact) return err(notFound('contact', fields.customerId));
           // The reply goes out through the channel the customer last wrote from (R41): not when it is off (R43).
           const channelOff = checkChannel(account.settings, contact.channel);
           if (channelOff.isErr()) return err(channelOff.error);
-          const message = { senderKind: 'agent' as const, senderId: fields.agentId, senderName: agentName, channel: contact.channel, content: fields.content, sentAt: fields.at ?? clock() };
-          await recordMessage(
-            tx,
-            account,
-            contact,
-            message,
-            (messageId) => newEvent(context, 'message.sent', account, { messageId, agentId: fields.agentId, customerId: contact.customerId }),
-            fields.messageId,
-          );
+          const message = { messageId, senderKind: 'agent' as const, senderId: fields.agentId, senderName: agentName, channel: contact.channel, content: fields.content, sentAt: fields.at ?? clock() };
+          await recordMessage(tx, account, contact, message, newEvent(context, 'message.sent', account, { messageId, agentId: fields.agentId, customerId: contact.customerId }));
           return ok(undefined);
         });
         // A repeat answers what the first call answered: nothing (a receipt keeps it as `null`).

@@ -5,8 +5,12 @@ import type { AccountRecord, Channel, ContactRecord, EventDraft, SenderKind } fr
 import type { StoreTransaction } from '../ports/store.js';
 import type { AutoReply } from './auto-reply.js';
 
-/** Who wrote a message, and its text. */
+/**
+ * A message to record: its id, who wrote it, and its text. The id is the message's one id
+ * (R47): in the history, in its event and in backups.
+ */
 export type MessageToRecord = {
+  messageId: string;
   senderKind: SenderKind;
   senderId: string;
   senderName: string;
@@ -16,23 +20,19 @@ export type MessageToRecord = {
 };
 
 /**
- * Stores a message of a conversation in the history with the event that tells it, whose `seq`
- * the message keeps (backups take the messages up to a `seq`, R45). The names are the ones in
- * use now: the account's and the customer's (R39). `event` builds the event from the
- * message's id: the transport's `messageId` when given (R47), else a new one.
+ * Stores a message of a conversation in the history with the event that tells it (built with
+ * the same `messageId`), whose `seq` the message keeps (backups take the messages up to a
+ * `seq`, R45). The names are the ones in use now: the account's and the customer's (R39).
  */
 export async function recordMessage(
   tx: StoreTransaction,
   account: AccountRecord,
   contact: ContactRecord,
   message: MessageToRecord,
-  event: (messageId: string) => EventDraft,
-  transportMessageId?: string,
+  event: EventDraft,
 ): Promise<void> {
-  const messageId = transportMessageId ?? newMessageId();
-  const [seq] = await tx.appendEvents([event(messageId)]);
+  const [seq] = await tx.appendEvents([event]);
   await tx.appendHistory({
-    messageId,
     accountKey: account.key,
     accountName: account.name,
     customerId: contact.customerId,
@@ -42,7 +42,7 @@ export async function recordMessage(
   });
 }
 
-/** Stores an automatic reply, sent in the account's name (R22, R23). */
+/** Stores an automatic reply, sent in the account's name (R22, R23), under a new message id. */
 export function recordAutoReply(
   context: Pick<OperationContext, 'clock' | 'actor'>,
   tx: StoreTransaction,
@@ -51,8 +51,7 @@ export function recordAutoReply(
   reply: AutoReply,
   sentAt: Date,
 ): Promise<void> {
-  const message = { senderKind: 'account' as const, senderId: account.id, senderName: account.name, channel: contact.channel, content: reply.text, sentAt };
-  return recordMessage(tx, account, contact, message, (messageId) =>
-    newEvent(context, 'auto_reply.sent', account, { messageId, customerId: contact.customerId, kind: reply.kind }),
-  );
+  const messageId = newMessageId();
+  const message = { messageId, senderKind: 'account' as const, senderId: account.id, senderName: account.name, channel: contact.channel, content: reply.text, sentAt };
+  return recordMessage(tx, account, contact, message, newEvent(context, 'auto_reply.sent', account, { messageId, customerId: contact.customerId, kind: reply.kind }));
 }

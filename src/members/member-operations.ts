@@ -9,6 +9,9 @@ import { runOperation } from '../run-operation.js';
 import { domainIdSchema } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
 
+/** The text of `members.search`: at most 200 characters. */
+const searchQuerySchema = z.string().max(200);
+
 const searchOptionsSchema = z
   .strictObject({ limit: z.number().int('must be a whole number').min(1).max(100).optional() })
   .optional();
@@ -75,7 +78,7 @@ export function memberOperations(context: OperationContext): MemberOperations {
     search: (domainId, query, options) =>
       runOperation(async (take) => {
         const domain = take(parseInput(domainIdSchema, domainId, 'domainId'));
-        const text = take(parseInput(z.string().max(200), query, 'query'));
+        const text = take(parseInput(searchQuerySchema, query, 'query'));
         const parsed = take(parseInput(searchOptionsSchema, options, 'options'));
         let members: unknown;
         try {

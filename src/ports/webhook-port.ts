@@ -21,11 +21,12 @@ export type WebhookEndpointRecord = {
   domainId: string;
   endpointId: string;
   url: string;
-  /** Event types it receives; `null`: all. */
+  /** The event types it receives; `null`: every type. */
   types: string[] | null;
   description: string | null;
-  /** `whsec_` + base64 of the key bytes (Standard Webhooks). */
+  /** `whsec_` + base64 of 32 random bytes (Standard Webhooks): give it to the receiver's Standard Webhooks library. */
   secret: string;
+  /** `disabled` after the last retry failed (R54); `webhooks.enable` makes it `active` again. */
   status: WebhookStatus;
   createdAt: Date;
   /** Every event with `seq` up to this one is done for it (delivered, or not of its types). Starts at the `seq` of its own `webhook.added`. */
@@ -51,7 +52,7 @@ export type WebhookAttemptRecord = {
   /** 1 for the first attempt of that event, 2 for its first retry, … */
   attempt: number;
   at: Date;
-  /** The HTTP status answered, `null` when none was (network error, timeout, blocked address). */
+  /** The HTTP status answered; `null` when none came (network error, timeout, `blocked_address`). */
   status: number | null;
   /** Why it failed, short; `null` when delivered. */
   error: string | null;

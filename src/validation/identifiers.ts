@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { codePointLabel } from './invisible-characters.js';
 import { typeName } from '../internal/value-kinds.js';
-import { UNDECIDED, withFastCheck } from './parse-input.js';
 
 const required = (what: string) => (issue: { input: unknown }) =>
   issue.input === undefined ? `${what} is required` : `must be a string (${what}), got ${typeName(issue.input)}`;
@@ -24,12 +23,11 @@ const CONTROL_CHARACTER = /[\u0000-\u001f\u007f-\u009f]/;
  * ```
  */
 export function opaqueId(what: string, max = 128) {
-  const schema = z.string({ error: required(what) }).check((ctx) => {
+  return z.string({ error: required(what) }).check((ctx) => {
     const value = ctx.value;
     const problem = opaqueIdProblem(value, max);
     if (problem !== null) ctx.issues.push({ code: 'custom', message: problem, input: value });
   });
-  return withFastCheck(schema, (input) => (typeof input === 'string' && opaqueIdProblem(input, max) === null ? input : UNDECIDED));
 }
 
 /** What is wrong with an opaque id, or `null`. */
@@ -58,12 +56,9 @@ export const ACCOUNT_ID_PATTERN = /^[a-z0-9][A-Za-z0-9]{0,19}$/;
  * accountIdSchema.safeParse('Help').success; // false: must start with a lowercase letter or a digit
  * ```
  */
-export const accountIdSchema = withFastCheck(
-  z.string({ error: required('account ID') }).refine((value) => ACCOUNT_ID_PATTERN.test(value), {
-    error: (issue) => accountIdProblem(issue.input as string),
-  }),
-  (input) => (typeof input === 'string' && ACCOUNT_ID_PATTERN.test(input) ? input : UNDECIDED),
-);
+export const accountIdSchema = z.string({ error: required('account ID') }).refine((value) => ACCOUNT_ID_PATTERN.test(value), {
+  error: (issue) => accountIdProblem(issue.input as string),
+});
 
 function accountIdProblem(value: string): string {
   const shown = JSON.stringify(value.slice(0, 40));

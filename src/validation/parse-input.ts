@@ -21,54 +21,6 @@ export function toValidationIssues(error: z.ZodError, prefix = ''): ValidationIs
   });
 }
 
-/** What a fast check answers for an input it does not vouch for: the schema decides then. */
-export const UNDECIDED: unique symbol = Symbol('undecided');
-
-/** Checks registered by {@link withFastCheck}, by schema. */
-const fastChecks = new WeakMap<z.ZodType, (input: unknown) => unknown>();
-
-/**
- * Gives `schema` a check in plain code for the common, valid input, which {@link parseInput}
- * tries first: it answers the parsed value (what `schema` would answer), or {@link UNDECIDED}
- * for anything else, which then goes through `schema` (and its messages). Ids are checked on
- * every call, several per operation; the plain check costs a tenth of zod's.
- */
-export function withFastCheck<S extends z.ZodType>(schema: S, check: (input: unknown) => z.output<S> | typeof UNDECIDED): S {
-  fastChecks.set(schema, check);
-  return schema;
-}
-
-/**
- * `z.strictObject(shape)` with a fast check made of its fields' own: a plain object with no
- * unknown key, whose every field is present with a value its field's fast check vouches for,
- * or absent where the field is optional. Anything else (an explicit `undefined`, a field
- * without a fast check, a value a check does not vouch for) is left to the schema.
- */
-export function strictObjectWithFastCheck<Shape extends Record<string, z.ZodType>>(shape: Shape): z.ZodObject<Shape, z.core.$strict> {
-  const fields = Object.entries(shape).map(([key, field]) => {
-    const optional = field instanceof z.ZodOptional;
-    const inner = optional ? (field.unwrap() as z.ZodType) : field;
-    return { key, optional, check: fastChecks.get(inner) };
-  });
-  const keys = new Set(Object.keys(shape));
-  return withFastCheck(z.strictObject(shape), (input) => {
-    if (typeof input !== 'object' || input === null || Object.getPrototypeOf(input) !== Object.prototype) return UNDECIDED;
-    const given = input as Record<string, unknown>;
-    for (const key of Object.keys(given)) if (!keys.has(key)) return UNDECIDED;
-    const output: Record<string, unknown> = {};
-    for (const { key, optional, check } of fields) {
-      if (!(key in given)) {
-        if (optional) continue;
-        return UNDECIDED;
-      }
-      const value = check === undefined ? UNDECIDED : check(given[key]);
-      if (value === UNDECIDED || value === undefined) return UNDECIDED;
-      output[key] = value;
-    }
-    return output as z.output<z.ZodObject<Shape, z.core.$strict>>;
-  });
-}
-
 /**
  * Validates an unknown input with a zod schema, answering a `validation` error instead of throwing.
  * Never throws, whatever `input` is (getters that throw, proxies — revoked ones too —, cycles).
@@ -91,14 +43,16 @@ export function parseInput<S extends z.ZodType>(
   prefix = '',
 ): Result<z.output<S>, CxError> {
   try {
-    const fast = fastChecks.get(schema);
-    if (fast) {
-      const value = fast(input);
-      if (value !== UNDECIDED) return ok(value as z.output<S>);
-    }
-    const parsed = schema.safeParse(input, { error: friendlyMessage }) as z.ZodSafeParseResult<z.output<S>>;
+    const parsed = schema.safeParse(input) as z.ZodSafeParseResult<z.output<S>>;
     if (parsed.success) return ok(parsed.data);
-    return err(validationError(toValidationIssues(parsed.error, prefix)));
+    // Only a refused input pays for our messages: zod 4.6 spends about 1 µs on any parse given
+    // options (it copies them into its context), 20 times a valid id's whole parse
+    // (test/bench/validation.bench.ts). The second parse of the same input, with
+    // `friendlyMessage`, builds the issues; an input that changes in between (a getter) and
+    // now passes is answered as parsed, so a value is only ever answered after the schema.
+    const explained = schema.safeParse(input, { error: friendlyMessage }) as z.ZodSafeParseResult<z.output<S>>;
+    if (explained.success) return ok(explained.data);
+    return err(validationError(toValidationIssues(explained.error, prefix)));
   } catch (cause) {
     // zod itself does not throw, but user objects with throwing getters or proxies can.
     return err(validationError([{ path: prefix, message: `could not read the input: ${describeCause(cause)}` }]));

@@ -1,7 +1,6 @@
 import * as z from 'zod';
 import { graphemeLength, hasLoneSurrogate } from './graphemes.js';
 import { codePointLabel, nameInvisibleProblem, proseInvisibleProblem } from './invisible-characters.js';
-import { UNDECIDED, withFastCheck } from './parse-input.js';
 import { typeName } from '../internal/value-kinds.js';
 
 // C0 and C1 control characters, plus DEL.
@@ -55,7 +54,7 @@ type TextRule = {
  */
 export function textField(rule: TextRule) {
   const forbidControl = rule.forbidControl === true || rule.shape === 'name';
-  const schema = z
+  return z
     .string({ error: (issue) => (issue.input === undefined ? 'required' : `must be a string, got ${typeName(issue.input)}`) })
     .transform((raw, ctx) => {
       const problem = textProblem(raw, rule, forbidControl);
@@ -65,9 +64,6 @@ export function textField(rule: TextRule) {
       }
       return rule.trim ? raw.trim() : raw;
     });
-  return withFastCheck(schema, (input) =>
-    typeof input === 'string' && textProblem(input, rule, forbidControl) === null ? (rule.trim ? input.trim() : input) : UNDECIDED,
-  );
 }
 
 function textProblem(raw: string, rule: TextRule, forbidControl: boolean): string | null {

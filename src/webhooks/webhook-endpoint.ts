@@ -1,5 +1,5 @@
 import type { CxEventType } from '../events/cx-event.js';
-import type { WebhookEndpointRecord, WebhookStatus } from '../ports/webhook-port.js';
+import type { WebhookEndpointRecord } from '../ports/webhook-port.js';
 
 /**
  * A webhook endpoint (R53): where a domain's events are POSTed, signed with `secret`.
@@ -8,16 +8,7 @@ import type { WebhookEndpointRecord, WebhookStatus } from '../ports/webhook-port
  */
 export type WebhookEndpoint = {
   id: string;
-  url: string;
-  /** The event types it receives; `null`: every type. */
-  types: string[] | null;
-  description: string | null;
-  /** `whsec_` + base64 of 32 random bytes: give it to the receiver's Standard Webhooks library. */
-  secret: string;
-  /** `disabled` after the last retry failed (R54); `webhooks.enable` makes it `active` again. */
-  status: WebhookStatus;
-  createdAt: Date;
-};
+} & Pick<WebhookEndpointRecord, 'url' | 'types' | 'description' | 'secret' | 'status' | 'createdAt'>;
 
 /** Every event type a webhook may ask for (R31), checked at run time. */
 export const EVENT_TYPES = [

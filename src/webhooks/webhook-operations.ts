@@ -5,7 +5,7 @@ import { newEvent } from '../events/new-event.js';
 import type { OperationContext } from '../operation-context.js';
 import { narrowed, type OperationError } from '../operation-errors.js';
 import type { StoreTransaction } from '../ports/store.js';
-import type { WebhookAttemptPosition, WebhookEndpointRecord, WebhookTransaction } from '../ports/webhook-port.js';
+import type { WebhookAttemptPosition, WebhookAttemptRecord, WebhookEndpointRecord, WebhookTransaction } from '../ports/webhook-port.js';
 import { randomId } from '../random-id.js';
 import { runOperation } from '../run-operation.js';
 import { transact } from '../run-transaction.js';
@@ -24,18 +24,7 @@ export type { DeliveryReport } from './delivery-runner.js';
  *
  * @category Webhooks
  */
-export type WebhookDelivery = {
-  /** The event's `seq`. */
-  seq: number;
-  /** 1 for the first attempt of that event, 2 for its first retry, … */
-  attempt: number;
-  at: Date;
-  /** The HTTP status answered; `null` when none came (network error, timeout, `blocked_address`). */
-  status: number | null;
-  /** Why it failed; `null` when delivered. */
-  error: string | null;
-  durationMs: number;
-};
+export type WebhookDelivery = Omit<WebhookAttemptRecord, 'endpointId'>;
 
 /**
  * What `webhooks.add` takes (R53).

@@ -1,8 +1,8 @@
-import type { ResultAsync } from 'neverthrow';
+import { okAsync, type ResultAsync } from 'neverthrow';
 import { describe, expect, expectTypeOf, it } from 'vitest';
 import type { CxAccounts } from '../../src/cx-accounts.js';
 import type { CxError } from '../../src/errors.js';
-import { OPERATION_ERROR_CODES } from '../../src/operation-errors.js';
+import { narrowed, OPERATION_ERROR_CODES, type OperationError } from '../../src/operation-errors.js';
 
 /** The error codes an operation's type lets through. */
 type CodesOf<F> = F extends (...args: never[]) => ResultAsync<unknown, infer E> ? (E extends { code: infer C } ? C : never) : never;
@@ -51,5 +51,17 @@ describe('errors typed per operation', () => {
     ];
     for (const codes of Object.values(OPERATION_ERROR_CODES)) for (const code of codes) expect(known).toContain(code);
     expect(Object.keys(OPERATION_ERROR_CODES)).toHaveLength(48);
+  });
+
+  it('R27: narrowed accepts a group only when its declared errors are CxErrors (a checked downcast)', () => {
+    type Declared = { get(id: string): ResultAsync<number, OperationError<'accounts.get'>> };
+    const group = narrowed<Declared>({ get: (id) => okAsync(id.length) });
+    expectTypeOf(group.get).returns.toEqualTypeOf<ResultAsync<number, OperationError<'accounts.get'>>>();
+    type NotCx = { get(id: string): ResultAsync<number, { code: 'nope' }> };
+    // @ts-expect-error an error type outside CxError is no narrowing of the implementation's
+    narrowed<NotCx>({ get: (id: string) => okAsync(id.length) });
+    type OtherValue = { get(id: string): ResultAsync<string, OperationError<'accounts.get'>> };
+    // @ts-expect-error the value type is the implementation's, not another
+    narrowed<OtherValue>({ get: (id: string) => okAsync(id.length) });
   });
 });
