@@ -26,7 +26,9 @@ project() { # name, packages…
   local dir="$work/$1"; shift
   mkdir -p "$dir"
   printf '{ "name": "peer-check", "private": true, "type": "module" }\n' >"$dir/package.json"
-  (cd "$dir" && npm install --silent --no-audit --no-fund --prefer-offline "$tarball" "$@" >/dev/null)
+  # A failed install (e.g. npm refusing a version outside our peer range) is said, not hidden.
+  (cd "$dir" && npm install --no-audit --no-fund --prefer-offline "$tarball" "$@" >"$dir/install.log" 2>&1) ||
+    { echo "npm install $* failed:" >&2; tail -15 "$dir/install.log" >&2; return 1; }
   echo "$dir"
 }
 
@@ -39,7 +41,9 @@ versions() { # project dir, packages…: "name version, …" as installed
 
 kit_case() { # label, vitest, fast-check, csv-parse, cloudevents, standardwebhooks, node command…
   local label="$1" vitest="$2" fastcheck="$3" csvparse="$4" cloudevents="$5" webhooks="$6"; shift 6
-  local dir; dir="$(project "kit-$label" "vitest@$vitest" "fast-check@$fastcheck" "csv-parse@$csvparse" "cloudevents@$cloudevents" "standardwebhooks@$webhooks")"
+  local dir
+  dir="$(project "kit-$label" "vitest@$vitest" "fast-check@$fastcheck" "csv-parse@$csvparse" "cloudevents@$cloudevents" "standardwebhooks@$webhooks")" ||
+    { echo "FAIL kit, $label: could not install"; status=1; return 0; }
   cat >"$dir/kit.test.js" <<'JS'
 import { memoryStore } from 'cx-accounts/memory';
 import { describeBackupConformance, describeStoreConformance } from 'cx-accounts/testing';
@@ -57,7 +61,8 @@ JS
 
 sql_case() { # label, pglite, kysely, node command…
   local label="$1" pglite="$2" kysely="$3"; shift 3
-  local dir; dir="$(project "sql-$label" "@electric-sql/pglite@$pglite" "kysely@$kysely")"
+  local dir
+  dir="$(project "sql-$label" "@electric-sql/pglite@$pglite" "kysely@$kysely")" || { echo "FAIL sql, $label: could not install"; status=1; return 0; }
   cat >"$dir/pglite.mjs" <<'JS'
 import { PGlite } from '@electric-sql/pglite';
 import { createCxAccounts } from 'cx-accounts';
