@@ -85,11 +85,12 @@ JS
   if out="$(cd "$dir" && "$@" pglite.mjs 2>&1)"; then echo "ok   sql, $label: $installed (node $("$@" --version)): $out"; else echo "FAIL sql, $label: $installed"; echo "$out" | tail -20; status=1; fi
 }
 
-# The ends of each range in package.json's peerDependencies (vitest >=3 <5, fast-check
+# The ends of each range in package.json's peerDependencies (vitest >=3 <6, fast-check
 # >=3.20.0 <5, csv-parse >=5 <8, cloudevents >=8 <11, standardwebhooks ^1.0.0,
 # @electric-sql/pglite >=0.2.0 <0.6.0, kysely >=0.28.0 <0.30.0).
 kit_case lower 3.0.0 3.20.0 5.0.0 8.0.0 1.0.0 node
-kit_case upper 4 4 7 10 1 node
+kit_case upper 5 4 7 10 1 "${node22[@]}" # vitest 5 needs Node ≥ 22
+kit_case upper-on-node-20 4 4 7 10 1 node
 sql_case lower 0.2.0 0.28.0 node
 sql_case upper 0.5 0.29 "${node22[@]}"
 exit $status
