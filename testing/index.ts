@@ -5,6 +5,10 @@
  * registers the rule tests (R1–R28) and runs each against a fresh store. Our own stores use
  * it the same way.
  *
+ * It imports five optional peers of the package, to install as devDependencies: `vitest`,
+ * `fast-check`, and the independent oracles `csv-parse` (reads backup files back),
+ * `cloudevents` and `standardwebhooks` (verify webhook deliveries).
+ *
  * @module cx-accounts/testing
  */
 export {

@@ -15,20 +15,36 @@ const MARKDOWN = ['README.md', ...readdirSync(join(packageRoot, 'guides')).filte
 const programs = MARKDOWN.flatMap((file) => markdownPrograms(packageRoot, file));
 
 let workDir = '';
-let postgres: { url: string; drop: () => Promise<void> } | string | undefined;
+/** `true` when PostgreSQL is up for the snippets that need it, else why not. */
+let postgres: true | string | undefined;
+
+/**
+ * Snippets run this many at once: each is a tsx child that spends most of its life starting
+ * up (loading tsx and the package), so one after another they made this file one of the
+ * longest of `npm test`. Those that need PostgreSQL get a database each.
+ */
+const SNIPPETS_AT_ONCE = 3;
+let running = 0;
+const waiting: (() => void)[] = [];
+async function inTurn<T>(task: () => Promise<T>): Promise<T> {
+  while (running >= SNIPPETS_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
+  running += 1;
+  try {
+    return await task();
+  } finally {
+    running -= 1;
+    waiting.shift()?.();
+  }
+}
 
 beforeAll(async () => {
   // The blocks import `cx-accounts` as an app does: the built package (dist/), reached from a
   // folder inside the package root by the package's own name.
   ensureBuilt();
   workDir = mkdtempSync(join(packageRoot, '.docs-run-'));
-  if (programs.some((program) => program.postgres)) {
-    const available = await postgresAvailable();
-    postgres = available === true ? await createPostgresDatabase() : available;
-  }
+  if (programs.some((program) => program.postgres)) postgres = await postgresAvailable();
 });
 afterAll(async () => {
-  if (typeof postgres === 'object') await postgres.drop();
   if (workDir) rmSync(workDir, { recursive: true, force: true });
 });
 
@@ -61,22 +77,28 @@ describe('docs: README and guide snippets run', () => {
     expect(programs.map((program) => program.origin)).toContain(programs.find((program) => program.origin.startsWith('README.md'))?.origin);
   });
 
-  it.each(programs.map((program) => [program.origin, program] as const))('%s runs with tsx, exits 0 and reports no error', async (_origin, program) => {
+  it.concurrent.for(programs.map((program) => [program.origin, program] as const))('%s runs with tsx, exits 0 and reports no error', { timeout: 180_000 }, async ([, program], { expect }) => {
     let env: Record<string, string> = {};
+    let database: { url: string; drop: () => Promise<void> } | undefined;
     if (program.postgres) {
-      if (typeof postgres !== 'object') {
+      if (postgres !== true) {
         if (process.env.CI === 'true') throw new Error(`PostgreSQL is needed by ${program.origin}: ${String(postgres)}`);
         console.warn(`[docs] ${program.origin} needs PostgreSQL, skipped: ${String(postgres)}`);
         return;
       }
-      env = { DATABASE_URL: postgres.url, PRIMARY_URL: postgres.url, REPLICA_URL: postgres.url };
+      database = await createPostgresDatabase();
+      env = { DATABASE_URL: database.url, PRIMARY_URL: database.url, REPLICA_URL: database.url };
     }
-    const dir = join(workDir, programName(program));
-    mkdirSync(dir);
-    writeFileSync(join(dir, 'snippet.ts'), `${program.code}\n`);
-    const result = await runFile(dir, 'snippet.ts', env);
-    expect({ origin: program.origin, ok: result.ok, stderr: result.stderr }).toEqual({ origin: program.origin, ok: true, stderr: '' });
-  }, 180_000);
+    try {
+      const dir = join(workDir, programName(program));
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'snippet.ts'), `${program.code}\n`);
+      const result = await inTurn(() => runFile(dir, 'snippet.ts', env));
+      expect({ origin: program.origin, ok: result.ok, stderr: result.stderr }).toEqual({ origin: program.origin, ok: true, stderr: '' });
+    } finally {
+      await database?.drop();
+    }
+  });
 
   it('the README quickstart runs in a default CommonJS project (no "type": "module") too', async () => {
     const quickstart = programs.find((program) => program.origin.startsWith('README.md'));
@@ -87,7 +109,7 @@ describe('docs: README and guide snippets run', () => {
     writeFileSync(join(app, 'package.json'), JSON.stringify({ name: 'my-app', version: '1.0.0', main: 'index.js' }, null, 2));
     symlinkSync(packageRoot, join(app, 'node_modules/cx-accounts'), 'dir');
     writeFileSync(join(app, 'quickstart.ts'), `${quickstart!.code}\n`);
-    const result = await runFile(app, 'quickstart.ts');
+    const result = await inTurn(() => runFile(app, 'quickstart.ts'));
     expect({ ok: result.ok, stderr: result.stderr }).toEqual({ ok: true, stderr: '' });
     expect(result.stdout).toMatch(/^https:\/\/talk\.example\.com\/add\/\S+\nQR code: \d+ bytes of PNG\n$/);
   }, 180_000);

@@ -12,6 +12,7 @@ import { openMysql } from '../../adapters/sql/mysql/open-mysql.js';
 import { openPostgres } from '../../adapters/sql/postgres/open-postgres.js';
 import { ruleError } from '../../src/errors.js';
 import { checkAvailable, createMysqlDatabase, createPostgresDatabase, mysqlFactory, postgresFactory } from '../stores/sql-stores.js';
+import { STRESS_LOCK_TIMEOUT_MS } from './scratch-databases.js';
 
 const POOL_SIZE = 16;
 const WRITERS = 48;
@@ -30,7 +31,7 @@ if (await checkAvailable(postgresFactory)) {
     open: async () => {
       const database = await createPostgresDatabase();
       cleanups.push(database.drop);
-      return openPostgres({ connectionString: database.url, poolSize: POOL_SIZE });
+      return openPostgres({ connectionString: database.url, poolSize: POOL_SIZE }, { lockTimeoutMs: STRESS_LOCK_TIMEOUT_MS });
     },
   });
 }
@@ -40,7 +41,7 @@ if (await checkAvailable(mysqlFactory)) {
     open: async () => {
       const database = await createMysqlDatabase();
       cleanups.push(database.drop);
-      return openMysql({ uri: database.url, poolSize: POOL_SIZE });
+      return openMysql({ uri: database.url, poolSize: POOL_SIZE }, { lockTimeoutMs: STRESS_LOCK_TIMEOUT_MS });
     },
   });
 }

@@ -22,6 +22,7 @@ import { openPostgres } from '../../adapters/sql/postgres/open-postgres.js';
 import { openSqlite } from '../../adapters/sql/sqlite/open-sqlite.js';
 import { createCxAccounts } from '../../src/cx-accounts.js';
 import { checkAvailable, createMysqlDatabase, createPostgresDatabase, mysqlFactory, postgresFactory, scratchDatabaseName } from '../stores/sql-stores.js';
+import { STRESS_LOCK_TIMEOUT_MS } from './scratch-databases.js';
 import { checkStoreInvariants } from './store-invariants.js';
 import { seedStressProducts, stressDirectory } from './support/stress-workload.js';
 
@@ -51,7 +52,7 @@ const targets: Target[] = [
       const file = join(tmpdir(), `${scratchDatabaseName()}.sqlite`);
       return { target: file, drop: async () => { for (const suffix of ['', '-wal', '-shm']) await rm(file + suffix, { force: true }); } };
     },
-    open: (file) => openSqlite(file),
+    open: (file) => openSqlite(file, { lockTimeoutMs: STRESS_LOCK_TIMEOUT_MS }),
     inspect: (file) => new Kysely<CxDatabase>({ dialect: new SqliteDialect({ database: new Database(file, { readonly: true }) }) }),
   },
   {
@@ -62,7 +63,7 @@ const targets: Target[] = [
       const created = await createPostgresDatabase();
       return { target: created.url, drop: created.drop };
     },
-    open: (url) => openPostgres({ connectionString: url }),
+    open: (url) => openPostgres({ connectionString: url }, { lockTimeoutMs: STRESS_LOCK_TIMEOUT_MS }),
     inspect: (url) => new Kysely<CxDatabase>({ dialect: new PostgresDialect({ pool: new pg.Pool({ connectionString: url, max: 1 }) }) }),
   },
   {
@@ -73,7 +74,7 @@ const targets: Target[] = [
       const created = await createMysqlDatabase();
       return { target: created.url, drop: created.drop };
     },
-    open: (url) => openMysql({ uri: url }),
+    open: (url) => openMysql({ uri: url }, { lockTimeoutMs: STRESS_LOCK_TIMEOUT_MS }),
     inspect: (url) => new Kysely<CxDatabase>({ dialect: new MysqlDialect({ pool: createPool({ uri: url, connectionLimit: 1 }) }) }),
   },
 ];

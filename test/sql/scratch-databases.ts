@@ -31,6 +31,14 @@ export const CX_TABLES = [
 ] as const;
 
 /** A fresh scratch database name. */
+/**
+ * `lockTimeoutMs` for stress and fault tests, whose writers queue for one domain's lock by the
+ * dozen: only a hang waits this long. With the default (5 s) a loaded machine (two test runs
+ * side by side, load average 20) turned a long queue into `store_failure`, which these tests
+ * count as a broken rule. The lock timeout itself is tested in `lock-timeout.test.ts`.
+ */
+export const STRESS_LOCK_TIMEOUT_MS = 120_000;
+
 export function scratchDatabaseName(): string {
   return `cx_test_${randomBytes(6).toString('hex')}`;
 }

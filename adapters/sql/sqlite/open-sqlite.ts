@@ -19,6 +19,14 @@ export type SqliteOpenOptions = SqlOpenOptions & {
    * The SQLite driver (R57). Default: better-sqlite3 where it is installed and loads, else the
    * runtime's own SQLite — `node:sqlite` on Node ≥ 22.5 and Deno, `bun:sqlite` on Bun. Naming
    * one uses that one or fails to open.
+   *
+   * @example
+   * ```ts
+   * import { openSqlite } from 'cx-accounts/sql';
+   *
+   * // On Node ≥ 22.5 or Deno, the runtime's own SQLite even where better-sqlite3 is installed.
+   * const store = await openSqlite('./cx-accounts.db', { driver: 'node:sqlite' });
+   * ```
    */
   driver?: SqliteDriverName;
 };

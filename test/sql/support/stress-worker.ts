@@ -10,6 +10,7 @@ import type { ClosableStore } from '../../../adapters/sql/store/open-migrated-st
 import { openMysql } from '../../../adapters/sql/mysql/open-mysql.js';
 import { openPostgres } from '../../../adapters/sql/postgres/open-postgres.js';
 import { openSqlite } from '../../../adapters/sql/sqlite/open-sqlite.js';
+import { STRESS_LOCK_TIMEOUT_MS } from '../scratch-databases.js';
 import { createCxAccounts } from '../../../src/cx-accounts.js';
 import { randomStressOperation, seededRandom, stressDirectory } from './stress-workload.js';
 
@@ -20,9 +21,9 @@ const operations = Number(process.env.CX_STRESS_OPERATIONS ?? 200);
 const callers = Number(process.env.CX_STRESS_CALLERS ?? 4);
 
 async function open(): Promise<ClosableStore> {
-  if (dialect === 'sqlite') return openSqlite(target);
-  if (dialect === 'postgres') return openPostgres({ connectionString: target, poolSize: callers });
-  if (dialect === 'mysql') return openMysql({ uri: target, poolSize: callers });
+  if (dialect === 'sqlite') return openSqlite(target, { lockTimeoutMs: STRESS_LOCK_TIMEOUT_MS });
+  if (dialect === 'postgres') return openPostgres({ connectionString: target, poolSize: callers }, { lockTimeoutMs: STRESS_LOCK_TIMEOUT_MS });
+  if (dialect === 'mysql') return openMysql({ uri: target, poolSize: callers }, { lockTimeoutMs: STRESS_LOCK_TIMEOUT_MS });
   throw new Error(`unknown CX_STRESS_DIALECT ${dialect}`);
 }
 

@@ -4,12 +4,31 @@ import type { SqliteDatabase, SqliteStatement } from 'kysely';
  * The SQLite drivers `openSqlite` can run on (R57): better-sqlite3 (an optional peer, a native
  * build), `node:sqlite` (built into Node ≥ 22.5 and Deno) and `bun:sqlite` (built into Bun).
  *
+ * @example
+ * ```ts
+ * import { openSqlite, SQLITE_DRIVERS } from 'cx-accounts/sql';
+ *
+ * // A driver named in the app's configuration, checked before it reaches openSqlite.
+ * const configured = process.env.CX_SQLITE_DRIVER;
+ * const driver = SQLITE_DRIVERS.find((name) => name === configured); // SqliteDriverName | undefined
+ * const store = await openSqlite('./cx-accounts.db', driver === undefined ? {} : { driver });
+ * ```
+ *
  * @category Stores
  */
 export const SQLITE_DRIVERS = ['better-sqlite3', 'node:sqlite', 'bun:sqlite'] as const;
 
 /**
- * One of {@link SQLITE_DRIVERS}.
+ * One of {@link SQLITE_DRIVERS}: the value of `openSqlite`'s `driver` option.
+ *
+ * @example
+ * ```ts
+ * import { openSqlite, type SqliteDriverName } from 'cx-accounts/sql';
+ *
+ * // Bun's own SQLite on Bun; elsewhere the default (better-sqlite3, else node:sqlite).
+ * const driver: SqliteDriverName | undefined = 'Bun' in globalThis ? 'bun:sqlite' : undefined;
+ * const store = await openSqlite(':memory:', driver === undefined ? {} : { driver });
+ * ```
  *
  * @category Stores
  */
