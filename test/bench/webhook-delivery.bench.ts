@@ -3,7 +3,7 @@
  * endpoints (HTTP servers on 127.0.0.1 answering 204), and its memory with 10,000 and 100,000
  * pending events. `npm run bench -- webhook` (or `npx tsx test/bench/webhook-delivery.bench.ts`).
  *
- * 1. Throughput, on the memory store and on a SQLite file: 16 endpoints of one domain, each
+ * 1. Throughput, on the memory store, a SQLite file and PostgreSQL (when reachable): 16 endpoints of one domain, each
  *    receiving every event; `CX_BENCH_EVENTS` events (default 1,000, so 16,000 POSTs) appended
  *    before one pass delivers them all. The baseline, in the same run, is a hand-written loop
  *    sending the same number of signed POSTs (HMAC-SHA256, keep-alive, 16 at once, one at a time
@@ -27,11 +27,13 @@ import { fileURLToPath } from 'node:url';
 import { ok } from 'neverthrow';
 import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
 import { memoryStore } from '../../adapters/memory/memory-store.js';
+import { openPostgres } from '../../adapters/sql/open-postgres.js';
 import { openSqlite } from '../../adapters/sql/open-sqlite.js';
 import { createCxAccounts, type CxAccounts } from '../../src/cx-accounts.js';
 import type { EventDraft } from '../../src/ports/records.js';
 import type { Store } from '../../src/ports/store.js';
 import { machineInfo } from '../sql/machine-info.js';
+import { createPostgresDatabase, postgresAvailable } from '../sql/scratch-databases.js';
 
 const ENDPOINTS = 16;
 const EVENTS = Number(process.env['CX_BENCH_EVENTS'] ?? 1000);
@@ -243,6 +245,26 @@ async function main(): Promise<void> {
       baselineMs,
       servers,
     );
+    if ((await postgresAvailable()) === true) {
+      await throughput(
+        'PostgreSQL server',
+        async () => {
+          const database = await createPostgresDatabase();
+          const store = await openPostgres({ connectionString: database.url });
+          return {
+            store,
+            close: async () => {
+              await store.close();
+              await database.drop();
+            },
+          };
+        },
+        baselineMs,
+        servers,
+      );
+    } else {
+      console.log('PostgreSQL not reachable: skipped');
+    }
   } finally {
     await servers.close();
   }
