@@ -1,3 +1,4 @@
+import { SpanKind } from '@opentelemetry/api';
 import { err, ok, type Result } from 'neverthrow';
 import { storeFailure, type CxError } from '../errors.js';
 import { toCloudEvent } from '../events/cloud-event.js';
@@ -7,10 +8,12 @@ import type { EventRecord } from '../ports/records.js';
 import type { Store, StoreTransaction } from '../ports/store.js';
 import type { WebhookEndpointRecord, WebhookTransaction } from '../ports/webhook-port.js';
 import { randomId } from '../random-id.js';
+import { recordCxOutcome } from '../telemetry/cx-outcome.js';
+import { inSpan, markFailed } from '../telemetry/in-span.js';
 import { transact } from '../run-transaction.js';
 import { receivesType } from './webhook-endpoint.js';
 import { signatureHeaders } from './webhook-signature.js';
-import { shortError, type WebhookTransport } from './webhook-transport.js';
+import { BLOCKED_ADDRESS, shortError, type WebhookTransport } from './webhook-transport.js';
 
 /**
  * Pauses before the retries of a failed delivery (R54): 5 s, 5 min, 30 min, 2 h, 5 h, 10 h,
@@ -193,27 +196,32 @@ export function deliveryRunner(store: Store, clock: () => Date, sender: Sender):
         endpoint = moved.value;
         continue;
       }
-      const outcome = await send(endpoint, next);
-      let disabled = false;
-      const recorded = await whileHeld(endpoint, token, async (tx, current) => {
-        const now = clock();
-        // Failures counted for the retry schedule; `webhooks.enable` starts it over.
-        const attempt = current.attempt + 1;
-        // Attempts are numbered per event across enables: 1, 2, … (the newest recorded one tells).
-        const [newest] = await hooks(tx).listAttempts(current.endpointId, null, 1);
-        const number = newest && newest.seq === next.seq ? newest.attempt + 1 : 1;
-        await hooks(tx).insertAttempt({ endpointId: current.endpointId, seq: next.seq, attempt: number, at: now, ...outcome });
-        if (outcome.error === null) {
-          return { ...current, deliveredSeq: next.seq, attempt: 0, nextAttemptAt: null, leaseUntil: new Date(now.getTime() + LEASE_MS) };
-        }
-        const skippedUpTo = Math.max(current.deliveredSeq, next.seq - 1);
-        if (attempt > RETRY_DELAYS_MS.length) {
-          disabled = true;
-          await tx.appendEvents([newEvent({ clock, actor }, 'webhook.disabled', null, { endpointId: current.endpointId })]);
-          return { ...current, status: 'disabled' as const, deliveredSeq: skippedUpTo, attempt: 0, nextAttemptAt: null, leaseToken: null, leaseUntil: null };
-        }
-        const nextAttemptAt = new Date(now.getTime() + RETRY_DELAYS_MS[attempt - 1]!);
-        return { ...current, deliveredSeq: skippedUpTo, attempt, nextAttemptAt, leaseToken: null, leaseUntil: null };
+      const sending = endpoint;
+      const { outcome, recorded, disabled } = await tracedAttempt(sending, next, async () => {
+        const outcome = await send(sending, next);
+        let disabled = false;
+        let number = 0;
+        const recorded = await whileHeld(sending, token, async (tx, current) => {
+          const now = clock();
+          // Failures counted for the retry schedule; `webhooks.enable` starts it over.
+          const attempt = current.attempt + 1;
+          // Attempts are numbered per event across enables: 1, 2, … (the newest recorded one tells).
+          const [newest] = await hooks(tx).listAttempts(current.endpointId, null, 1);
+          number = newest && newest.seq === next.seq ? newest.attempt + 1 : 1;
+          await hooks(tx).insertAttempt({ endpointId: current.endpointId, seq: next.seq, attempt: number, at: now, ...outcome });
+          if (outcome.error === null) {
+            return { ...current, deliveredSeq: next.seq, attempt: 0, nextAttemptAt: null, leaseUntil: new Date(now.getTime() + LEASE_MS) };
+          }
+          const skippedUpTo = Math.max(current.deliveredSeq, next.seq - 1);
+          if (attempt > RETRY_DELAYS_MS.length) {
+            disabled = true;
+            await tx.appendEvents([newEvent({ clock, actor }, 'webhook.disabled', null, { endpointId: current.endpointId })]);
+            return { ...current, status: 'disabled' as const, deliveredSeq: skippedUpTo, attempt: 0, nextAttemptAt: null, leaseToken: null, leaseUntil: null };
+          }
+          const nextAttemptAt = new Date(now.getTime() + RETRY_DELAYS_MS[attempt - 1]!);
+          return { ...current, deliveredSeq: skippedUpTo, attempt, nextAttemptAt, leaseToken: null, leaseUntil: null };
+        });
+        return { outcome, recorded, disabled, number };
       });
       if (recorded.isErr()) {
         // The event stays pending: the lease runs out and a runner sends it again.
@@ -268,4 +276,48 @@ export function deliveryRunner(store: Store, clock: () => Date, sender: Sender):
       return ok(report);
     },
   };
+}
+
+/** What one delivery attempt came to, for its span. */
+type AttemptResult = {
+  outcome: { status: number | null; error: string | null; durationMs: number };
+  /** The endpoint as recorded, `null` when the lease was lost meanwhile, or the store's failure. */
+  recorded: Result<WebhookEndpointRecord | null, CxError>;
+  disabled: boolean;
+  /** The attempt's number for its event (1, 2, …), 0 when it could not be recorded. */
+  number: number;
+};
+
+/**
+ * Runs one delivery attempt (the POST and its record) in a span `cx.webhooks.deliver` (kind
+ * CLIENT) with `cx.domain_id`, `cx.webhook.endpoint_id`, `cx.event.seq`, `cx.event.type` and
+ * `server.address` (the URL's host; never its path or query, which may hold a token), and when
+ * it ends `cx.webhook.attempt`, `http.response.status_code` (when one came) and
+ * `cx.webhook.result`: `delivered`, `retry`, `disabled`, or `lease_lost` (another runner took
+ * the endpoint: nothing recorded). A failed attempt sets status `ERROR` with `error.type` — the
+ * status code, `blocked_address`, `timeout` or `network` — and the short error; a store that
+ * failed recording it is recorded as on an operation's span (`cx.outcome`).
+ */
+function tracedAttempt(endpoint: WebhookEndpointRecord, event: EventRecord, work: () => Promise<AttemptResult>): Promise<AttemptResult> {
+  let host = '';
+  try {
+    host = new URL(endpoint.url).hostname;
+  } catch {
+    // Stored URLs were checked when added.
+  }
+  const attributes = { 'cx.domain_id': endpoint.domainId, 'cx.webhook.endpoint_id': endpoint.endpointId, 'cx.event.seq': event.seq, 'cx.event.type': event.type, 'server.address': host };
+  return inSpan('cx.webhooks.deliver', { kind: SpanKind.CLIENT, attributes }, work, (span, { outcome, recorded, disabled, number }) => {
+    if (outcome.status !== null) span.setAttribute('http.response.status_code', outcome.status);
+    if (number > 0) span.setAttribute('cx.webhook.attempt', number);
+    if (recorded.isErr()) {
+      recordCxOutcome(span, recorded);
+      return;
+    }
+    const result = recorded.value === null ? 'lease_lost' : outcome.error === null ? 'delivered' : disabled ? 'disabled' : 'retry';
+    span.setAttribute('cx.webhook.result', result);
+    if (outcome.error !== null) {
+      const errorType = outcome.status !== null ? String(outcome.status) : outcome.error === BLOCKED_ADDRESS ? BLOCKED_ADDRESS : outcome.error.startsWith('timeout') ? 'timeout' : 'network';
+      markFailed(span, errorType, outcome.error);
+    }
+  });
 }

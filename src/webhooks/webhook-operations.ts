@@ -8,6 +8,7 @@ import type { StoreTransaction } from '../ports/store.js';
 import type { WebhookAttemptPosition, WebhookEndpointRecord, WebhookTransaction } from '../ports/webhook-port.js';
 import { randomId } from '../random-id.js';
 import { runOperation } from '../run-operation.js';
+import { detached } from '../telemetry/in-span.js';
 import { transact } from '../run-transaction.js';
 import { domainIdSchema, opaqueId } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
@@ -353,7 +354,8 @@ function inProcessDelivery(context: OperationContext, runner: DeliveryRunner) {
   const schedule = (ms: number) => {
     if (stopped) return;
     if (timer) clearTimeout(timer);
-    timer = setTimeout(() => void pass(), Math.max(0, ms));
+    // Outside the span of the call that started it: a pass's delivery spans are roots linked to it.
+    timer = setTimeout(detached(() => void pass()), Math.max(0, ms));
     (timer as { unref?: () => void }).unref?.();
   };
   const pass = async () => {
