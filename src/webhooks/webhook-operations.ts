@@ -341,9 +341,10 @@ type InProcessDelivery = ReturnType<typeof inProcessDelivery>;
 const IDLE_PASS_MS = 1_000;
 
 /**
- * The in-process runner: passes of `runPending`, one at a time, started by this store's
- * commits (through `watchEvents` when the store has it), by the retry timer, and every few
- * seconds. Its timers do not keep the process alive; a closed store stops it.
+ * The in-process runner: passes of `runPending`, one at a time, started by the retry timer,
+ * by `webhooks.enable`, and at least every {@link IDLE_PASS_MS} (so a new event goes out within
+ * about a second; commits do not wake it). Its timers do not keep the process alive; a closed
+ * store stops it.
  */
 function inProcessDelivery(context: OperationContext, runner: DeliveryRunner) {
   let started = false;
