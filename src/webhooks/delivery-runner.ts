@@ -117,7 +117,10 @@ export function deliveryRunner(store: Store, clock: () => Date, sender: Sender):
       }
       const claimed = { ...current, leaseToken: token, leaseUntil: new Date(now.getTime() + LEASE_MS) };
       await hooks(tx).updateEndpoint(claimed);
-      return ok(claimed);
+      // The newest attempt recorded: attempts are numbered per event from it, and while the lease
+      // holds only this runner records more, so the runner counts on from here without reading.
+      const [newest] = await hooks(tx).listAttempts(current.endpointId, null, 1);
+      return ok({ endpoint: claimed, newest: newest ? { seq: newest.seq, attempt: newest.attempt } : null });
     }));
 
   /** Applies `change` only while `token` holds the endpoint; answers the endpoint as written, or `null`. */
@@ -166,7 +169,8 @@ export function deliveryRunner(store: Store, clock: () => Date, sender: Sender):
       report.skipped += 1;
       return ok(undefined);
     }
-    let endpoint: WebhookEndpointRecord = claimed.value;
+    let endpoint: WebhookEndpointRecord = claimed.value.endpoint;
+    let newest: { seq: number; attempt: number } | null = claimed.value.newest;
     // The events after `deliveredSeq` read last, consumed while the lease is held: committed
     // events never change, so one read serves up to PAGE deliveries (a read per delivery cost
     // half the runner's time, webhook-delivery.bench.ts).
@@ -206,7 +210,6 @@ export function deliveryRunner(store: Store, clock: () => Date, sender: Sender):
           // Failures counted for the retry schedule; `webhooks.enable` starts it over.
           const attempt = current.attempt + 1;
           // Attempts are numbered per event across enables: 1, 2, … (the newest recorded one tells).
-          const [newest] = await hooks(tx).listAttempts(current.endpointId, null, 1);
           number = newest && newest.seq === next.seq ? newest.attempt + 1 : 1;
           await hooks(tx).insertAttempt({ endpointId: current.endpointId, seq: next.seq, attempt: number, at: now, ...outcome });
           if (outcome.error === null) {
@@ -221,6 +224,7 @@ export function deliveryRunner(store: Store, clock: () => Date, sender: Sender):
           const nextAttemptAt = new Date(now.getTime() + RETRY_DELAYS_MS[attempt - 1]!);
           return { ...current, deliveredSeq: skippedUpTo, attempt, nextAttemptAt, leaseToken: null, leaseUntil: null };
         });
+        if (recorded.isOk() && recorded.value) newest = { seq: next.seq, attempt: number };
         return { outcome, recorded, disabled, number };
       });
       if (recorded.isErr()) {
