@@ -125,9 +125,11 @@ export function memoryStore(): Store {
         try {
           const tx = memoryTransaction(state, domainId, undo);
           tx.webhooks = () => memoryWebhookTransaction(webhooks, domainId, undo);
+          const eventsBefore = state.events.get(domainId)?.length ?? 0;
           const result = await work(tx);
           if (result.isErr()) rollback();
-          else if (mode === 'write') watchers.wake(domainId);
+          // Only a commit that appended events wakes subscribers (not a delivery runner's lease).
+          else if (mode === 'write' && (state.events.get(domainId)?.length ?? 0) !== eventsBefore) watchers.wake(domainId);
           return result;
         } catch (cause) {
           rollback();

@@ -6,12 +6,14 @@ type Undo = () => void;
 export type MemoryWebhookState = {
   /** `domainId \0 endpointId` → endpoint. */
   endpoints: Map<string, WebhookEndpointRecord>;
-  /** `domainId \0 endpointId` → attempts in the order recorded. */
+  /** `domainId \0 endpointId` → attempts, oldest `(seq, attempt)` first. */
   attempts: Map<string, WebhookAttemptRecord[]>;
 };
 
 const key = (domainId: string, endpointId: string) => `${domainId}\u0000${endpointId}`;
 const copy = <T>(value: T): T => structuredClone(value);
+/** Orders attempts by `seq`, then `attempt`. */
+const byPosition = (a: { seq: number; attempt: number }, b: { seq: number; attempt: number }) => a.seq - b.seq || a.attempt - b.attempt;
 
 export function memoryWebhookState(): MemoryWebhookState {
   return { endpoints: new Map(), attempts: new Map() };
@@ -58,15 +60,34 @@ export function memoryWebhookTransaction(state: MemoryWebhookState, domainId: st
     },
     async insertAttempt(attempt) {
       const id = key(domainId, attempt.endpointId);
-      const list = state.attempts.get(id) ?? [];
-      if (list.some((each) => each.seq === attempt.seq && each.attempt === attempt.attempt)) throw new Error('webhook attempt recorded twice');
-      state.attempts.set(id, [...list, copy(attempt)]);
-      undo.push(() => (list.length > 0 ? state.attempts.set(id, list) : state.attempts.delete(id)));
+      let list = state.attempts.get(id);
+      if (!list) {
+        list = [];
+        state.attempts.set(id, list);
+      }
+      // Kept in (seq, attempt) order, changed in place: a new attempt goes last (a copy of the
+      // whole list per attempt made a long delivery run quadratic, webhook-delivery.bench.ts).
+      let at = list.length;
+      while (at > 0 && byPosition(list[at - 1]!, attempt) > 0) at--;
+      if (at > 0 && byPosition(list[at - 1]!, attempt) === 0) throw new Error('webhook attempt recorded twice');
+      const stored = copy(attempt);
+      list.splice(at, 0, stored);
+      const held = list;
+      undo.push(() => {
+        const index = held.indexOf(stored);
+        if (index >= 0) held.splice(index, 1);
+        if (held.length === 0 && state.attempts.get(id) === held) state.attempts.delete(id);
+      });
     },
     async listAttempts(endpointId, after, limit) {
-      const newestFirst = [...(state.attempts.get(key(domainId, endpointId)) ?? [])].sort((a, b) => b.seq - a.seq || b.attempt - a.attempt);
-      const start = after ? newestFirst.filter((each) => each.seq < after.seq || (each.seq === after.seq && each.attempt < after.attempt)) : newestFirst;
-      return start.slice(0, limit).map(copy);
+      const list = state.attempts.get(key(domainId, endpointId)) ?? [];
+      const newestFirst: WebhookAttemptRecord[] = [];
+      for (let index = list.length - 1; index >= 0 && newestFirst.length < limit; index--) {
+        const each = list[index]!;
+        if (after && byPosition(each, after) >= 0) continue;
+        newestFirst.push(copy(each));
+      }
+      return newestFirst;
     },
   };
 }

@@ -8,6 +8,7 @@ import type { StoreTransaction } from '../ports/store.js';
 import type { WebhookAttemptPosition, WebhookAttemptRecord, WebhookEndpointRecord, WebhookTransaction } from '../ports/webhook-port.js';
 import { randomId } from '../random-id.js';
 import { runOperation } from '../run-operation.js';
+import { detached } from '../telemetry/in-span.js';
 import { transact } from '../run-transaction.js';
 import { domainIdSchema, opaqueId } from '../validation/identifiers.js';
 import { parseInput } from '../validation/parse-input.js';
@@ -329,9 +330,10 @@ type InProcessDelivery = ReturnType<typeof inProcessDelivery>;
 const IDLE_PASS_MS = 1_000;
 
 /**
- * The in-process runner: passes of `runPending`, one at a time, started by this store's
- * commits (through `watchEvents` when the store has it), by the retry timer, and every few
- * seconds. Its timers do not keep the process alive; a closed store stops it.
+ * The in-process runner: passes of `runPending`, one at a time, started by the retry timer,
+ * by `webhooks.enable`, and at least every {@link IDLE_PASS_MS} (so a new event goes out within
+ * about a second; commits do not wake it). Its timers do not keep the process alive; a closed
+ * store stops it.
  */
 function inProcessDelivery(context: OperationContext, runner: DeliveryRunner) {
   let started = false;
@@ -342,7 +344,8 @@ function inProcessDelivery(context: OperationContext, runner: DeliveryRunner) {
   const schedule = (ms: number) => {
     if (stopped) return;
     if (timer) clearTimeout(timer);
-    timer = setTimeout(() => void pass(), Math.max(0, ms));
+    // Outside the span of the call that started it: a pass's delivery spans are roots linked to it.
+    timer = setTimeout(detached(() => void pass()), Math.max(0, ms));
     (timer as { unref?: () => void }).unref?.();
   };
   const pass = async () => {

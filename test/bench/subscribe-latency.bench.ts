@@ -3,7 +3,15 @@
  * (same process) and on PostgreSQL (LISTEN/NOTIFY, when the server is reachable). The
  * baseline, measured in the same run, is the write operation itself (call → answer): the
  * latency is printed as p50/p99 and as a ratio of the write's p50.
+ *
+ * Each store runs twice: alone, and under load: the in-process webhook runner delivering every
+ * event of the domain to 16 endpoints on 127.0.0.1 (answering 204) meanwhile, so its lease and
+ * attempt transactions compete with the writer and the subscriber. The load average is printed
+ * before each run.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { loadavg } from 'node:os';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -22,8 +30,48 @@ const percentile = (values: number[], p: number) => {
   return sorted[Math.min(sorted.length - 1, Math.floor((sorted.length - 1) * p))] ?? NaN;
 };
 
-async function measure(name: string, store: ClosableStore): Promise<void> {
-  const cx = createCxAccounts({ store, directory: memoryDirectory([]), contactUrlBase: 'https://talk.example.com/add/' });
+/** 16 HTTP servers on 127.0.0.1 answering 204; answers their URLs and how to close them. */
+async function endpoints(): Promise<{ urls: string[]; received: () => number; close: () => Promise<void> }> {
+  const servers: Server[] = [];
+  let received = 0;
+  for (let index = 0; index < 16; index++) {
+    const server = createServer((request, response) => {
+      request.resume();
+      request.on('end', () => {
+        received++;
+        response.writeHead(204).end();
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+  }
+  return {
+    urls: servers.map((server) => `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`),
+    received: () => received,
+    close: async () => {
+      for (const server of servers) server.closeAllConnections();
+      await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    },
+  };
+}
+
+async function measure(name: string, store: ClosableStore, withRunner: boolean): Promise<void> {
+  const load = loadavg().map((value) => value.toFixed(2)).join(' ');
+  const receivers = withRunner ? await endpoints() : null;
+  const cx = createCxAccounts({
+    store,
+    directory: memoryDirectory([]),
+    contactUrlBase: 'https://talk.example.com/add/',
+    ...(withRunner ? { webhooks: { runner: 'in-process' as const, allowHttp: true, allowPrivateNetworks: true } } : {}),
+  });
+  for (const url of receivers?.urls ?? []) {
+    const added = await cx.webhooks.add('bench', { url });
+    if (added.isErr()) throw new Error(added.error.message);
+  }
+  // The events written below are numbered from here (after the endpoints' webhook.added).
+  const before = await cx.events.read('bench');
+  if (before.isErr()) throw new Error(before.error.message);
+  const base = before.value.lastSeq;
   const controller = new AbortController();
   const subscribed = await cx.events.subscribe('bench', { signal: controller.signal });
   if (subscribed.isErr()) throw new Error(subscribed.error.message);
@@ -49,28 +97,34 @@ async function measure(name: string, store: ClosableStore): Promise<void> {
     const answered = performance.now();
     if (written.isErr()) throw new Error(written.error.message);
     writes.push(answered - called);
-    committedAt.set(index + 1, answered);
+    committedAt.set(base + index + 1, answered);
   }
   await reading;
+  const deliveries = receivers?.received() ?? 0;
+  await receivers?.close();
   const writeP50 = percentile(writes, 0.5);
   const p50 = percentile(latencies, 0.5);
   const p99 = percentile(latencies, 0.99);
   console.log(
-    `${name}: ${COMMITS} commits at ${RATE}/s — commit→yield p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms; write p50 ${writeP50.toFixed(2)} ms (p99 latency = ×${(p99 / writeP50).toFixed(2)} of a write)`,
+    `${name}${withRunner ? `, with the in-process webhook runner delivering to 16 endpoints (${deliveries} deliveries meanwhile)` : ''} [load average ${load}]: ${COMMITS} commits at ${RATE}/s — commit→yield p50 ${p50.toFixed(2)} ms, p99 ${p99.toFixed(2)} ms; write p50 ${writeP50.toFixed(2)} ms (p99 latency = ×${(p99 / writeP50).toFixed(2)} of a write)`,
   );
 }
 
 const folder = mkdtempSync(join(tmpdir(), 'cx-bench-subscribe-'));
 try {
-  const sqlite = await openSqlite(join(folder, 'bench.db'));
-  await measure('SQLite file, same process', sqlite);
-  await sqlite.close();
+  for (const withRunner of [false, true]) {
+    const sqlite = await openSqlite(join(folder, `bench-${withRunner}.db`));
+    await measure('SQLite file, same process', sqlite, withRunner);
+    await sqlite.close();
+  }
   if ((await postgresAvailable()) === true) {
-    const database = await createPostgresDatabase();
-    const store = await openPostgres({ connectionString: database.url });
-    await measure('PostgreSQL server (LISTEN/NOTIFY and in-process wake)', store);
-    await store.close();
-    await database.drop();
+    for (const withRunner of [false, true]) {
+      const database = await createPostgresDatabase();
+      const store = await openPostgres({ connectionString: database.url });
+      await measure('PostgreSQL server (LISTEN/NOTIFY and in-process wake)', store, withRunner);
+      await store.close();
+      await database.drop();
+    }
   } else {
     console.log('PostgreSQL not reachable: skipped');
   }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { context, SpanStatusCode, trace } from '@opentelemetry/api';
+import { context, SpanKind, SpanStatusCode, trace } from '@opentelemetry/api';
 import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-hooks';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor, type ReadableSpan } from '@opentelemetry/sdk-trace-base';
 import { err } from 'neverthrow';
@@ -15,6 +15,7 @@ import { storeFailure } from '../../src/errors.js';
 import type { Store } from '../../src/ports/store.js';
 import { makeFixture } from '../../testing/conformance-fixture.js';
 import { seedAccount, seedProduct } from '../../testing/conformance/seed.js';
+import { answer, webhookReceiver } from '../../testing/webhook-receiver.js';
 import { ensureBuilt, packageRoot } from '../package/packed-package.js';
 import { createMysqlDatabase, createPostgresDatabase, mysqlAvailable, postgresAvailable } from '../sql/scratch-databases.js';
 import { openMysql } from '../../adapters/sql/mysql/open-mysql.js';
@@ -275,5 +276,45 @@ describe('telemetry: one OpenTelemetry span per operation', () => {
     expect(runs).toHaveLength(1);
     expect(runs[0]!.parentSpanContext).toBeUndefined();
     expect(runs[0]!.links.map((link) => link.context.spanId)).toEqual([start.spanContext().spanId]);
+  });
+
+  it('R54: gives each webhook delivery attempt a CLIENT span, a child of runPendingDeliveries, with the endpoint, the event, the attempt and its result', async () => {
+    const receiver = await webhookReceiver({ '/fail': answer(503) });
+    try {
+      const cx = createCxAccounts({
+        store: memoryStore(),
+        directory: memoryDirectory([]),
+        contactUrlBase: 'https://talk.example.com/add/',
+        webhooks: { runner: 'manual', allowHttp: true, allowPrivateNetworks: true },
+      });
+      const good = await cx.webhooks.add('acme', { url: `${receiver.url('/ok')}?token=hidden` });
+      const bad = await cx.webhooks.add('acme', { url: receiver.url('/fail') });
+      if (good.isErr() || bad.isErr()) throw new Error('webhooks.add failed');
+      await seedProduct(cx);
+      exporter.reset();
+      const report = await cx.webhooks.runPendingDeliveries();
+      expect(report.isOk() && report.value).toMatchObject({ delivered: 2, failed: 1 });
+      const run = named('cx.webhooks.runPendingDeliveries');
+      const attempts = exporter.getFinishedSpans().filter((span) => span.name === 'cx.webhooks.deliver');
+      // The good endpoint receives the bad one's webhook.added and the product.set; the bad one fails its first.
+      expect(attempts).toHaveLength(3);
+      for (const span of attempts) {
+        expect(span.kind).toBe(SpanKind.CLIENT);
+        expect(parentOf(span)).toBe(run.spanContext().spanId);
+        expect(span.attributes).toMatchObject({ 'cx.domain_id': 'acme', 'server.address': '127.0.0.1', 'cx.webhook.attempt': 1 });
+        expect(JSON.stringify(span.attributes)).not.toContain('hidden');
+      }
+      const delivered = attempts.filter((span) => span.attributes['cx.webhook.endpoint_id'] === good.value.id);
+      expect(delivered.map((span) => [span.attributes['cx.event.seq'], span.attributes['cx.event.type'], span.attributes['cx.webhook.result'], span.attributes['http.response.status_code']])).toEqual([
+        [2, 'webhook.added', 'delivered', 204],
+        [3, 'product.set', 'delivered', 204],
+      ]);
+      for (const span of delivered) expect(span.status.code).toBe(SpanStatusCode.UNSET);
+      const [failed] = attempts.filter((span) => span.attributes['cx.webhook.endpoint_id'] === bad.value.id);
+      expect(failed!.attributes).toMatchObject({ 'cx.event.seq': 3, 'cx.webhook.result': 'retry', 'http.response.status_code': 503, 'error.type': '503' });
+      expect(failed!.status).toEqual({ code: SpanStatusCode.ERROR, message: 'HTTP 503' });
+    } finally {
+      await receiver.close();
+    }
   });
 });

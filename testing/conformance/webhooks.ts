@@ -41,9 +41,12 @@ export function webhookCases(fixture: () => Fixture) {
     let f: Fixture;
     let cx: CxAccounts;
     let receiver: Receiver;
+    /** Bytes of the 2 GB answer the receiver managed to hand to its socket before the sender let go. */
+    let hugeBytesWritten = 0;
     beforeEach(async () => {
       f = fixture();
       cx = webhookCx(f);
+      hugeBytesWritten = 0;
       receiver = await webhookReceiver({
         '/fail': answer(500),
         '/redirect': (_request, response) => response.writeHead(302, { location: '/ok' }).end(),
@@ -57,7 +60,11 @@ export function webhookCases(fixture: () => Fixture) {
           response.writeHead(500, { 'content-length': String(2 * 1024 ** 3) });
           const chunk = Buffer.alloc(64 * 1024, 120);
           const pump = () => {
-            while (response.write(chunk)) if (response.destroyed) return;
+            for (;;) {
+              if (response.destroyed) return;
+              hugeBytesWritten += chunk.length;
+              if (!response.write(chunk)) return;
+            }
           };
           response.on('drain', pump);
           pump();
@@ -226,8 +233,31 @@ export function webhookCases(fixture: () => Fixture) {
       expect(errors['/close']).toMatch(/ECONNRESET|socket hang up|closed/i);
       expect(errors['/redirect']).toBe('redirect not followed (HTTP 302)');
       expect(errors['/huge']).toBe('HTTP 500');
+      // Memory stays flat: the sender read at most what fills the sockets' buffers, then closed.
+      expect(hugeBytesWritten).toBeGreaterThan(0);
+      expect(hugeBytesWritten).toBeLessThan(64 * 1024 ** 2);
       // The redirect was not followed.
       expect(receiver.at('/ok')).toHaveLength(0);
+    });
+
+    it('R54: the in-process runner delivers without a call to runPendingDeliveries, in seq order', async () => {
+      const background = webhookCx(f, { runner: 'in-process' });
+      const endpoint = expectOk(await background.webhooks.add('acme', { url: receiver.url('/background') }));
+      await seedProduct(background);
+      await seedProduct(background, { productId: 'pro' });
+      const deadline = Date.now() + 20_000;
+      while (receiver.at('/background').length < 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(receiver.at('/background').map((request) => verified(endpoint.secret, request).cxseq)).toEqual([2, 3]);
+      const deadlineRecorded = Date.now() + 5_000;
+      let recorded = expectOk(await background.webhooks.deliveries('acme', endpoint.id)).items;
+      while (recorded.length < 2 && Date.now() < deadlineRecorded) {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+        recorded = expectOk(await background.webhooks.deliveries('acme', endpoint.id)).items;
+      }
+      expect(recorded.map((item) => [item.seq, item.status])).toEqual([
+        [3, 204],
+        [2, 204],
+      ]);
     });
 
     it('R55: without allowPrivateNetworks a delivery to 127.0.0.1 or a name that resolves to it is blocked_address', async () => {

@@ -571,9 +571,13 @@ export class SqlStoreTransaction implements StoreTransaction {
 
   // Events
 
+  /** How many events this transaction appended (a commit with none wakes no subscriber). */
+  appendedEvents = 0;
+
   appendEvents(events: readonly EventDraft[]): Promise<number[]> {
     return this.#guard(async () => {
       if (events.length === 0) return [];
+      this.appendedEvents += events.length;
       // The domain's row is locked (or the database is), so no other writer moves last_seq
       // before this transaction ends: the numbers are gap-free and in commit order, and a
       // rollback takes them back with the events.

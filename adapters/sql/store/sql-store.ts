@@ -4,6 +4,7 @@ import { appendBackupChunk, deleteBackupChunks, readBackupChunks } from '../quer
 import { listExpiredBackupJobs, listRunnableBackupJobs } from '../queries/backup-job-queues.js';
 import type { CxDatabase } from '../cx-database.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, detectDialect, isLockTimeout, isSqlDialectName, sqlCapabilities, type SqlDialectName } from '../sql-dialect.js';
+import { SqlStoreTransaction } from './sql-store-transaction.js';
 import { transactionRunner } from './transaction-runner.js';
 import { listDueWebhookEndpoints } from '../queries/webhook-queries.js';
 import { sqlEventWatch, type EventListener, type SqlEventWatch } from './event-watch.js';
@@ -99,14 +100,22 @@ export function buildSqlStore(db: Kysely<CxDatabase>, options: SqlStoreOptions, 
   const databaseSystem = options.databaseSystem ?? DATABASE_SYSTEMS[dialect];
   const store: Store = {
     ...(databaseSystem === undefined ? {} : { databaseSystem }),
-    // A committed write of this process wakes the domain's subscribers at once (R52).
-    transaction: (domainId, mode, work) =>
-      mode === 'write'
-        ? transaction(domainId, mode, work).then((result) => {
-            if (result.isOk()) events.committed(domainId);
-            return result;
-          })
-        : transaction(domainId, mode, work),
+    // A committed write of this process that appended events wakes the domain's subscribers at
+    // once (R52); one that did not (a delivery runner's lease and attempt records, several per
+    // delivery) wakes nobody: each wake-up costs every subscriber of the domain a read.
+    transaction: (domainId, mode, work) => {
+      if (mode !== 'write') return transaction(domainId, mode, work);
+      let appended = false;
+      return transaction(domainId, mode, async (tx) => {
+        const result = await work(tx);
+        // The last run of `work` is the one that commits (a deadlock reruns it).
+        appended = tx instanceof SqlStoreTransaction && tx.appendedEvents > 0;
+        return result;
+      }).then((result) => {
+        if (result.isOk() && appended) events.committed(domainId);
+        return result;
+      });
+    },
     watchEvents: (domainId, watcher) => events.watch(domainId, watcher),
     appendBackupChunk: (domainId, fileId, seq, data, lease) => appendBackupChunk(db, exclusive, caps.domainLock === 'row', domainId, fileId, seq, data, lease),
     readBackupChunks: (domainId, fileId) => readBackupChunks(db, exclusive, domainId, fileId),
