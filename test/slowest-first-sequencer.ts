@@ -27,7 +27,6 @@ const EXPECTED_SECONDS: Readonly<Record<string, number>> = {
   'test/runtimes/runtime-matrix.test.ts': 30,
   'test/sql/migrations.test.ts': 35,
   'test/sql/conformance-servers.test.ts': 35,
-  'test/docs/docs-typecheck.test.ts': 33,
   'test/sql/multi-process.test.ts': 32,
   'test/sql/kysely-0-29.test.ts': 32,
   'test/sql/sql-store-port-reads.test.ts': 26,
