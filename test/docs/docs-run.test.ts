@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { limitConcurrency } from '../limit-concurrency.js';
 import { ensureBuilt, packageRoot } from '../package/packed-package.js';
 import { createPostgresDatabase, postgresAvailable } from '../sql/scratch-databases.js';
 import { markdownPrograms, type MarkdownProgram } from './code-blocks.js';
@@ -24,18 +25,7 @@ let postgres: true | string | undefined;
  * longest of `npm test`. Those that need PostgreSQL get a database each.
  */
 const SNIPPETS_AT_ONCE = 3;
-let running = 0;
-const waiting: (() => void)[] = [];
-async function inTurn<T>(task: () => Promise<T>): Promise<T> {
-  while (running >= SNIPPETS_AT_ONCE) await new Promise<void>((resolve) => waiting.push(resolve));
-  running += 1;
-  try {
-    return await task();
-  } finally {
-    running -= 1;
-    waiting.shift()?.();
-  }
-}
+const inTurn = limitConcurrency(SNIPPETS_AT_ONCE);
 
 beforeAll(async () => {
   // The blocks import `cx-accounts` as an app does: the built package (dist/), reached from a

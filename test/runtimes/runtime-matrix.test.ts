@@ -10,6 +10,7 @@
  */
 import { rm } from 'node:fs/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { limitConcurrency } from '../limit-concurrency.js';
 import { buildRuntimeSuite } from './support/build-runtime-suite.js';
 import { RUNTIMES, runCommand, runtimeAvailable } from './support/runtimes.js';
 
@@ -32,27 +33,11 @@ function resultOf(stdout: string): Report | null {
  */
 const RUNTIMES_AT_ONCE = 3;
 
-/** A counting semaphore: at most `limit` tasks run at once, the others wait their turn. */
-function limiter(limit: number): <T>(task: () => Promise<T>) => Promise<T> {
-  let running = 0;
-  const waiting: (() => void)[] = [];
-  return async (task) => {
-    while (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
-    running += 1;
-    try {
-      return await task();
-    } finally {
-      running -= 1;
-      waiting.shift()?.();
-    }
-  };
-}
-
 describe.concurrent('R57: the runtime suite on each runtime', () => {
   let bundle: string;
   /** Tests each runtime passed: all must pass as many. */
   const passed = new Map<string, number>();
-  const turn = limiter(RUNTIMES_AT_ONCE);
+  const turn = limitConcurrency(RUNTIMES_AT_ONCE);
   beforeAll(async () => {
     bundle = await buildRuntimeSuite();
   });

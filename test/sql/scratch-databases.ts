@@ -30,7 +30,6 @@ export const CX_TABLES = [
   'cx_domains',
 ] as const;
 
-/** A fresh scratch database name. */
 /**
  * `lockTimeoutMs` for stress and fault tests, whose writers queue for one domain's lock by the
  * dozen: only a hang waits this long. With the default (5 s) a loaded machine (two test runs
@@ -39,6 +38,7 @@ export const CX_TABLES = [
  */
 export const STRESS_LOCK_TIMEOUT_MS = 120_000;
 
+/** A fresh scratch database name. */
 export function scratchDatabaseName(): string {
   return `cx_test_${randomBytes(6).toString('hex')}`;
 }
