@@ -30,17 +30,13 @@ import { createCxAccounts, type CxAccounts } from '../../src/cx-accounts.js';
 import { encodeKeysetCursor } from '../../src/validation/keyset-cursor.js';
 import { machineInfo } from '../sql/machine-info.js';
 import { createPostgresDatabase, postgresAvailable } from '../sql/scratch-databases.js';
+import { benchOption } from './bench-support.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const MESSAGES = option('messages', 1_000_000);
-const ACCOUNTS = option('accounts', 5);
-const LIMIT = option('limit', 10);
-const PAGE = option('page', 10_000);
-const RUNS = option('runs', 200);
+const MESSAGES = benchOption('messages', 1_000_000);
+const ACCOUNTS = benchOption('accounts', 5);
+const LIMIT = benchOption('limit', 10);
+const PAGE = benchOption('page', 10_000);
+const RUNS = benchOption('runs', 200);
 const DOMAIN = 'bench';
 const BASE = Date.UTC(2026, 0, 1);
 const PER_INSTANT = 3 * ACCOUNTS;

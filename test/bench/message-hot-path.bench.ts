@@ -40,15 +40,12 @@ import { openSqlite } from '../../adapters/sql/sqlite/open-sqlite.js';
 import { createCxAccounts, type CxAccounts } from '../../src/cx-accounts.js';
 import { machineInfo } from '../sql/machine-info.js';
 import { createPostgresDatabase, postgresAvailable } from '../sql/scratch-databases.js';
+import { benchOption } from './bench-support.js';
 
 const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const SECONDS = option('seconds', 3);
-const ROUNDS = option('rounds', 3);
-const MESSAGES = option('messages', 3000);
+const SECONDS = benchOption('seconds', 3);
+const ROUNDS = benchOption('rounds', 3);
+const MESSAGES = benchOption('messages', 3000);
 const CLIENTS = 16;
 const DOMAINS = Array.from({ length: 8 }, (_, index) => `d${index}`);
 const ACCOUNTS_PER_DOMAIN = 20;

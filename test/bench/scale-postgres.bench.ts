@@ -37,19 +37,16 @@ import { createCxAccounts } from '../../src/cx-accounts.js';
 import { encodeKeysetCursor } from '../../src/validation/keyset-cursor.js';
 import { machineInfo } from '../sql/machine-info.js';
 import { createPostgresDatabase, postgresAvailable } from '../sql/scratch-databases.js';
+import { benchOption } from './bench-support.js';
 
 const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const DOMAINS = option('domains', 10_000);
-const ACCOUNTS = option('accounts', 10);
-const MESSAGES = option('messages', 10_000_000);
-const HOT = Math.floor(MESSAGES * option('hot', 0.1));
-const BIG_ACCOUNTS = option('big-accounts', 100_000);
-const PAGE = option('page', 10_000);
-const RUNS = option('runs', 100);
+const DOMAINS = benchOption('domains', 10_000);
+const ACCOUNTS = benchOption('accounts', 10);
+const MESSAGES = benchOption('messages', 10_000_000);
+const HOT = Math.floor(MESSAGES * benchOption('hot', 0.1));
+const BIG_ACCOUNTS = benchOption('big-accounts', 100_000);
+const PAGE = benchOption('page', 10_000);
+const RUNS = benchOption('runs', 100);
 const LIST_LIMIT = 10;
 const READ_LIMIT = 100;
 const BASE = Date.UTC(2026, 0, 1);

@@ -33,13 +33,10 @@ import { okAsync, type ResultAsync } from 'neverthrow';
 import { createCxAccounts } from '../../src/cx-accounts.js';
 import { tracedGroup } from '../../src/telemetry/traced-group.js';
 import { machineInfo } from '../sql/machine-info.js';
+import { benchOption } from './bench-support.js';
 
 const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const PAIRS = option('pairs', 3000);
+const PAIRS = benchOption('pairs', 3000);
 const ROUNDS = 5;
 const inMemory = args.includes('--memory');
 

@@ -17,13 +17,9 @@ import { openSqlite } from '../../adapters/sql/sqlite/open-sqlite.js';
 import { createCxAccounts } from '../../src/cx-accounts.js';
 import type { EventDraft } from '../../src/ports/records.js';
 import { machineInfo } from '../sql/machine-info.js';
+import { benchOption } from './bench-support.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const EVENTS = option('events', 1_000_000);
+const EVENTS = benchOption('events', 1_000_000);
 const BATCH = 1000;
 const READS = 400;
 

@@ -30,15 +30,11 @@ import type { AccountRecord } from '../../src/ports/records.js';
 import { defaultSettings } from '../../src/schedule/default-settings.js';
 import { machineInfo } from '../sql/machine-info.js';
 import { createPostgresDatabase, postgresAvailable } from '../sql/scratch-databases.js';
+import { benchOption } from './bench-support.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const ACCOUNTS = option('accounts', 100_000);
-const LIMIT = option('limit', 10);
-const RUNS = option('runs', 300);
+const ACCOUNTS = benchOption('accounts', 100_000);
+const LIMIT = benchOption('limit', 10);
+const RUNS = benchOption('runs', 300);
 const DEEP_PAGE = Math.floor(ACCOUNTS / LIMIT);
 const BATCH = 1000;
 const BASE = Date.UTC(2026, 0, 1);

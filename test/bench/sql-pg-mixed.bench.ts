@@ -24,13 +24,9 @@ import { openPostgres } from '../../adapters/sql/postgres/open-postgres.js';
 import { createCxAccounts, type CxAccounts } from '../../src/cx-accounts.js';
 import { machineInfo } from '../sql/machine-info.js';
 import { createPostgresDatabase, postgresAvailable, POSTGRES_URL } from '../sql/scratch-databases.js';
+import { benchOption } from './bench-support.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const SECONDS = option('seconds', 10);
+const SECONDS = benchOption('seconds', 10);
 const CLIENTS = 16;
 const DOMAINS = Array.from({ length: 8 }, (_, index) => `d${index}`);
 const ACCOUNTS_PER_DOMAIN = 20;

@@ -13,22 +13,15 @@
  * settings) ≤ 5 % of that call.
  */
 import * as z from 'zod';
-import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
-import { memoryStore } from '../../adapters/memory/memory-store.js';
 import { readStoredSettings } from '../../src/accounts/stored-settings.js';
 import { receiveSchema } from '../../src/conversations/conversation-operations.js';
-import { createCxAccounts } from '../../src/cx-accounts.js';
 import type { AccountSettings } from '../../src/schedule/schedule-types.js';
 import { accountIdSchema, domainIdSchema } from '../../src/validation/identifiers.js';
 import { parseInput } from '../../src/validation/parse-input.js';
+import { benchOption, receiveMessageCpuMicros } from './bench-support.js';
 
-const args = process.argv.slice(2);
-const option = (name: string, fallback: number) => {
-  const index = args.indexOf(`--${name}`);
-  return index >= 0 ? Number(args[index + 1]) : fallback;
-};
-const CALLS = option('calls', 200_000);
-const ROUNDS = option('rounds', 5);
+const CALLS = benchOption('calls', 200_000);
+const ROUNDS = benchOption('rounds', 5);
 
 const allDay = [{ from: '00:00', to: '24:00' }];
 const weeklyHours = { mon: allDay, tue: allDay, wed: allDay, thu: allDay, fri: allDay, sat: allDay, sun: allDay };
@@ -59,32 +52,6 @@ function mustPass(answer: { isOk(): boolean }): void {
   if (!answer.isOk()) throw new Error('a valid input was refused');
 }
 
-/** CPU microseconds of one receiveMessage on a memory store, best of `ROUNDS`. */
-async function receiveMessageMicros(messages: number): Promise<number> {
-  const cx = createCxAccounts({
-    store: memoryStore(),
-    directory: memoryDirectory([{ domainId: 'acme', id: 'm1', name: 'Kim', email: 'kim@acme.test' }]),
-    contactUrlBase: 'https://talk.example.com/add/',
-  });
-  const steps = [
-    await cx.products.set('acme', { productId: 'basic', name: 'Basic', seatLimit: 5, quantity: 10 }),
-    await cx.accounts.create('acme', { productId: 'basic', name: 'Desk', id: 'desk', agentIds: ['m1'] }),
-    await cx.settings.update('acme', 'desk', { weeklyHours }),
-    await cx.conversations.addContact('acme', 'desk', { customerId: 'c1', name: 'Lee', channel: 'line' }),
-  ];
-  for (const step of steps) if (step.isErr()) throw new Error(step.error.message);
-  let best = Infinity;
-  for (let round = 0; round <= ROUNDS; round++) {
-    const start = process.cpuUsage();
-    for (let message = 0; message < messages; message++) {
-      const answer = await cx.conversations.receiveMessage('acme', 'desk', { customerId: 'c1', content: 'hello', channel: 'line' });
-      if (answer.isErr()) throw new Error(answer.error.message);
-    }
-    const used = process.cpuUsage(start);
-    if (round > 0) best = Math.min(best, (used.user + used.system) / messages);
-  }
-  return best;
-}
 
 const withOptions = { error: () => undefined } satisfies z.core.ParseContext<z.core.$ZodIssue>;
 const figures = {
@@ -94,7 +61,7 @@ const figures = {
   settings: microsPerCall(() => readStoredSettings(settings)),
 };
 const inputWithOptions = microsPerCall(() => receiveSchema.safeParse(input, withOptions));
-const operation = await receiveMessageMicros(20_000);
+const operation = await receiveMessageCpuMicros(20_000, ROUNDS);
 const checks = figures.domainId + figures.accountId + figures.input + figures.settings;
 const share = (checks / operation) * 100;
 const show = (micros: number) => `${micros.toFixed(3)} µs`;
