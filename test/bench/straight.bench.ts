@@ -76,7 +76,6 @@ async function round(call: (index: number) => Promise<Result<number, Failure>>):
   return elapsed;
 }
 
-
 let bestOld = Infinity;
 let bestNew = Infinity;
 await round(oldCall);
