@@ -19,7 +19,7 @@ import type {
 import type { ProductUsage, Store, StoreTransaction, TransactionMode } from '../../src/ports/store.js';
 import { serialQueue } from '../../src/internal/serial-queue.js';
 import { eventWatchers } from '../../src/internal/event-watchers.js';
-import { memoryDueEndpoints, memoryWebhookState, memoryWebhookTransaction } from './memory-webhooks.js';
+import { memoryDueEndpoints, memoryWebhookState, memoryWebhookTransaction, recordMemoryDelivery } from './memory-webhooks.js';
 
 type Undo = () => void;
 
@@ -111,6 +111,10 @@ export function memoryStore(): Store {
     async listDueWebhookEndpoints(now, limit) {
       return memoryDueEndpoints(webhooks, (domainId) => state.events.get(domainId)?.length ?? 0, now, limit);
     },
+
+    // In the store's one queue, like a transaction: nothing of a transaction runs in between.
+    recordWebhookDelivery: (domainId, endpointId, leaseToken, delivery, attempt) =>
+      serialise(async () => recordMemoryDelivery(webhooks, domainId, endpointId, leaseToken, delivery, attempt)),
 
     transaction<T>(
       domainId: string,

@@ -1,4 +1,4 @@
-import type { WebhookAttemptRecord, WebhookEndpointRecord, WebhookTransaction } from '../../src/ports/webhook-port.js';
+import type { WebhookAttemptRecord, WebhookDeliveryState, WebhookEndpointRecord, WebhookTransaction } from '../../src/ports/webhook-port.js';
 
 type Undo = () => void;
 
@@ -104,4 +104,28 @@ export function memoryDueEndpoints(state: MemoryWebhookState, lastSeqOf: (domain
   }
   due.sort((a, b) => (a.nextAttemptAt?.getTime() ?? 0) - (b.nextAttemptAt?.getTime() ?? 0) || a.createdAt.getTime() - b.createdAt.getTime());
   return due.slice(0, Math.max(0, limit));
+}
+
+/** `Store.recordWebhookDelivery` on the memory store (the caller runs it in the store's queue). */
+export async function recordMemoryDelivery(
+  state: MemoryWebhookState,
+  domainId: string,
+  endpointId: string,
+  leaseToken: string,
+  delivery: WebhookDeliveryState,
+  attempt: WebhookAttemptRecord | null,
+): Promise<boolean> {
+  const current = state.endpoints.get(key(domainId, endpointId));
+  if (!current || current.status !== 'active' || current.leaseToken !== leaseToken) return false;
+  const hooks = memoryWebhookTransaction(state, domainId, []);
+  if (attempt) await hooks.insertAttempt({ ...attempt, endpointId });
+  await hooks.updateEndpoint({
+    ...current,
+    deliveredSeq: delivery.deliveredSeq,
+    attempt: delivery.attempt,
+    nextAttemptAt: delivery.nextAttemptAt,
+    leaseToken: delivery.leaseToken,
+    leaseUntil: delivery.leaseUntil,
+  });
+  return true;
 }

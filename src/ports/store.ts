@@ -26,7 +26,7 @@ import type {
   RoomRecord,
   StoredImage,
 } from './records.js';
-import type { EventWatcher, WebhookEndpointRecord, WebhookTransaction } from './webhook-port.js';
+import type { EventWatcher, WebhookAttemptRecord, WebhookDeliveryState, WebhookEndpointRecord, WebhookTransaction } from './webhook-port.js';
 
 /**
  * The repository an operation reads and writes through, inside one transaction bound to
@@ -311,4 +311,17 @@ export interface Store {
    * is `null` or not after `now`, and whose lease is free or ended before `now`.
    */
   listDueWebhookEndpoints?(now: Date, limit: number): Promise<WebhookEndpointRecord[]>;
+
+  /**
+   * Any domain (R54), for the delivery runner that holds an endpoint: while the endpoint is
+   * `active` and its `leaseToken` is `leaseToken`, writes `state` to it and, given one,
+   * records `attempt`, both or neither; answers whether it did (`false`: the endpoint is gone,
+   * disabled, or held by another runner, and nothing changed).
+   *
+   * It does not take the domain's write lock, so the attempts of a domain's endpoints commit
+   * side by side (on PostgreSQL one WAL flush serves several) rather than one at a time behind
+   * the host's writes. It appends no event. A store without it has each attempt recorded in a
+   * write transaction of the domain (`webhooks()`), as before.
+   */
+  recordWebhookDelivery?(domainId: string, endpointId: string, leaseToken: string, state: WebhookDeliveryState, attempt: WebhookAttemptRecord | null): Promise<boolean>;
 }

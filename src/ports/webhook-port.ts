@@ -60,6 +60,14 @@ export type WebhookAttemptRecord = {
 };
 
 /**
+ * Where an endpoint's delivery stands: the fields of {@link WebhookEndpointRecord} a delivery
+ * runner changes while it holds the endpoint.
+ *
+ * @category Stores
+ */
+export type WebhookDeliveryState = Pick<WebhookEndpointRecord, 'deliveredSeq' | 'attempt' | 'nextAttemptAt' | 'leaseToken' | 'leaseUntil'>;
+
+/**
  * Where a page of attempts goes on from: the last one of the previous page.
  *
  * @category Stores

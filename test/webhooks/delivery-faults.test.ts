@@ -40,6 +40,11 @@ function faultyStore(failing: { attempts: boolean; everything: boolean }): Store
       if (failing.everything) return Promise.reject(new StoreError('connection refused'));
       return inner.listDueWebhookEndpoints!(now, limit);
     },
+    recordWebhookDelivery: (domainId, endpointId, leaseToken, state, attempt) => {
+      if (failing.everything) return Promise.reject(new StoreError('connection refused'));
+      if (failing.attempts && attempt) return Promise.reject(new StoreError('connection lost while recording'));
+      return inner.recordWebhookDelivery!(domainId, endpointId, leaseToken, state, attempt);
+    },
   };
 }
 

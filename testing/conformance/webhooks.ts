@@ -1,8 +1,10 @@
 import { CloudEvent as SdkCloudEvent } from 'cloudevents';
 import { Webhook } from 'standardwebhooks';
+import { ok } from 'neverthrow';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { memoryDirectory } from '../../adapters/memory/memory-directory.js';
 import { createCxAccounts, type CxAccounts } from '../../src/cx-accounts.js';
+import type { WebhookEndpointRecord } from '../../src/ports/webhook-port.js';
 import type { WebhookOptions } from '../../src/webhooks/webhook-options.js';
 import { CONTACT_URL_BASE, FIXTURE_MEMBERS, type Fixture } from '../conformance-fixture.js';
 import { answer, webhookReceiver, type ReceivedRequest } from '../webhook-receiver.js';
@@ -286,6 +288,50 @@ export function webhookCases(fixture: () => Fixture) {
       expect(expectOk(await cx.events.read('acme')).events.slice(-1)[0]).toMatchObject({ type: 'webhook.removed', actor: 'admin:u1' });
       expect(expectOk(await cx.webhooks.list('acme'))).toEqual([]);
       expectErr(await cx.webhooks.deliveries('acme', failing.id), 'not_found');
+    });
+
+    it('R54: recordWebhookDelivery writes the delivery state and the attempt only while the lease token holds the active endpoint; otherwise nothing changes', async () => {
+      const store = f.store;
+      expect(store.recordWebhookDelivery).toBeTypeOf('function');
+      const record = store.recordWebhookDelivery!.bind(store);
+      const endpoint = expectOk(await cx.webhooks.add('acme', { url: receiver.url('/ok') }));
+      const stored = async () => {
+        const read = await store.transaction!('acme', 'read', async (tx) => ok(await tx.webhooks!().getEndpoint(endpoint.id)));
+        return expectOk(read)!;
+      };
+      const setStored = async (change: Partial<WebhookEndpointRecord>) => {
+        expectOk(await store.transaction!('acme', 'write', async (tx) => ok(await tx.webhooks!().updateEndpoint({ ...(await tx.webhooks!().getEndpoint(endpoint.id))!, ...change }))));
+      };
+      const leaseUntil = new Date(f.now().getTime() + MINUTE);
+      await setStored({ leaseToken: 'runner-a', leaseUntil });
+      const before = await stored();
+      const state = { deliveredSeq: before.deliveredSeq + 1, attempt: 0, nextAttemptAt: null, leaseToken: 'runner-a', leaseUntil: new Date(leaseUntil.getTime() + MINUTE) };
+      const attempt = { endpointId: endpoint.id, seq: before.deliveredSeq + 1, attempt: 1, at: f.now(), status: 204, error: null, durationMs: 3 };
+
+      // Another runner's token, an unknown endpoint, another domain: false, nothing written.
+      expect(await record('acme', endpoint.id, 'runner-b', state, attempt)).toBe(false);
+      expect(await record('acme', 'no-such-endpoint', 'runner-a', state, attempt)).toBe(false);
+      expect(await record('globex', endpoint.id, 'runner-a', state, attempt)).toBe(false);
+      expect(await stored()).toEqual(before);
+      expect(expectOk(await cx.webhooks.deliveries('acme', endpoint.id)).items).toEqual([]);
+
+      // The holder: the state and the attempt, together.
+      expect(await record('acme', endpoint.id, 'runner-a', state, attempt)).toBe(true);
+      expect(await stored()).toEqual({ ...before, ...state });
+      expect(expectOk(await cx.webhooks.deliveries('acme', endpoint.id)).items).toMatchObject([{ seq: attempt.seq, attempt: 1, status: 204, error: null }]);
+
+      // Letting go without an attempt, then no more: the token no longer holds it.
+      const released = { ...state, leaseToken: null, leaseUntil: null };
+      expect(await record('acme', endpoint.id, 'runner-a', released, null)).toBe(true);
+      expect(await stored()).toEqual({ ...before, ...released });
+      expect(await record('acme', endpoint.id, 'runner-a', state, { ...attempt, seq: attempt.seq + 1 })).toBe(false);
+
+      // A disabled endpoint is held by nobody, even with its old token.
+      await setStored({ status: 'disabled', leaseToken: 'runner-a', leaseUntil });
+      const disabled = await stored();
+      expect(await record('acme', endpoint.id, 'runner-a', state, { ...attempt, seq: attempt.seq + 1 })).toBe(false);
+      expect(await stored()).toEqual(disabled);
+      expect(expectOk(await cx.webhooks.deliveries('acme', endpoint.id)).items).toHaveLength(1);
     });
   });
 }

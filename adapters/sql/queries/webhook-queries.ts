@@ -1,5 +1,5 @@
 import type { Compilable, Kysely, QueryResult } from 'kysely';
-import type { WebhookAttemptRecord, WebhookEndpointRecord, WebhookStatus, WebhookTransaction } from '../../../src/ports/webhook-port.js';
+import type { WebhookAttemptRecord, WebhookDeliveryState, WebhookEndpointRecord, WebhookStatus, WebhookTransaction } from '../../../src/ports/webhook-port.js';
 import type { CxDatabase } from '../cx-database.js';
 import { toDate, toDateOrNull, toMillis, toMillisOrNull, toNumber } from './row-values.js';
 import type { Exclusive } from './exclusive.js';
@@ -85,6 +85,19 @@ function changedColumns(endpoint: WebhookEndpointRecord) {
   };
 }
 
+function attemptToRow(domainId: string, attempt: WebhookAttemptRecord): AttemptRow {
+  return {
+    domain_id: domainId,
+    endpoint_id: attempt.endpointId,
+    seq: attempt.seq,
+    attempt: attempt.attempt,
+    at: toMillis(attempt.at),
+    status: attempt.status,
+    error: attempt.error,
+    duration_ms: attempt.durationMs,
+  };
+}
+
 function rowToAttempt(row: AttemptRow): WebhookAttemptRecord {
   return {
     endpointId: row.endpoint_id,
@@ -138,22 +151,14 @@ export function sqlWebhookTransaction(cxDb: Kysely<CxDatabase>, domainId: string
       }
     },
     async deleteEndpoint(endpointId) {
-      await run(db.deleteFrom('cx_webhook_attempts').where('domain_id', '=', domainId).where('endpoint_id', '=', endpointId));
+      // The endpoint's row first: a runner recording an attempt outside the domain's lock
+      // (recordWebhookDelivery) holds that row until it commits, so this waits for it, and the
+      // attempts deleted next include the one it recorded.
       await run(db.deleteFrom('cx_webhook_endpoints').where('domain_id', '=', domainId).where('endpoint_id', '=', endpointId));
+      await run(db.deleteFrom('cx_webhook_attempts').where('domain_id', '=', domainId).where('endpoint_id', '=', endpointId));
     },
     async insertAttempt(attempt) {
-      await run(
-        db.insertInto('cx_webhook_attempts').values({
-          domain_id: domainId,
-          endpoint_id: attempt.endpointId,
-          seq: attempt.seq,
-          attempt: attempt.attempt,
-          at: toMillis(attempt.at),
-          status: attempt.status,
-          error: attempt.error,
-          duration_ms: attempt.durationMs,
-        }),
-      );
+      await run(db.insertInto('cx_webhook_attempts').values(attemptToRow(domainId, attempt)));
     },
     async listAttempts(endpointId, after, limit) {
       let query = db
@@ -191,4 +196,61 @@ export async function listDueWebhookEndpoints(cxDb: Kysely<CxDatabase>, exclusiv
       .execute(),
   );
   return found.map(rowToEndpoint);
+}
+
+/**
+ * Any domain: a delivery runner's record of where an endpoint it holds stands, with the
+ * attempt it made (see `Store.recordWebhookDelivery`), in one transaction that does not take
+ * the domain's lock.
+ *
+ * The update comes first and names the lease: it locks the endpoint's row (PostgreSQL, MySQL)
+ * or the file (SQLite) until commit, and changes nothing when the endpoint is gone, disabled
+ * or held by another token; only then is the attempt inserted. A write transaction of the
+ * domain that changes the endpoint (a claim, `webhooks.enable`, `webhooks.remove`) waits for
+ * that row, and this waits for it. A claim reads the endpoint before it writes it, so one
+ * that takes over an endpoint whose lease ran out can write back the `deliveredSeq` it read
+ * over the last record of the runner that lost it: the event is sent again (at least once).
+ */
+export async function recordWebhookDelivery(
+  cxDb: Kysely<CxDatabase>,
+  exclusive: Exclusive,
+  domainId: string,
+  endpointId: string,
+  leaseToken: string,
+  state: WebhookDeliveryState,
+  attempt: WebhookAttemptRecord | null,
+): Promise<boolean> {
+  const db = cxDb.withTables<WebhookTables>();
+  return exclusive(() =>
+    db.transaction().execute(async (trx) => {
+      const updated = await trx
+        .updateTable('cx_webhook_endpoints')
+        .set({
+          delivered_seq: state.deliveredSeq,
+          attempt: state.attempt,
+          next_attempt_at: toMillisOrNull(state.nextAttemptAt),
+          lease_token: state.leaseToken,
+          lease_until: toMillisOrNull(state.leaseUntil),
+        })
+        .where('domain_id', '=', domainId)
+        .where('endpoint_id', '=', endpointId)
+        .where('lease_token', '=', leaseToken)
+        .where('status', '=', 'active')
+        .executeTakeFirst();
+      if (Number(updated.numUpdatedRows) === 0) {
+        // MySQL counts changed rows only: an update that changed nothing may still have matched.
+        const matched = await trx
+          .selectFrom('cx_webhook_endpoints')
+          .select('endpoint_id')
+          .where('domain_id', '=', domainId)
+          .where('endpoint_id', '=', endpointId)
+          .where('lease_token', '=', leaseToken)
+          .where('status', '=', 'active')
+          .executeTakeFirst();
+        if (!matched) return false;
+      }
+      if (attempt) await trx.insertInto('cx_webhook_attempts').values(attemptToRow(domainId, { ...attempt, endpointId })).execute();
+      return true;
+    }),
+  );
 }

@@ -6,7 +6,7 @@ import type { CxDatabase } from '../cx-database.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, detectDialect, isLockTimeout, isSqlDialectName, sqlCapabilities, type SqlDialectName } from '../sql-dialect.js';
 import { SqlStoreTransaction } from './sql-store-transaction.js';
 import { transactionRunner } from './transaction-runner.js';
-import { listDueWebhookEndpoints } from '../queries/webhook-queries.js';
+import { listDueWebhookEndpoints, recordWebhookDelivery } from '../queries/webhook-queries.js';
 import { sqlEventWatch, type EventListener, type SqlEventWatch } from './event-watch.js';
 
 /**
@@ -123,6 +123,7 @@ export function buildSqlStore(db: Kysely<CxDatabase>, options: SqlStoreOptions, 
     listRunnableBackupJobs: (staleBefore, limit) => listRunnableBackupJobs(db, exclusive, staleBefore, limit),
     listExpiredBackupJobs: (before, limit) => listExpiredBackupJobs(db, exclusive, before, limit),
     listDueWebhookEndpoints: (now, limit) => listDueWebhookEndpoints(db, exclusive, now, limit),
+    recordWebhookDelivery: (domainId, endpointId, leaseToken, state, attempt) => recordWebhookDelivery(db, exclusive, domainId, endpointId, leaseToken, state, attempt),
   };
   return { store, events };
 }
