@@ -12,7 +12,7 @@ import { recordCxOutcome } from '../telemetry/cx-outcome.js';
 import { inSpan, markFailed } from '../telemetry/in-span.js';
 import { transact } from '../run-transaction.js';
 import { receivesType } from './webhook-endpoint.js';
-import { signatureHeaders } from './webhook-signature.js';
+import { signatureHeaders, signingKeys } from './webhook-signature.js';
 import { BLOCKED_ADDRESS, shortError, type WebhookTransport } from './webhook-transport.js';
 
 /**
@@ -72,6 +72,7 @@ const hooks = (tx: StoreTransaction): WebhookTransaction => tx.webhooks!();
  */
 export function deliveryRunner(store: Store, clock: () => Date, sender: Sender): DeliveryRunner {
   let earliestWake: Date | null = null;
+  const keys = signingKeys();
   const noteWake = (at: Date | null) => {
     if (at && (!earliestWake || at < earliestWake)) earliestWake = at;
   };
@@ -178,7 +179,7 @@ export function deliveryRunner(store: Store, clock: () => Date, sender: Sender):
     const started = performance.now();
     try {
       // The timestamp is the sending time by the wall clock: receivers compare it with theirs (replay window).
-      const signed = await signatureHeaders(endpoint.secret, `${event.domainId}:${event.seq}`, Math.floor(Date.now() / 1000), body);
+      const signed = await signatureHeaders(endpoint.secret, `${event.domainId}:${event.seq}`, Math.floor(Date.now() / 1000), body, keys);
       const transport = await sender.transport();
       const answer = await transport({
         url: endpoint.url,

@@ -1,4 +1,4 @@
-import type { Compilable, Kysely, QueryResult } from 'kysely';
+import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
 import type { WebhookAttemptRecord, WebhookDeliveryState, WebhookEndpointRecord, WebhookStatus, WebhookTransaction } from '../../../src/ports/webhook-port.js';
 import type { CxDatabase } from '../cx-database.js';
 import { toDate, toDateOrNull, toMillis, toMillisOrNull, toNumber } from './row-values.js';
@@ -220,37 +220,65 @@ export async function recordWebhookDelivery(
   state: WebhookDeliveryState,
   attempt: WebhookAttemptRecord | null,
 ): Promise<boolean> {
-  const db = cxDb.withTables<WebhookTables>();
+  const { updateHeld, findHeld, insertAttempt } = deliveryStatements(cxDb);
+  const held = [domainId, endpointId, leaseToken, 'active'];
   return exclusive(() =>
-    db.transaction().execute(async (trx) => {
-      const updated = await trx
-        .updateTable('cx_webhook_endpoints')
-        .set({
-          delivered_seq: state.deliveredSeq,
-          attempt: state.attempt,
-          next_attempt_at: toMillisOrNull(state.nextAttemptAt),
-          lease_token: state.leaseToken,
-          lease_until: toMillisOrNull(state.leaseUntil),
-        })
-        .where('domain_id', '=', domainId)
-        .where('endpoint_id', '=', endpointId)
-        .where('lease_token', '=', leaseToken)
-        .where('status', '=', 'active')
-        .executeTakeFirst();
-      if (Number(updated.numUpdatedRows) === 0) {
+    cxDb.transaction().execute(async (trx) => {
+      const written = [state.deliveredSeq, state.attempt, toMillisOrNull(state.nextAttemptAt), state.leaseToken, toMillisOrNull(state.leaseUntil)];
+      const updated = await trx.executeQuery(withParameters(updateHeld, [...written, ...held]));
+      if (Number(updated.numAffectedRows ?? 0) === 0) {
         // MySQL counts changed rows only: an update that changed nothing may still have matched.
-        const matched = await trx
-          .selectFrom('cx_webhook_endpoints')
-          .select('endpoint_id')
-          .where('domain_id', '=', domainId)
-          .where('endpoint_id', '=', endpointId)
-          .where('lease_token', '=', leaseToken)
-          .where('status', '=', 'active')
-          .executeTakeFirst();
-        if (!matched) return false;
+        if ((await trx.executeQuery(withParameters(findHeld, held))).rows.length === 0) return false;
       }
-      if (attempt) await trx.insertInto('cx_webhook_attempts').values(attemptToRow(domainId, { ...attempt, endpointId })).execute();
+      if (attempt) {
+        const row = attemptToRow(domainId, { ...attempt, endpointId });
+        await trx.executeQuery(withParameters(insertAttempt, [row.domain_id, row.endpoint_id, row.seq, row.attempt, row.at, row.status, row.error, row.duration_ms]));
+      }
       return true;
     }),
   );
 }
+
+/** The statements of {@link recordWebhookDelivery}, compiled once per database, run with new parameters. */
+type DeliveryStatements = {
+  /** Parameters: delivered_seq, attempt, next_attempt_at, lease_token, lease_until; then domain, endpoint, the lease's token, `'active'`. */
+  updateHeld: CompiledQuery;
+  /** Parameters: domain, endpoint, the lease's token, `'active'`. */
+  findHeld: CompiledQuery;
+  /** Parameters: the columns of an attempt, in the order of {@link attemptToRow}. */
+  insertAttempt: CompiledQuery;
+};
+
+const compiledDeliveryStatements = new WeakMap<Kysely<CxDatabase>, DeliveryStatements>();
+
+/** Building the three statements with Kysely for each delivery cost more than the record's own work on the memory of a runner. */
+function deliveryStatements(cxDb: Kysely<CxDatabase>): DeliveryStatements {
+  let statements = compiledDeliveryStatements.get(cxDb);
+  if (!statements) {
+    const db = cxDb.withTables<WebhookTables>();
+    statements = {
+      updateHeld: db
+        .updateTable('cx_webhook_endpoints')
+        .set({ delivered_seq: 0, attempt: 0, next_attempt_at: null, lease_token: null, lease_until: null })
+        .where('domain_id', '=', '')
+        .where('endpoint_id', '=', '')
+        .where('lease_token', '=', '')
+        .where('status', '=', '')
+        .compile(),
+      findHeld: db
+        .selectFrom('cx_webhook_endpoints')
+        .select('endpoint_id')
+        .where('domain_id', '=', '')
+        .where('endpoint_id', '=', '')
+        .where('lease_token', '=', '')
+        .where('status', '=', '')
+        .compile(),
+      insertAttempt: db.insertInto('cx_webhook_attempts').values(attemptToRow('', { endpointId: '', seq: 0, attempt: 0, at: new Date(0), status: 0, error: '', durationMs: 0 })).compile(),
+    };
+    compiledDeliveryStatements.set(cxDb, statements);
+  }
+  return statements;
+}
+
+/** A compiled statement with other values in its places, in the order they were compiled. */
+const withParameters = (query: CompiledQuery, parameters: readonly unknown[]): CompiledQuery => ({ ...query, parameters });
