@@ -138,8 +138,8 @@ export function deliveryRunner(store: Store, clock: () => Date, sender: Sender):
    * Writes where a held endpoint's delivery stands, with the attempt made if any, while `token`
    * still holds it; answers the endpoint as written, or `null`. Through the store's
    * `recordWebhookDelivery` when it has one: no domain lock, so the 16 endpoints' records
-   * commit side by side (PostgreSQL, webhook-delivery.bench.ts: 352 → … deliveries/s on a
-   * 2-core VM); else in a write transaction of the domain. While the lease holds only this
+   * commit side by side (PostgreSQL, webhook-delivery.bench.ts on a 2-core VM: 804 → 2,340
+   * deliveries/s); else in a write transaction of the domain. While the lease holds only this
    * runner changes these fields (`webhooks.enable` touches only disabled endpoints, a claim
    * only free ones), so they are written from the runner's copy, unread.
    */
@@ -199,7 +199,7 @@ export function deliveryRunner(store: Store, clock: () => Date, sender: Sender):
   };
 
   /** Delivers one endpoint while it has due events; answers what it did. */
-  const runEndpoint = async (listed: WebhookEndpointRecord, actor: string | null, report: DeliveryReport): Promise<Result<void, CxError>> => {
+  const runEndpoint = async (listed: WebhookEndpointRecord, actor: string | null, report: DeliveryReport, pages: EventPages): Promise<Result<void, CxError>> => {
     const token = randomId();
     const claimed = await claim(listed, token);
     if (claimed.isErr()) return err(claimed.error);
@@ -217,7 +217,7 @@ export function deliveryRunner(store: Store, clock: () => Date, sender: Sender):
       const after = endpoint.deliveredSeq;
       pending = pending.filter((event) => event.seq > after);
       if (pending.length === 0) {
-        const page = await readEventsAfter(store, endpoint.domainId, after, PAGE);
+        const page = await pages(endpoint.domainId, after);
         if (page.isErr()) {
           await release(endpoint, token);
           return err(page.error);
@@ -291,6 +291,7 @@ export function deliveryRunner(store: Store, clock: () => Date, sender: Sender):
     nextWake: () => earliestWake,
     async runPending(actor) {
       const report: DeliveryReport = { delivered: 0, failed: 0, disabled: 0, skipped: 0 };
+      const pages = eventPages(store);
       earliestWake = null;
       if (!store.listDueWebhookEndpoints || !store.transaction) return ok(report);
       let due: WebhookEndpointRecord[];
@@ -304,7 +305,7 @@ export function deliveryRunner(store: Store, clock: () => Date, sender: Sender):
       const worker = async () => {
         while (index < due.length && !failure) {
           const endpoint = due[index++]!;
-          const ran = await runEndpoint(endpoint, actor, report);
+          const ran = await runEndpoint(endpoint, actor, report, pages);
           if (ran.isErr()) failure ??= ran.error;
         }
       };
@@ -319,6 +320,48 @@ export function deliveryRunner(store: Store, clock: () => Date, sender: Sender):
       }
       return ok(report);
     },
+  };
+}
+
+/** Events of a domain after a `seq`, in `seq` order (none: none are committed), as one pass of the runner reads them. */
+type EventPages = (domainId: string, after: number) => Promise<Result<EventRecord[], CxError>>;
+
+/**
+ * Full pages one pass keeps. Endpoints that receive the same types read the same page at about
+ * the same time, so a few serve them; keeping two per endpoint held thousands of events long
+ * enough to reach V8's old generation, and the heap's peak grew with the backlog
+ * (webhook-delivery.bench.ts: 47 → 73 MiB from 10,000 to 100,000 pending; with 4, 46 and 47).
+ */
+const KEPT_PAGES = 4;
+
+/**
+ * Reads events for one pass of the runner in pages of {@link PAGE} that start at a multiple of
+ * it, sharing each full page among the endpoints that read it: every endpoint starts after its
+ * own `webhook.added`, so pages read from each one's `seq` never matched, and 16 endpoints
+ * read and parsed a 100,000-event backlog 16 times (webhook-delivery.bench.ts). A full page
+ * holds committed events, which no later commit changes; a short one (the end of the stream)
+ * is not kept, so an event committed after it is read anew.
+ */
+function eventPages(store: Store): EventPages {
+  const kept = new Map<string, Promise<Result<EventRecord[], CxError>>>();
+  const page = (domainId: string, from: number) => {
+    const key = `${domainId}\u0000${from}`;
+    const known = kept.get(key);
+    if (known) return known;
+    const read = readEventsAfter(store, domainId, from, PAGE);
+    kept.set(key, read);
+    if (kept.size > KEPT_PAGES) kept.delete(kept.keys().next().value!);
+    void read.then((events) => {
+      if ((events.isErr() || events.value.length < PAGE) && kept.get(key) === read) kept.delete(key);
+    });
+    return read;
+  };
+  return async (domainId, after) => {
+    const read = await page(domainId, Math.floor(after / PAGE) * PAGE);
+    if (read.isErr()) return read;
+    const events = read.value.filter((event) => event.seq > after);
+    // A full page all at or before `after` (seqs with gaps): read on from `after` itself.
+    return events.length > 0 || read.value.length < PAGE ? ok(events) : readEventsAfter(store, domainId, after, PAGE);
   };
 }
 
