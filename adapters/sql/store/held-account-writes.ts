@@ -29,23 +29,52 @@ export type HeldAccountWrites = {
 };
 
 export function heldAccountWrites(): HeldAccountWrites {
-  const held = new Map<string, HeldAccountChange>();
-  const knownActive = new Set<string>();
-  return {
-    markActive: (accountKey) => void knownActive.add(accountKey),
-    markEnded: (accountKey) => void knownActive.delete(accountKey),
-    isKnownActive: (accountKey) => knownActive.has(accountKey),
-    hold(accountKey, change) {
-      held.set(accountKey, { ...held.get(accountKey), ...change });
-    },
-    take(accountKey) {
-      const change = held.get(accountKey);
-      held.delete(accountKey);
-      return change;
-    },
-    heldKeys: () => [...held.keys()],
-    get size() {
-      return held.size;
-    },
-  };
+  return new HeldWrites();
+}
+
+/**
+ * A class, with its collections made on first use and each held change kept in one object of
+ * one shape, changed in place: most transactions hold nothing, and a closure per method and a
+ * spread per change cost the sql-agents pair about 2 µs (of ~120) in CPU profiles.
+ */
+class HeldWrites implements HeldAccountWrites {
+  #held: Map<string, { agentCount: number | undefined; version: number | undefined }> | null = null;
+  #knownActive: Set<string> | null = null;
+
+  markActive(accountKey: string): void {
+    (this.#knownActive ??= new Set()).add(accountKey);
+  }
+
+  markEnded(accountKey: string): void {
+    this.#knownActive?.delete(accountKey);
+  }
+
+  isKnownActive(accountKey: string): boolean {
+    return this.#knownActive?.has(accountKey) ?? false;
+  }
+
+  hold(accountKey: string, change: HeldAccountChange): void {
+    const held = (this.#held ??= new Map());
+    const entry = held.get(accountKey);
+    if (!entry) {
+      held.set(accountKey, { agentCount: change.agentCount, version: change.version });
+      return;
+    }
+    if (change.agentCount !== undefined) entry.agentCount = change.agentCount;
+    if (change.version !== undefined) entry.version = change.version;
+  }
+
+  take(accountKey: string): HeldAccountChange | undefined {
+    const entry = this.#held?.get(accountKey);
+    if (entry) this.#held!.delete(accountKey);
+    return entry;
+  }
+
+  heldKeys(): string[] {
+    return this.#held ? [...this.#held.keys()] : [];
+  }
+
+  get size(): number {
+    return this.#held?.size ?? 0;
+  }
 }

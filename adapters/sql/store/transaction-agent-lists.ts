@@ -29,30 +29,51 @@ export type TransactionAgentLists = {
 };
 
 export function transactionAgentLists(memo: AccountAgentMemo): TransactionAgentLists {
-  const versions = new Map<string, number>();
-  const lists = new Map<string, StoredAgents>();
-  return {
-    readAt(accountKey, version) {
-      versions.set(accountKey, version);
-      if (lists.has(accountKey)) return;
-      const remembered = memo.get(accountKey, version);
-      if (remembered) lists.set(accountKey, { ids: [...remembered.ids], nextPosition: remembered.nextPosition });
-    },
-    setVersion: (accountKey, version) => void versions.set(accountKey, version),
-    get: (accountKey) => lists.get(accountKey),
-    set: (accountKey, agents) => void lists.set(accountKey, agents),
-    forget(accountKey) {
-      versions.delete(accountKey);
-      memo.forget(accountKey);
-    },
-    committed() {
-      for (const [accountKey, agents] of lists) {
-        const version = versions.get(accountKey);
-        if (version !== undefined) memo.put(accountKey, { version, ids: agents.ids, nextPosition: agents.nextPosition });
-        // Agents written without a version this transaction knows (a store port user may do
-        // that): whatever was remembered is stale.
-        else memo.forget(accountKey);
-      }
-    },
-  };
+  return new AgentLists(memo);
+}
+
+/** A class with its maps made on first use (see `held-account-writes.ts`: most transactions keep no list). */
+class AgentLists implements TransactionAgentLists {
+  readonly #memo: AccountAgentMemo;
+  #versions: Map<string, number> | null = null;
+  #lists: Map<string, StoredAgents> | null = null;
+
+  constructor(memo: AccountAgentMemo) {
+    this.#memo = memo;
+  }
+
+  readAt(accountKey: string, version: number): void {
+    (this.#versions ??= new Map()).set(accountKey, version);
+    if (this.#lists?.has(accountKey)) return;
+    const remembered = this.#memo.get(accountKey, version);
+    if (remembered) (this.#lists ??= new Map()).set(accountKey, { ids: [...remembered.ids], nextPosition: remembered.nextPosition });
+  }
+
+  setVersion(accountKey: string, version: number): void {
+    (this.#versions ??= new Map()).set(accountKey, version);
+  }
+
+  get(accountKey: string): StoredAgents | undefined {
+    return this.#lists?.get(accountKey);
+  }
+
+  set(accountKey: string, agents: StoredAgents): void {
+    (this.#lists ??= new Map()).set(accountKey, agents);
+  }
+
+  forget(accountKey: string): void {
+    this.#versions?.delete(accountKey);
+    this.#memo.forget(accountKey);
+  }
+
+  committed(): void {
+    if (!this.#lists) return;
+    for (const [accountKey, agents] of this.#lists) {
+      const version = this.#versions?.get(accountKey);
+      if (version !== undefined) this.#memo.put(accountKey, { version, ids: agents.ids, nextPosition: agents.nextPosition });
+      // Agents written without a version this transaction knows (a store port user may do
+      // that): whatever was remembered is stale.
+      else this.#memo.forget(accountKey);
+    }
+  }
 }
