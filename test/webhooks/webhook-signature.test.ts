@@ -1,7 +1,31 @@
 import { Webhook } from 'standardwebhooks';
 import { describe, expect, it, vi } from 'vitest';
-import { newWebhookSecret } from '../../src/webhooks/webhook-endpoint.js';
+import { newWebhookSecret, secretKeyBytes, webhookUrlProblem } from '../../src/webhooks/webhook-endpoint.js';
 import { signatureHeaders, signingKeys } from '../../src/webhooks/webhook-signature.js';
+
+describe('webhook secrets and URLs (R53)', () => {
+  it('R53: a secret is whsec_ and the standard base64 of 32 random bytes, read back as those bytes, never the same twice', () => {
+    const secrets = Array.from({ length: 200 }, newWebhookSecret);
+    expect(new Set(secrets).size).toBe(200);
+    for (const secret of secrets) {
+      expect(secret).toMatch(/^whsec_[A-Za-z0-9+/]{43}=$/);
+      const bytes = secretKeyBytes(secret);
+      expect(bytes).toHaveLength(32);
+      expect(`whsec_${btoa(String.fromCharCode(...bytes))}`).toBe(secret);
+    }
+  });
+
+  it('R53: a URL must be absolute https (http only when allowed), at most 2,000 characters, without credentials or whitespace', () => {
+    expect(webhookUrlProblem('https://hooks.example.com/cx', false)).toBeNull();
+    expect(webhookUrlProblem('http://hooks.example.com/cx', true)).toBeNull();
+    expect(webhookUrlProblem('http://hooks.example.com/cx', false)).toMatch(/https/);
+    expect(webhookUrlProblem('/cx', false)).toMatch(/absolute/);
+    expect(webhookUrlProblem('https://user:pw@hooks.example.com/cx', false)).toMatch(/credentials/);
+    expect(webhookUrlProblem('https://hooks.example.com/c x', false)).toMatch(/whitespace/);
+    expect(webhookUrlProblem(`https://hooks.example.com/${'a'.repeat(2000)}`, false)).toMatch(/2000/);
+    expect(webhookUrlProblem('ftp://hooks.example.com/cx', true)).toMatch(/https: or http:/);
+  });
+});
 
 describe('webhook signatures (R54)', () => {
   it('R54: a signature made with a kept key is the one made with a fresh key, and the Standard Webhooks library accepts it', async () => {
