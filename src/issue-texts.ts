@@ -40,8 +40,8 @@ const typeIn = (locale: 0 | 1, name: string | undefined) => {
 const koType = (name: string | undefined) => typeIn(0, name);
 const jaType = (name: string | undefined) => typeIn(1, name);
 
-/** Field names listed by the English message (`a, b`), each quoted as the input spelt it. */
-const quoted = (list: string | undefined) => (list ?? '').split(', ').map((name) => JSON.stringify(name)).join(', ');
+/** Field names listed by the English message (`a, b`; an empty name as `""`), each quoted as the input spelt it. */
+const quoted = (list: string | undefined) => (list ?? '').split(', ').map((name) => (name === '""' ? name : JSON.stringify(name))).join(', ');
 
 /** A value the message quotes, after the sentence: ` ("Help-Desk")`. */
 const ko = (value: string | undefined) => (value ? `(${koType(value)})` : '');

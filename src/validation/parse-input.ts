@@ -14,8 +14,8 @@ export function issuePath(path: readonly PropertyKey[], prefix = ''): string {
 export function toValidationIssues(error: z.ZodError, prefix = ''): ValidationIssue[] {
   return error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
-      // A typo never passes silently (R27): name each unknown field.
-      return { path: issuePath(issue.path, prefix), message: `unknown field(s): ${issue.keys.join(', ')}` };
+      // A typo never passes silently (R27): name each unknown field (an empty name as "").
+      return { path: issuePath(issue.path, prefix), message: `unknown field(s): ${issue.keys.map((key) => (key === '' ? '""' : key)).join(', ')}` };
     }
     return { path: issuePath(issue.path, prefix), message: issue.message };
   });

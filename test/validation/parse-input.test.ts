@@ -5,6 +5,7 @@ import { memberIdsSchema } from '../../src/agents/agent-operations.js';
 import { versionOptionsSchema } from '../../src/accounts/account-fields.js';
 import { accountIdSchema, domainIdSchema, memberIdSchema, productIdSchema } from '../../src/validation/identifiers.js';
 import { addContactSchema, receiveSchema, sendSchema } from '../../src/conversations/conversation-operations.js';
+import { isRecognisedIssue, localIssueMessage } from '../../src/issue-texts.js';
 import { parseInput } from '../../src/validation/parse-input.js';
 import { nameField, proseField, textField } from '../../src/validation/text-fields.js';
 
@@ -91,6 +92,15 @@ describe('parseInput answers what the schema answers (R27), zod alone', () => {
     expect(options.isErr() && options.error.code === 'validation' && options.error.issues).toEqual([
       { path: 'options.expectedVersion', message: 'must be a whole number, got 1.5' },
     ]);
+  });
+
+  it('R27 R51: an unknown field with an empty name is named as "", and its Korean and Japanese texts quote it once', () => {
+    const answer = parseInput(receiveSchema, { customerId: 'c1', content: 'hi', channel: 'line', '': 1, extra: 2 });
+    const issues = answer.isErr() && answer.error.code === 'validation' ? answer.error.issues : [];
+    expect(issues).toEqual([{ path: '', message: 'unknown field(s): "", extra' }]);
+    expect(isRecognisedIssue(issues[0]!.message)).toBe(true);
+    expect(localIssueMessage(issues[0]!.message, 'ko')).toBe('알 수 없는 항목: "", "extra"');
+    expect(localIssueMessage(issues[0]!.message, 'ja')).toBe('不明な項目: "", "extra"');
   });
 
   it('an input that passes only on the second read (a getter that changes) is answered as parsed, never unchecked', () => {
