@@ -6,6 +6,7 @@ import { readEventsAfter, toCxEvent } from '../events/event-subscription.js';
 import { newEvent } from '../events/new-event.js';
 import type { EventRecord } from '../ports/records.js';
 import type { Store, StoreTransaction } from '../ports/store.js';
+import { storeFailureOf } from '../ports/store-error.js';
 import type { WebhookAttemptRecord, WebhookDeliveryState, WebhookEndpointRecord, WebhookTransaction } from '../ports/webhook-port.js';
 import { randomId } from '../random-id.js';
 import { recordCxOutcome } from '../telemetry/cx-outcome.js';
@@ -154,7 +155,8 @@ export function deliveryRunner(store: Store, clock: () => Date, sender: Sender):
         const recorded = await store.recordWebhookDelivery(endpoint.domainId, endpoint.endpointId, token, state, attempt);
         return ok(recorded ? { ...endpoint, ...state } : null);
       } catch (cause) {
-        return err(storeFailure(cause));
+        // A StoreError keeps its message and outcome.
+        return err(storeFailureOf(cause));
       }
     }
     return whileHeld(endpoint, token, async (tx, current) => {

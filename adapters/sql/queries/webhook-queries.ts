@@ -199,9 +199,9 @@ export async function listDueWebhookEndpoints(cxDb: Kysely<CxDatabase>, exclusiv
 }
 
 /**
- * Any domain: a delivery runner's record of where an endpoint it holds stands, with the
- * attempt it made (see `Store.recordWebhookDelivery`), in one transaction that does not take
- * the domain's lock.
+ * A delivery runner's record of where an endpoint it holds stands, with the attempt it made
+ * (see `Store.recordWebhookDelivery`), run in a transaction that does not take the domain's
+ * lock (`sql-store.ts`).
  *
  * The update comes first and names the lease: it locks the endpoint's row (PostgreSQL, MySQL)
  * or the file (SQLite) until commit, and changes nothing when the endpoint is gone, disabled
@@ -211,9 +211,9 @@ export async function listDueWebhookEndpoints(cxDb: Kysely<CxDatabase>, exclusiv
  * that takes over an endpoint whose lease ran out can write back the `deliveredSeq` it read
  * over the last record of the runner that lost it: the event is sent again (at least once).
  */
-export async function recordWebhookDelivery(
+export async function recordHeldDelivery(
   cxDb: Kysely<CxDatabase>,
-  exclusive: Exclusive,
+  run: RunStatement,
   domainId: string,
   endpointId: string,
   leaseToken: string,
@@ -222,24 +222,20 @@ export async function recordWebhookDelivery(
 ): Promise<boolean> {
   const { updateHeld, findHeld, insertAttempt } = deliveryStatements(cxDb);
   const held = [domainId, endpointId, leaseToken, 'active'];
-  return exclusive(() =>
-    cxDb.transaction().execute(async (trx) => {
-      const written = [state.deliveredSeq, state.attempt, toMillisOrNull(state.nextAttemptAt), state.leaseToken, toMillisOrNull(state.leaseUntil)];
-      const updated = await trx.executeQuery(withParameters(updateHeld, [...written, ...held]));
-      if (Number(updated.numAffectedRows ?? 0) === 0) {
-        // MySQL counts changed rows only: an update that changed nothing may still have matched.
-        if ((await trx.executeQuery(withParameters(findHeld, held))).rows.length === 0) return false;
-      }
-      if (attempt) {
-        const row = attemptToRow(domainId, { ...attempt, endpointId });
-        await trx.executeQuery(withParameters(insertAttempt, [row.domain_id, row.endpoint_id, row.seq, row.attempt, row.at, row.status, row.error, row.duration_ms]));
-      }
-      return true;
-    }),
-  );
+  const written = [state.deliveredSeq, state.attempt, toMillisOrNull(state.nextAttemptAt), state.leaseToken, toMillisOrNull(state.leaseUntil)];
+  const updated = await run(withParameters(updateHeld, [...written, ...held]));
+  if (Number(updated.numAffectedRows ?? 0) === 0) {
+    // MySQL counts changed rows only: an update that changed nothing may still have matched.
+    if ((await run(withParameters(findHeld, held))).rows.length === 0) return false;
+  }
+  if (attempt) {
+    const row = attemptToRow(domainId, { ...attempt, endpointId });
+    await run(withParameters(insertAttempt, [row.domain_id, row.endpoint_id, row.seq, row.attempt, row.at, row.status, row.error, row.duration_ms]));
+  }
+  return true;
 }
 
-/** The statements of {@link recordWebhookDelivery}, compiled once per database, run with new parameters. */
+/** The statements of {@link recordHeldDelivery}, compiled once per database, run with new parameters. */
 type DeliveryStatements = {
   /** Parameters: delivered_seq, attempt, next_attempt_at, lease_token, lease_until; then domain, endpoint, the lease's token, `'active'`. */
   updateHeld: CompiledQuery;
@@ -280,5 +276,8 @@ function deliveryStatements(cxDb: Kysely<CxDatabase>): DeliveryStatements {
   return statements;
 }
 
-/** A compiled statement with other values in its places, in the order they were compiled. */
-const withParameters = (query: CompiledQuery, parameters: readonly unknown[]): CompiledQuery => ({ ...query, parameters });
+/** A compiled statement with other values in its places, in the order they were compiled (for {@link RunStatement}). */
+const withParameters = (query: CompiledQuery, parameters: readonly unknown[]): Compilable<unknown> => {
+  const compiled: CompiledQuery = { ...query, parameters };
+  return { compile: () => compiled };
+};

@@ -73,8 +73,8 @@ import { timeZoneOfSettings, type SettingsMemo } from './settings-memo.js';
 import type { SqlCapabilities } from '../sql-dialect.js';
 import * as Q from '../queries/store-queries.js';
 import { upsertQuery } from '../queries/upsert.js';
-import type { WebhookTransaction } from '../../../src/ports/webhook-port.js';
-import { sqlWebhookTransaction } from '../queries/webhook-queries.js';
+import type { WebhookAttemptRecord, WebhookDeliveryState, WebhookTransaction } from '../../../src/ports/webhook-port.js';
+import { recordHeldDelivery, sqlWebhookTransaction } from '../queries/webhook-queries.js';
 
 
 type Numeric = number | string | bigint;
@@ -700,6 +700,11 @@ export class SqlStoreTransaction implements StoreTransaction {
   // Webhooks (R53, R54): plain statements of their own file, through this transaction's guard.
   webhooks(): WebhookTransaction {
     return sqlWebhookTransaction(this.#db, this.#domainId, (query) => this.#guard(() => this.#once(query)));
+  }
+
+  /** `Store.recordWebhookDelivery`'s work; the store runs it in a transaction without the domain's lock. */
+  recordWebhookDelivery(endpointId: string, leaseToken: string, state: WebhookDeliveryState, attempt: WebhookAttemptRecord | null): Promise<boolean> {
+    return recordHeldDelivery(this.#db, (query) => this.#guard(() => this.#once(query)), this.#domainId, endpointId, leaseToken, state, attempt);
   }
 
   #guard<T>(body: () => Promise<T>): Promise<T> {

@@ -1,12 +1,15 @@
 import type { Kysely } from 'kysely';
+import { err, ok } from 'neverthrow';
+import { storeFailure } from '../../../src/errors.js';
 import type { Store } from '../../../src/ports/store.js';
+import { StoreError } from '../../../src/ports/store-error.js';
 import { appendBackupChunk, deleteBackupChunks, readBackupChunks } from '../queries/backup-chunks.js';
 import { listExpiredBackupJobs, listRunnableBackupJobs } from '../queries/backup-job-queues.js';
 import type { CxDatabase } from '../cx-database.js';
 import { DEFAULT_LOCK_TIMEOUT_MS, detectDialect, isLockTimeout, isSqlDialectName, sqlCapabilities, type SqlDialectName } from '../sql-dialect.js';
 import { SqlStoreTransaction } from './sql-store-transaction.js';
 import { transactionRunner } from './transaction-runner.js';
-import { listDueWebhookEndpoints, recordWebhookDelivery } from '../queries/webhook-queries.js';
+import { listDueWebhookEndpoints } from '../queries/webhook-queries.js';
 import { sqlEventWatch, type EventListener, type SqlEventWatch } from './event-watch.js';
 
 /**
@@ -123,7 +126,19 @@ export function buildSqlStore(db: Kysely<CxDatabase>, options: SqlStoreOptions, 
     listRunnableBackupJobs: (staleBefore, limit) => listRunnableBackupJobs(db, exclusive, staleBefore, limit),
     listExpiredBackupJobs: (before, limit) => listExpiredBackupJobs(db, exclusive, before, limit),
     listDueWebhookEndpoints: (now, limit) => listDueWebhookEndpoints(db, exclusive, now, limit),
-    recordWebhookDelivery: (domainId, endpointId, leaseToken, state, attempt) => recordWebhookDelivery(db, exclusive, domainId, endpointId, leaseToken, state, attempt),
+    // Without the domain's lock (the record guards the endpoint's row itself, see
+    // recordHeldDelivery), but with the lock waits bounded and a deadlock run again, as any write.
+    recordWebhookDelivery: async (domainId, endpointId, leaseToken, state, attempt) => {
+      const recorded = await transaction(
+        domainId,
+        'write',
+        async (tx) => (tx instanceof SqlStoreTransaction ? ok(await tx.recordWebhookDelivery(endpointId, leaseToken, state, attempt)) : err(storeFailure(new Error('not a SQL transaction')))),
+        { lockDomain: false },
+      );
+      if (recorded.isOk()) return recorded.value;
+      const failure = recorded.error;
+      throw failure.code === 'store_failure' ? new StoreError(failure.message, { cause: failure.cause, outcome: failure.outcome }) : new StoreError(failure.message, { cause: failure });
+    },
   };
   return { store, events };
 }

@@ -37,9 +37,18 @@ type Attempt<T> =
   /** SQLite: another connection holds the write lock; wait on a timer and try again (R49). */
   | { retry: 'busy'; cause: unknown };
 
+/**
+ * `lockDomain: false`: a write that does not take the domain's lock (PostgreSQL, MySQL): it
+ * changes only rows that no rule of the domain reads under that lock, and guards them itself
+ * (a delivery runner's record of an endpoint it holds, `recordWebhookDelivery`). Its lock
+ * waits are bounded all the same (R49), and a deadlock reruns it. On SQLite every write takes
+ * the file's lock.
+ */
+export type RunOptions = { lockDomain?: boolean };
+
 /** The `transaction` method of a SQL store, and the queue its other methods share. */
 export type TransactionRunner = {
-  transaction<T>(domainId: string, mode: TransactionMode, work: Work<T>): Promise<Result<T, CxError>>;
+  transaction<T>(domainId: string, mode: TransactionMode, work: Work<T>, options?: RunOptions): Promise<Result<T, CxError>>;
   exclusive: Exclusive;
 };
 
@@ -129,10 +138,10 @@ export function transactionRunner(
 
   // The driver connection itself (Kysely's `ConnectionProvider`): statements go straight to
   // the driver, built by `db`, with nothing rebuilt per transaction.
-  const attempt = <T>(domainId: string, mode: TransactionMode, work: Work<T>): Promise<Attempt<T>> =>
+  const attempt = <T>(domainId: string, mode: TransactionMode, work: Work<T>, takesDomainLock: boolean): Promise<Attempt<T>> =>
     db.getExecutor().provideConnection(async (connection) => {
       const writing = mode !== 'read';
-      const rowLock = writing && caps.domainLock === 'row';
+      const rowLock = writing && caps.domainLock === 'row' && takesDomainLock;
       // Whether a failure came while taking the domain's lock (R49 says which it was).
       let phase: Phase = writing ? 'lock' : 'work';
       try {
@@ -174,13 +183,14 @@ export function transactionRunner(
 
   return {
     exclusive,
-    async transaction<T>(domainId: string, mode: TransactionMode, work: Work<T>): Promise<Result<T, CxError>> {
+    async transaction<T>(domainId: string, mode: TransactionMode, work: Work<T>, options: RunOptions = {}): Promise<Result<T, CxError>> {
+      const takesDomainLock = options.lockDomain !== false;
       const calledAt = performance.now();
       let busyTries = 0;
       for (let attemptNumber = 1; ; attemptNumber++) {
         let outcome: Attempt<T>;
         try {
-          outcome = await (caps.singleConnection ? queue(() => attempt(domainId, mode, work)) : attempt(domainId, mode, work));
+          outcome = await (caps.singleConnection ? queue(() => attempt(domainId, mode, work, takesDomainLock)) : attempt(domainId, mode, work, takesDomainLock));
         } catch (error) {
           // Acquiring a connection failed (closed store, unreachable server).
           outcome = classify<T>(error, 'work', busyWaits);
