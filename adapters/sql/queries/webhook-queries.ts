@@ -1,8 +1,9 @@
-import type { Compilable, CompiledQuery, Kysely, QueryResult } from 'kysely';
+import type { Compilable, Kysely, QueryResult } from 'kysely';
 import type { WebhookAttemptRecord, WebhookDeliveryState, WebhookEndpointRecord, WebhookStatus, WebhookTransaction } from '../../../src/ports/webhook-port.js';
 import type { CxDatabase } from '../cx-database.js';
 import { toDate, toDateOrNull, toMillis, toMillisOrNull, toNumber } from './row-values.js';
 import type { Exclusive } from './exclusive.js';
+import { queryShape } from './prepared-queries.js';
 
 type Numeric = number | string | bigint;
 
@@ -199,9 +200,9 @@ export async function listDueWebhookEndpoints(cxDb: Kysely<CxDatabase>, exclusiv
 }
 
 /**
- * A delivery runner's record of where an endpoint it holds stands, with the attempt it made
- * (see `Store.recordWebhookDelivery`), run in a transaction that does not take the domain's
- * lock (`sql-store.ts`).
+ * The statements of a delivery runner's record of where an endpoint it holds stands, with the
+ * attempt it made (see `Store.recordWebhookDelivery`, run by `SqlStoreTransaction` in a
+ * transaction that does not take the domain's lock).
  *
  * The update comes first and names the lease: it locks the endpoint's row (PostgreSQL, MySQL)
  * or the file (SQLite) until commit, and changes nothing when the endpoint is gone, disabled
@@ -210,74 +211,48 @@ export async function listDueWebhookEndpoints(cxDb: Kysely<CxDatabase>, exclusiv
  * that row, and this waits for it. A claim reads the endpoint before it writes it, so one
  * that takes over an endpoint whose lease ran out can write back the `deliveredSeq` it read
  * over the last record of the runner that lost it: the event is sent again (at least once).
+ *
+ * Arguments: delivered_seq, attempt, next_attempt_at, lease_token, lease_until; then domain,
+ * endpoint, the lease's token.
  */
-export async function recordHeldDelivery(
-  cxDb: Kysely<CxDatabase>,
-  run: RunStatement,
-  domainId: string,
-  endpointId: string,
-  leaseToken: string,
-  state: WebhookDeliveryState,
-  attempt: WebhookAttemptRecord | null,
-): Promise<boolean> {
-  const { updateHeld, findHeld, insertAttempt } = deliveryStatements(cxDb);
-  const held = [domainId, endpointId, leaseToken, 'active'];
-  const written = [state.deliveredSeq, state.attempt, toMillisOrNull(state.nextAttemptAt), state.leaseToken, toMillisOrNull(state.leaseUntil)];
-  const updated = await run(withParameters(updateHeld, [...written, ...held]));
-  if (Number(updated.numAffectedRows ?? 0) === 0) {
-    // MySQL counts changed rows only: an update that changed nothing may still have matched.
-    if ((await run(withParameters(findHeld, held))).rows.length === 0) return false;
-  }
-  if (attempt) {
-    const row = attemptToRow(domainId, { ...attempt, endpointId });
-    await run(withParameters(insertAttempt, [row.domain_id, row.endpoint_id, row.seq, row.attempt, row.at, row.status, row.error, row.duration_ms]));
-  }
-  return true;
+export const UPDATE_HELD_ENDPOINT = queryShape('updateHeldEndpoint', (q, [deliveredSeq, attempt, nextAttemptAt, newToken, leaseUntil, domain, endpoint, token]) =>
+  q
+    .withTables<WebhookTables>()
+    .updateTable('cx_webhook_endpoints')
+    .set({ delivered_seq: deliveredSeq, attempt, next_attempt_at: nextAttemptAt, lease_token: newToken, lease_until: leaseUntil })
+    .where('domain_id', '=', domain)
+    .where('endpoint_id', '=', endpoint)
+    .where('lease_token', '=', token)
+    .where('status', '=', 'active'),
+);
+
+/** Whether the lease's token holds the active endpoint. Arguments: domain, endpoint, the lease's token. */
+export const FIND_HELD_ENDPOINT = queryShape('findHeldEndpoint', (q, [domain, endpoint, token]) =>
+  q
+    .withTables<WebhookTables>()
+    .selectFrom('cx_webhook_endpoints')
+    .select('endpoint_id')
+    .where('domain_id', '=', domain)
+    .where('endpoint_id', '=', endpoint)
+    .where('lease_token', '=', token)
+    .where('status', '=', 'active'),
+);
+
+/** Arguments: domain, endpoint, seq, attempt, at, status, error, duration (see {@link attemptArguments}). */
+export const INSERT_ATTEMPT = queryShape('insertAttempt', (q, [domain, endpoint, seq, attempt, at, status, error, durationMs]) =>
+  q
+    .withTables<WebhookTables>()
+    .insertInto('cx_webhook_attempts')
+    .values({ domain_id: domain, endpoint_id: endpoint, seq, attempt, at, status, error, duration_ms: durationMs }),
+);
+
+/** The arguments of {@link UPDATE_HELD_ENDPOINT}. */
+export function heldEndpointArguments(domainId: string, endpointId: string, leaseToken: string, state: WebhookDeliveryState): unknown[] {
+  return [state.deliveredSeq, state.attempt, toMillisOrNull(state.nextAttemptAt), state.leaseToken, toMillisOrNull(state.leaseUntil), domainId, endpointId, leaseToken];
 }
 
-/** The statements of {@link recordHeldDelivery}, compiled once per database, run with new parameters. */
-type DeliveryStatements = {
-  /** Parameters: delivered_seq, attempt, next_attempt_at, lease_token, lease_until; then domain, endpoint, the lease's token, `'active'`. */
-  updateHeld: CompiledQuery;
-  /** Parameters: domain, endpoint, the lease's token, `'active'`. */
-  findHeld: CompiledQuery;
-  /** Parameters: the columns of an attempt, in the order of {@link attemptToRow}. */
-  insertAttempt: CompiledQuery;
-};
-
-const compiledDeliveryStatements = new WeakMap<Kysely<CxDatabase>, DeliveryStatements>();
-
-/** Building the three statements with Kysely for each delivery cost more than the record's own work on the memory of a runner. */
-function deliveryStatements(cxDb: Kysely<CxDatabase>): DeliveryStatements {
-  let statements = compiledDeliveryStatements.get(cxDb);
-  if (!statements) {
-    const db = cxDb.withTables<WebhookTables>();
-    statements = {
-      updateHeld: db
-        .updateTable('cx_webhook_endpoints')
-        .set({ delivered_seq: 0, attempt: 0, next_attempt_at: null, lease_token: null, lease_until: null })
-        .where('domain_id', '=', '')
-        .where('endpoint_id', '=', '')
-        .where('lease_token', '=', '')
-        .where('status', '=', '')
-        .compile(),
-      findHeld: db
-        .selectFrom('cx_webhook_endpoints')
-        .select('endpoint_id')
-        .where('domain_id', '=', '')
-        .where('endpoint_id', '=', '')
-        .where('lease_token', '=', '')
-        .where('status', '=', '')
-        .compile(),
-      insertAttempt: db.insertInto('cx_webhook_attempts').values(attemptToRow('', { endpointId: '', seq: 0, attempt: 0, at: new Date(0), status: 0, error: '', durationMs: 0 })).compile(),
-    };
-    compiledDeliveryStatements.set(cxDb, statements);
-  }
-  return statements;
+/** The arguments of {@link INSERT_ATTEMPT}. */
+export function attemptArguments(domainId: string, attempt: WebhookAttemptRecord): unknown[] {
+  const row = attemptToRow(domainId, attempt);
+  return [row.domain_id, row.endpoint_id, row.seq, row.attempt, row.at, row.status, row.error, row.duration_ms];
 }
-
-/** A compiled statement with other values in its places, in the order they were compiled (for {@link RunStatement}). */
-const withParameters = (query: CompiledQuery, parameters: readonly unknown[]): Compilable<unknown> => {
-  const compiled: CompiledQuery = { ...query, parameters };
-  return { compile: () => compiled };
-};

@@ -74,7 +74,7 @@ import type { SqlCapabilities } from '../sql-dialect.js';
 import * as Q from '../queries/store-queries.js';
 import { upsertQuery } from '../queries/upsert.js';
 import type { WebhookAttemptRecord, WebhookDeliveryState, WebhookTransaction } from '../../../src/ports/webhook-port.js';
-import { recordHeldDelivery, sqlWebhookTransaction } from '../queries/webhook-queries.js';
+import { attemptArguments, FIND_HELD_ENDPOINT, heldEndpointArguments, INSERT_ATTEMPT, sqlWebhookTransaction, UPDATE_HELD_ENDPOINT } from '../queries/webhook-queries.js';
 
 
 type Numeric = number | string | bigint;
@@ -704,7 +704,14 @@ export class SqlStoreTransaction implements StoreTransaction {
 
   /** `Store.recordWebhookDelivery`'s work; the store runs it in a transaction without the domain's lock. */
   recordWebhookDelivery(endpointId: string, leaseToken: string, state: WebhookDeliveryState, attempt: WebhookAttemptRecord | null): Promise<boolean> {
-    return recordHeldDelivery(this.#db, (query) => this.#guard(() => this.#once(query)), this.#domainId, endpointId, leaseToken, state, attempt);
+    return this.#guard(async () => {
+      if ((await this.#affected(UPDATE_HELD_ENDPOINT, heldEndpointArguments(this.#domainId, endpointId, leaseToken, state))) === 0) {
+        // MySQL counts changed rows only: an update that changed nothing may still have matched.
+        if ((await this.#rows(FIND_HELD_ENDPOINT, [this.#domainId, endpointId, leaseToken])).length === 0) return false;
+      }
+      if (attempt) await this.#run(INSERT_ATTEMPT, attemptArguments(this.#domainId, { ...attempt, endpointId }));
+      return true;
+    });
   }
 
   #guard<T>(body: () => Promise<T>): Promise<T> {
